@@ -1,0 +1,123 @@
+"""The one error hierarchy of pds.
+
+Every error the domain, the store or the auth layer raises on purpose is a
+``PdsError``: it carries a stable snake_case ``code``, a human ``message`` and
+optional structured ``details``. Each surface maps them once: the API to RFC 9457
+problem JSON, the portal to a form error or styled page, the CLI to a message and
+an exit code (``exit_code``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class PdsError(Exception):
+    """Base of every deliberate pds error."""
+
+    code: ClassVar[str] = "pds_error"
+    http_status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, message: str, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = dict(details or {})
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class NotFound(PdsError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 4
+
+
+class PermissionDenied(PdsError):
+    code = "permission_denied"
+    http_status = 403
+    exit_code = 5
+
+
+class InsufficientScope(PermissionDenied):
+    code = "insufficient_scope"
+
+
+class ValidationFailed(PdsError):
+    """Input did not satisfy the data contract; ``details`` maps field -> messages."""
+
+    code = "validation_failed"
+    http_status = 422
+    exit_code = 2
+
+    def __init__(
+        self, message: str = "invalid input", details: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, details)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.details
+
+
+class Conflict(PdsError):
+    code = "conflict"
+    http_status = 409
+    exit_code = 6
+
+
+class StoreError(PdsError):
+    """Something about the store itself (not the request) is wrong."""
+
+    code = "store_error"
+    http_status = 503
+    exit_code = 10
+
+
+class StoreNotFound(StoreError):
+    code = "store_not_found"
+
+
+class StoreExists(StoreError):
+    code = "store_exists"
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store, or the store is not unlocked."""
+
+    code = "store_locked"
+    exit_code = 11
+
+
+class WrongPassphrase(StoreError):
+    code = "wrong_passphrase"
+    http_status = 401
+    exit_code = 12
+
+
+class IntegrityError(StoreError):
+    """A file failed authentication or its structure is damaged; ``details['file']`` names it."""
+
+    code = "integrity_error"
+    exit_code = 13
+
+
+class ArchiveInvalid(PdsError):
+    code = "archive_invalid"
+    http_status = 400
+    exit_code = 14
+
+
+class ConfigError(PdsError):
+    """A setting has a value that cannot be used; the message names the setting."""
+
+    code = "config_error"
+    exit_code = 3

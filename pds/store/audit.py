@@ -1,0 +1,238 @@
+"""The audit log: an append-only file of encrypted, length-prefixed, hash-chained records.
+
+Layout of ``audit/log.pds``::
+
+    magic "PDSA" | version u8
+    then per record: length u32 | key generation u32 | nonce(12) ciphertext tag(16)
+
+Each record's plaintext is ``{"seq", "at", "prev", "event"}`` where ``prev`` is the
+SHA-256 of the previous record's plaintext. The associated data binds the store
+id, the record's sequence number and key generation, so records cannot be
+reordered or moved between stores. A sealed head file holds the last sequence
+number and hash, so removing entries from the end is detected too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mmap
+import os
+import struct
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pds.errors import IntegrityError
+from pds.store import codec, crypto, sealed
+from pds.store.fs import atomic_write, fsync_dir, tmp_path
+from pds.store.vault import Vault
+
+MAGIC = b"PDSA"
+VERSION = 1
+GENESIS = "0" * 64
+LOG_NAME = "log.pds"
+HEAD_NAME = "audit/head"
+_FILE_HEADER = MAGIC + bytes([VERSION])
+_RECORD = struct.Struct(">II")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    prev: str
+    hash: str
+    event: dict[str, Any]
+
+
+class AuditLog:
+    def __init__(self, directory: Path, vault: Vault) -> None:
+        self.directory = directory
+        self.path = directory / LOG_NAME
+        self._vault = vault
+        self._offsets: list[int] = []
+        self._last_hash = GENESIS
+        directory.mkdir(exist_ok=True)
+        if not self.path.exists():
+            atomic_write(self.path, _FILE_HEADER)
+        self._load()
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    @property
+    def head_path(self) -> Path:
+        return self.directory / f"{self._vault.file_id(HEAD_NAME)}.pds"
+
+    def _damaged(self, why: str) -> IntegrityError:
+        return IntegrityError(f"audit/{LOG_NAME}: {why}", {"file": f"audit/{LOG_NAME}"})
+
+    # -- opening -------------------------------------------------------------------
+
+    def _scan(self) -> tuple[list[int], int]:
+        """Offsets of complete records and the end of the last complete one."""
+        size = self.path.stat().st_size
+        with self.path.open("rb") as handle:
+            if handle.read(len(_FILE_HEADER)) != _FILE_HEADER:
+                raise self._damaged("not a pds audit log")
+            if size == len(_FILE_HEADER):
+                return [], size
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                offsets, pos = [], len(_FILE_HEADER)
+                while pos + _RECORD.size <= size:
+                    length = _RECORD.unpack_from(view, pos)[0]
+                    if pos + 4 + length > size:
+                        break
+                    offsets.append(pos)
+                    pos += 4 + length
+                return offsets, pos
+
+    def _load(self) -> None:
+        offsets, end = self._scan()
+        head_seq, head_hash = self._read_head()
+        if len(offsets) < head_seq:
+            raise self._damaged(f"{head_seq - len(offsets)} entries are missing from the end")
+        if len(offsets) > head_seq + 1:
+            raise self._damaged("entries were appended outside pds")
+        if end < self.path.stat().st_size:  # a crash cut the last append short
+            os.truncate(self.path, end)
+            fsync_dir(self.directory)
+        self._offsets = offsets
+        if offsets:
+            last = self._read(len(offsets) - 1)
+            if len(offsets) == head_seq and last.hash != head_hash:
+                raise self._damaged("last entry does not match the recorded head")
+            self._last_hash = last.hash
+            if len(offsets) == head_seq + 1:
+                self._write_head()
+
+    def _read_head(self) -> tuple[int, str]:
+        if not self.head_path.exists():
+            return 0, GENESIS
+        meta = sealed.read(self._vault, self.head_path, with_body=False).meta
+        return int(meta["seq"]), str(meta["hash"])
+
+    def _write_head(self) -> None:
+        meta = {"name": HEAD_NAME, "seq": len(self._offsets), "hash": self._last_hash}
+        fid = self._vault.file_id(HEAD_NAME)
+        atomic_write(self.head_path, sealed.encode(self._vault, fid, meta))
+
+    # -- records -------------------------------------------------------------------
+
+    def _aad(self, seq: int, gen: int) -> bytes:
+        return _FILE_HEADER + self._vault.store_id.encode() + struct.pack(">QI", seq, gen)
+
+    def _encode(self, seq: int, plaintext: bytes) -> bytes:
+        gen = self._vault.current_key
+        body = crypto.seal(self._vault.cipher(gen), plaintext, self._aad(seq, gen))
+        return _RECORD.pack(4 + len(body), gen) + body
+
+    def _decode(self, seq: int, raw: bytes) -> AuditEntry:
+        length, gen = _RECORD.unpack_from(raw)
+        try:
+            plain = crypto.unseal(self._vault.cipher(gen), raw[8 : 4 + length], self._aad(seq, gen))
+        except crypto.InvalidTag:
+            raise self._damaged(f"entry {seq + 1} failed authentication") from None
+        data = codec.loads(plain)
+        if data.get("seq") != seq + 1:
+            raise self._damaged(f"entry {seq + 1} is out of place")
+        return AuditEntry(
+            seq=data["seq"],
+            at=data["at"],
+            prev=data["prev"],
+            hash=hashlib.sha256(plain).hexdigest(),
+            event=data["event"],
+        )
+
+    def _read(self, index: int) -> AuditEntry:
+        start = self._offsets[index]
+        with self.path.open("rb") as handle:
+            handle.seek(start)
+            length = int.from_bytes(handle.read(4), "big")
+            return self._decode(index, length.to_bytes(4, "big") + handle.read(length))
+
+    # -- public API ----------------------------------------------------------------
+
+    def append(self, event: Mapping[str, Any]) -> AuditEntry:
+        """Append ``event`` durably; returns the new entry."""
+        seq = len(self._offsets) + 1
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        plain = codec.dumps({"seq": seq, "at": at, "prev": self._last_hash, "event": dict(event)})
+        record = self._encode(seq - 1, plain)
+        with self.path.open("ab") as handle:
+            offset = handle.tell()
+            handle.write(record)
+            handle.flush()
+            os.fsync(handle.fileno())
+        entry_hash = hashlib.sha256(plain).hexdigest()
+        self._offsets.append(offset)
+        entry = AuditEntry(seq, at, self._last_hash, entry_hash, codec.loads(plain)["event"])
+        self._last_hash = entry_hash
+        self._write_head()
+        return entry
+
+    def entries(self, descending: bool = True, before: int | None = None) -> Iterator[AuditEntry]:
+        """Entries newest first (or oldest first), checking each link of the chain read."""
+        count = len(self._offsets)
+        stop = min(before - 1, count) if before is not None else count
+        order = range(stop - 1, -1, -1) if descending else range(stop)
+        neighbour: AuditEntry | None = None
+        for index in order:
+            entry = self._read(index)
+            if neighbour is not None:
+                newer, older = (neighbour, entry) if descending else (entry, neighbour)
+                if newer.prev != older.hash:
+                    raise self._damaged(f"chain broken between entries {older.seq} and {newer.seq}")
+            neighbour = entry
+            yield entry
+
+    def page(
+        self,
+        match: Callable[[Mapping[str, Any]], bool] | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[AuditEntry]:
+        """Up to ``limit`` entries older than sequence ``before`` whose event matches."""
+        found: list[AuditEntry] = []
+        for entry in self.entries(descending=True, before=before):
+            if match is None or match(entry.event):
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def verify(self) -> int:
+        """Check every entry and the whole chain; return the number of entries."""
+        previous = GENESIS
+        for entry in self.entries(descending=False):
+            if entry.prev != previous:
+                raise self._damaged(f"chain broken at entry {entry.seq}")
+            previous = entry.hash
+        if previous != self._last_hash:
+            raise self._damaged("last entry does not match the recorded head")
+        return len(self._offsets)
+
+    def reencrypt(self) -> None:
+        """Rewrite the log under the vault's current key (used by key rotation)."""
+        scratch = tmp_path(self.path)
+        with scratch.open("wb") as out:
+            out.write(_FILE_HEADER)
+            offsets = []
+            for index in range(len(self._offsets)):
+                start = self._offsets[index]
+                with self.path.open("rb") as handle:
+                    handle.seek(start)
+                    length = int.from_bytes(handle.read(4), "big")
+                    raw = length.to_bytes(4, "big") + handle.read(length)
+                gen = _RECORD.unpack_from(raw)[1]
+                plain = crypto.unseal(self._vault.cipher(gen), raw[8:], self._aad(index, gen))
+                offsets.append(out.tell())
+                out.write(self._encode(index, plain))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(scratch, self.path)
+        fsync_dir(self.directory)
+        self._offsets = offsets
+        self._write_head()

@@ -1,0 +1,65 @@
+"""Crash-safe file operations: every replacement is temp file, fsync, rename, fsync dir.
+
+Temporary files live beside their target and carry the ``.tmp`` suffix; they hold
+ciphertext only (callers never hand plaintext here) and are removed on the next
+open if a crash left them behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TMP_SUFFIX = ".tmp"
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (a new or scratch file) and fsync it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def tmp_path(path: Path, tag: str = "") -> Path:
+    return path.with_name(f"{path.name}.{tag}{TMP_SUFFIX}" if tag else path.name + TMP_SUFFIX)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either old or new content."""
+    scratch = tmp_path(path)
+    write_durably(scratch, data)
+    os.replace(scratch, path)
+    fsync_dir(path.parent)
+
+
+def remove_durably(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    fsync_dir(path.parent)
+
+
+def remove_scratch_files(directory: Path) -> int:
+    """Delete leftover temp files from an interrupted write; return how many."""
+    removed = 0
+    for leftover in directory.glob(f"*{TMP_SUFFIX}"):
+        leftover.unlink()
+        removed += 1
+    if removed:
+        fsync_dir(directory)
+    return removed

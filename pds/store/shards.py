@@ -1,0 +1,160 @@
+"""Shards: bounded groups of records, each one TinyDB database in one sealed file.
+
+TinyDB is the document engine; its ``Storage`` here is a shard's decrypted tables
+in memory. TinyDB rewrites a whole table on each write, so a shard holds at most
+``capacity`` records and the cost of a write is bounded by that, not by the size
+of the store. Writes mark the shard dirty; the store encrypts and persists dirty
+shards when the transaction commits. Decrypted shards stay in an LRU cache
+bounded by the number of records it holds.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from pds.store import codec
+
+RECORDS = "records"
+
+
+class RecordTable(Table):
+    """A TinyDB table keyed by the records' own string ids."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def _get_next_id(self) -> Any:  # pragma: no cover - every record carries its id
+        raise ValueError("records carry their own ids")
+
+
+class _ShardDB(TinyDB):
+    table_class = RecordTable
+
+
+class _ShardStorage(Storage):
+    def __init__(self, shard: Shard) -> None:
+        self._shard = shard
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self._shard.tables
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._shard.tables = data
+        self._shard.dirty = True
+
+    def close(self) -> None:
+        return None
+
+
+class Shard:
+    """One shard: logical name ``shard/<collection>/<prefix>/<n>`` and its records."""
+
+    def __init__(self, name: str, records: dict[str, dict[str, Any]] | None = None) -> None:
+        self.name = name
+        self.tables: dict[str, dict[str, Any]] = {RECORDS: records or {}}
+        self.dirty = False
+        self._db = _ShardDB(storage=lambda: _ShardStorage(self))
+        self.table: RecordTable = self._db.table(RECORDS, cache_size=0)  # type: ignore[assignment]
+
+    @staticmethod
+    def logical_name(collection: str, prefix: str, number: int) -> str:
+        return f"shard/{collection}/{prefix}/{number}"
+
+    @property
+    def records(self) -> dict[str, Any]:
+        return self.tables.get(RECORDS, {})
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        raw = self.records.get(record_id)
+        return None if raw is None else codec.loads(codec.dumps(raw))
+
+    def insert(self, record: dict[str, Any]) -> None:
+        self.table.insert(Document(record, doc_id=record["id"]))
+
+    def insert_many(self, records: list[dict[str, Any]]) -> None:
+        self.table.insert_multiple(Document(r, doc_id=r["id"]) for r in records)
+
+    def replace(self, record: dict[str, Any]) -> None:
+        def swap(doc: dict[str, Any]) -> None:
+            doc.clear()
+            doc.update(record)
+
+        self.table.update(swap, doc_ids=[record["id"]])
+
+    def remove(self, record_id: str) -> None:
+        self.table.remove(doc_ids=[record_id])
+
+    def body(self) -> bytes:
+        return codec.dumps(self.records)
+
+    def iter_records(self) -> Iterator[dict[str, Any]]:
+        for raw in self.records.values():
+            yield codec.loads(codec.dumps(raw))
+
+
+class ShardCache:
+    """LRU of decrypted shards, bounded by how many records they hold in total.
+
+    Dirty shards (written in an open transaction) are never evicted.
+    """
+
+    def __init__(self, max_records: int) -> None:
+        self.max_records = max_records
+        self._shards: OrderedDict[str, Shard] = OrderedDict()
+        self._sizes: dict[str, int] = {}
+        self.records = 0
+
+    def __len__(self) -> int:
+        return len(self._shards)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._shards
+
+    def get(self, name: str, load: Callable[[], Shard]) -> Shard:
+        shard = self._shards.get(name)
+        if shard is not None:
+            self._shards.move_to_end(name)
+            return shard
+        shard = load()
+        self.put(shard)
+        return shard
+
+    def put(self, shard: Shard) -> None:
+        self.drop(shard.name)
+        self._shards[shard.name] = shard
+        self._sizes[shard.name] = len(shard)
+        self.records += len(shard)
+        self._evict()
+
+    def refresh(self, shard: Shard) -> None:
+        """Account for records added to or removed from a cached shard."""
+        if shard.name in self._sizes:
+            self.records += len(shard) - self._sizes[shard.name]
+            self._sizes[shard.name] = len(shard)
+            self._evict()
+
+    def drop(self, name: str) -> None:
+        if self._shards.pop(name, None) is not None:
+            self.records -= self._sizes.pop(name)
+
+    def clear(self) -> None:
+        self._shards.clear()
+        self._sizes.clear()
+        self.records = 0
+
+    def _evict(self) -> None:
+        if self.records <= self.max_records:
+            return
+        for name in list(self._shards):
+            if self.records <= self.max_records or len(self._shards) <= 1:
+                break
+            if not self._shards[name].dirty:
+                self.drop(name)
