@@ -104,6 +104,8 @@ class AuditLog:
             last = self._read(len(offsets) - 1)
             if len(offsets) == head_seq and last.hash != head_hash:
                 raise self._damaged("last entry does not match the recorded head")
+            if len(offsets) == head_seq + 1 and last.prev != head_hash:
+                raise self._damaged("last entry does not follow the recorded head")
             self._last_hash = last.hash
             if len(offsets) == head_seq + 1:
                 self._write_head()
