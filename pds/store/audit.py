@@ -19,6 +19,7 @@ import hashlib
 import mmap
 import os
 import struct
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ class AuditLog:
         self._vault = vault
         self._offsets: list[int] = []
         self._last_hash = GENESIS
+        self._lock = threading.RLock()  # appends come from many request threads at once
         directory.mkdir(exist_ok=True)
         if not self.path.exists():
             atomic_write(self.path, _FILE_HEADER)
@@ -96,9 +98,6 @@ class AuditLog:
             raise self._damaged(f"{head_seq - len(offsets)} entries are missing from the end")
         if len(offsets) > head_seq + 1:
             raise self._damaged("entries were appended outside pds")
-        if end < self.path.stat().st_size:  # a crash cut the last append short
-            os.truncate(self.path, end)
-            fsync_dir(self.directory)
         self._offsets = offsets
         if offsets:
             last = self._read(len(offsets) - 1)
@@ -107,13 +106,17 @@ class AuditLog:
             if len(offsets) == head_seq + 1 and last.prev != head_hash:
                 raise self._damaged("last entry does not follow the recorded head")
             self._last_hash = last.hash
-            if len(offsets) == head_seq + 1:
-                self._write_head()
+        # Repair only once the entries are known good: damage must never be "repaired" away.
+        if end < self.path.stat().st_size:  # a crash cut the last append short
+            os.truncate(self.path, end)
+            fsync_dir(self.directory)
+        if len(offsets) == head_seq + 1:
+            self._write_head()
 
     def _read_head(self) -> tuple[int, str]:
         if not self.head_path.exists():
             return 0, GENESIS
-        meta = sealed.read(self._vault, self.head_path, with_body=False).meta
+        meta = sealed.read(self._vault, self.head_path).meta  # body too: every byte is checked
         return int(meta["seq"]), str(meta["hash"])
 
     def _write_head(self) -> None:
@@ -159,21 +162,23 @@ class AuditLog:
 
     def append(self, event: Mapping[str, Any]) -> AuditEntry:
         """Append ``event`` durably; returns the new entry."""
-        seq = len(self._offsets) + 1
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        plain = codec.dumps({"seq": seq, "at": at, "prev": self._last_hash, "event": dict(event)})
-        record = self._encode(seq - 1, plain)
-        with self.path.open("ab") as handle:
-            offset = handle.tell()
-            handle.write(record)
-            handle.flush()
-            os.fsync(handle.fileno())
-        entry_hash = hashlib.sha256(plain).hexdigest()
-        self._offsets.append(offset)
-        entry = AuditEntry(seq, at, self._last_hash, entry_hash, codec.loads(plain)["event"])
-        self._last_hash = entry_hash
-        self._write_head()
-        return entry
+        with self._lock:
+            seq = len(self._offsets) + 1
+            at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+            prev = self._last_hash
+            plain = codec.dumps({"seq": seq, "at": at, "prev": prev, "event": dict(event)})
+            record = self._encode(seq - 1, plain)
+            with self.path.open("ab") as handle:
+                offset = handle.tell()
+                handle.write(record)
+                handle.flush()
+                os.fsync(handle.fileno())
+            entry_hash = hashlib.sha256(plain).hexdigest()
+            self._offsets.append(offset)
+            entry = AuditEntry(seq, at, prev, entry_hash, codec.loads(plain)["event"])
+            self._last_hash = entry_hash
+            self._write_head()
+            return entry
 
     def entries(self, descending: bool = True, before: int | None = None) -> Iterator[AuditEntry]:
         """Entries newest first (or oldest first), checking each link of the chain read."""
@@ -207,17 +212,22 @@ class AuditLog:
 
     def verify(self) -> int:
         """Check every entry and the whole chain; return the number of entries."""
-        previous = GENESIS
-        for entry in self.entries(descending=False):
-            if entry.prev != previous:
-                raise self._damaged(f"chain broken at entry {entry.seq}")
-            previous = entry.hash
-        if previous != self._last_hash:
-            raise self._damaged("last entry does not match the recorded head")
-        return len(self._offsets)
+        with self._lock:
+            previous = GENESIS
+            for entry in self.entries(descending=False):
+                if entry.prev != previous:
+                    raise self._damaged(f"chain broken at entry {entry.seq}")
+                previous = entry.hash
+            if previous != self._last_hash:
+                raise self._damaged("last entry does not match the recorded head")
+            return len(self._offsets)
 
     def reencrypt(self) -> None:
         """Rewrite the log under the vault's current key (used by key rotation)."""
+        with self._lock:
+            self._reencrypt()
+
+    def _reencrypt(self) -> None:
         scratch = tmp_path(self.path)
         with scratch.open("wb") as out:
             out.write(_FILE_HEADER)

@@ -7,6 +7,7 @@ business (they travel as strings).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import orjson
@@ -27,8 +28,24 @@ def check_record(record: Any) -> bytes:
     if not isinstance(record, dict):
         raise ValidationFailed("a record must be a JSON object", {"_record": ["not an object"]})
     try:
-        return orjson.dumps(record)
+        encoded = orjson.dumps(record)
     except (orjson.JSONEncodeError, TypeError) as exc:
         raise ValidationFailed(
             "record holds a value that cannot be stored", {"_record": [str(exc)]}
         ) from None
+    if b"null" in encoded and _has_non_finite(record):  # orjson writes NaN and inf as null
+        raise ValidationFailed(
+            "record holds a value that cannot be stored",
+            {"_record": ["NaN and infinity are not JSON numbers"]},
+        )
+    return encoded
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_non_finite(v) for v in value)
+    return False

@@ -126,11 +126,15 @@ class Collection:
     # -- writes --------------------------------------------------------------------
 
     def _prepare(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], str, tuple[Any, ...]]:
+        if not isinstance(record, Mapping):
+            raise ValidationFailed("a record must be a JSON object", {"_record": ["not an object"]})
         prepared = dict(record)
-        prepared.setdefault("id", new_id())
+        if "id" not in prepared:  # (not setdefault: that would make an id for every record)
+            prepared["id"] = new_id()
         if not isinstance(prepared["id"], str) or not prepared["id"]:
             raise ValidationFailed("id must be a non-empty string", {"id": ["must be a string"]})
-        codec.check_record(prepared)
+        # A deep copy through JSON: the store never shares a nested object with its caller.
+        prepared = codec.loads(codec.check_record(prepared))
         order, values = entry_for(self.spec, prepared)
         return prepared, order, values
 

@@ -109,36 +109,49 @@ class CollectionIndex:
         self._order.add(key)
         for postings, value in zip(self._postings, values, strict=True):
             for v in value if isinstance(value, tuple) else (value,):
-                postings.setdefault(v, SortedList()).add(key)
+                posting = postings.get(v)
+                if posting is None:  # (not setdefault: that would build a list every time)
+                    posting = postings[v] = SortedList()
+                posting.add(key)
         self._count(ref, 1)
 
     def load(self, ref: ShardRef, rows: Sequence[Sequence[Any]]) -> None:
         """Add a shard's ``[id, order, values]`` rows at unlock; ``finish_load`` sorts."""
         ref = self._refs.setdefault(ref, ref)
-        pending = self._pending
+        pending, entries, intern = self._pending, self._entries, sys.intern
         for record_id, order, values in rows:
-            key = (sys.intern(order) if len(order) <= 32 else order, record_id)
-            vals = tuple(tuple(v) if isinstance(v, list) else v for v in values)
-            self._entries[record_id] = (ref, key, vals)
+            key = (intern(order) if len(order) <= 32 else order, record_id)
+            vals = tuple(
+                tuple(v)
+                if isinstance(v, list)
+                else intern(v)  # as ``add`` does: one copy of each vendor id, category...
+                if isinstance(v, str) and len(v) <= 40
+                else v
+                for v in values
+            )
+            entries[record_id] = (ref, key, vals)
             pending.append(key)
-            for i, value in enumerate(vals):
-                for v in value if isinstance(value, tuple) else (value,):
-                    self._pending_postings[i].setdefault(v, []).append(key)
         self._count(ref, len(rows))
 
     def begin_load(self) -> None:
         self._pending: list[SortKey] = list(self._order)
-        self._pending_postings: list[dict[Any, list[SortKey]]] = [
-            {v: list(keys) for v, keys in postings.items()} for postings in self._postings
-        ]
 
     def finish_load(self) -> None:
-        self._order = SortedList(self._pending)
-        self._postings = [
-            {v: SortedList(keys) for v, keys in postings.items()}
-            for postings in self._pending_postings
-        ]
-        del self._pending, self._pending_postings
+        """Sort all keys once; walking them in order fills every posting list already sorted."""
+        order = sorted(self._pending)
+        del self._pending
+        postings: list[dict[Any, list[SortKey]]] = [{} for _ in self.spec.indexes]
+        entries = self._entries
+        for key in order:
+            for lists, value in zip(postings, entries[key[1]][2], strict=True):
+                for v in value if isinstance(value, tuple) else (value,):
+                    keys = lists.get(v)
+                    if keys is None:
+                        lists[v] = [key]
+                    else:
+                        keys.append(key)
+        self._order = SortedList(order)  # presorted: linear
+        self._postings = [{v: SortedList(keys) for v, keys in p.items()} for p in postings]
 
     def remove(self, record_id: str) -> ShardRef | None:
         entry = self._entries.pop(record_id, None)
@@ -173,6 +186,8 @@ class CollectionIndex:
         for field, value in where.items():
             if field not in self.spec.indexes:
                 raise ValueError(f"{self.spec.name}.{field} is not indexed")
+            if not isinstance(value, _SCALARS):
+                raise ValueError(f"{self.spec.name}.{field}: match a string, number, bool or null")
             conditions.append((self.spec.indexes.index(field), value))
         if not conditions:
             return self._order, []

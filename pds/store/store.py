@@ -10,6 +10,7 @@ them or none.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +32,7 @@ from pds.store.fs import (
     tmp_path,
     write_durably,
 )
-from pds.store.index import CollectionSpec
+from pds.store.index import CollectionSpec, entry_for
 from pds.store.lock import ProcessLock
 from pds.store.shards import Shard, ShardCache
 from pds.store.vault import Vault
@@ -50,6 +51,7 @@ class Transaction:
     shards: dict[str, Shard] = field(default_factory=dict)
     touched: dict[str, set[str]] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def touch(self, collection: Collection, record_id: str) -> None:
         self.collections[collection.name] = collection
@@ -138,6 +140,10 @@ class Store:
             raise
         return store
 
+    @property
+    def is_open(self) -> bool:
+        return not self._closed
+
     def close(self) -> None:
         with self._lock:
             if self._closed:
@@ -157,7 +163,7 @@ class Store:
         self.data_dir.mkdir(exist_ok=True)
         journal = self._journal_path()
         if journal.exists():
-            meta = sealed.read(self.vault, journal, with_body=False).meta
+            meta = sealed.read(self.vault, journal).meta
             tag = meta["tag"]
             for fid in meta["replace"]:
                 scratch = tmp_path(self.data_dir / f"{fid}.pds", tag)
@@ -169,9 +175,22 @@ class Store:
             remove_durably(journal)
         remove_scratch_files(self.data_dir)
         remove_scratch_files(self.home)
+        if (self.home / AUDIT_DIR).is_dir():
+            remove_scratch_files(self.home / AUDIT_DIR)
 
     def _load(self) -> None:
         """Authenticate every data file and rebuild the indexes from their meta parts."""
+        # Millions of long-lived objects are made here and none is garbage: a cyclic GC
+        # pass every few thousand allocations would only re-scan them (it doubled the time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_files()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load_files(self) -> None:
         for collection in self._collections.values():
             collection.index.begin_load()
         for path in sorted(self.data_dir.glob("*.pds")):
@@ -199,8 +218,6 @@ class Store:
         """A collection's declared layout changed: rebuild its rows and rewrite the shard."""
         shard = Shard(name, codec.loads(body))
         prefix, number = name.rsplit("/", 2)[-2:]
-        from pds.store.index import entry_for
-
         rows = []
         for record in shard.records.values():
             order, values = entry_for(collection.spec, record)
@@ -227,6 +244,9 @@ class Store:
         return self.home / f"{self.vault.file_id(JOURNAL_NAME)}.pds"
 
     def load_shard(self, name: str) -> Shard:
+        if self._txn is not None and name in self._txn.shards:
+            return self._txn.shards[name]  # written in this transaction (the cache may not hold it)
+
         def load() -> Shard:
             path = self._path_of(name)
             if not path.exists():
@@ -273,10 +293,23 @@ class Store:
                 raise
             finally:
                 self._txn = None
+            for event in txn.events:
+                self.audit.append(event)
 
     def transaction(self) -> Any:
-        """``with store.transaction():`` groups writes; all of them persist, or none."""
+        """``with store.transaction():`` groups writes; all of them persist, or none.
+
+        Transactions nest: an inner ``with`` joins the outermost one, which alone commits.
+        """
         return self.writing()
+
+    def log_event(self, event: dict[str, Any]) -> None:
+        """Append ``event`` to the audit log when the current transaction commits.
+
+        Outside a transaction it is appended at once; inside one, a rollback drops it.
+        """
+        with self.writing() as txn:
+            txn.events.append(dict(event))
 
     def _encode(self, collection: Collection, shard: Shard) -> bytes:
         prefix, number = shard.name.rsplit("/", 2)[-2:]
@@ -327,18 +360,38 @@ class Store:
             "delete": [p.name.removesuffix(".pds") for p in deletes],
         }
         journal_path = self._journal_path()
-        atomic_write(
-            journal_path, sealed.encode(self.vault, self.vault.file_id(JOURNAL_NAME), journal)
-        )
-        for path in writes:
-            os.replace(tmp_path(path, tag), path)
-        for path in deletes:
-            path.unlink(missing_ok=True)
-        fsync_dir(self.data_dir)
-        remove_durably(journal_path)
+        try:
+            atomic_write(
+                journal_path, sealed.encode(self.vault, self.vault.file_id(JOURNAL_NAME), journal)
+            )
+            for path in writes:
+                os.replace(tmp_path(path, tag), path)
+            for path in deletes:
+                path.unlink(missing_ok=True)
+            fsync_dir(self.data_dir)
+            remove_durably(journal_path)
+        except BaseException as exc:
+            if not journal_path.exists():
+                raise
+            # The journal decided this commit: rolling back would strand it half done. Let go
+            # of the store so that only the next open (which finishes the journal) goes on.
+            self._abandon()
+            if not isinstance(exc, Exception):
+                raise
+            raise StoreError(
+                "a commit was interrupted after its journal was written; "
+                "reopen the store to finish it"
+            ) from exc
+
+    def _abandon(self) -> None:
+        self._closed = True
+        self._cache.clear()
+        self._process_lock.release()
 
     def _rollback(self, txn: Transaction) -> None:
         """Forget in-memory changes; the files on disk still hold the last commit."""
+        if self._closed:  # abandoned in the middle of a journaled commit
+            return
         remove_scratch_files(self.data_dir)
         for name, shard in txn.shards.items():
             shard.dirty = False

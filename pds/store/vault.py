@@ -50,6 +50,11 @@ class Vault:
     def create(cls, home: Path, passphrase: str, kdf: ScryptParams | None = None) -> Vault:
         if (home / HEADER_NAME).exists():
             raise StoreExists(f"a store already exists at {home}", {"home": str(home)})
+        if home.exists() and (not home.is_dir() or any(home.iterdir())):
+            raise StoreExists(
+                f"{home} exists and is not an empty directory; choose another --home",
+                {"home": str(home)},
+            )
         home.mkdir(parents=True, exist_ok=True)
         kdf = kdf or ScryptParams.fresh()
         store_id = secrets.token_hex(16)

@@ -1,0 +1,52 @@
+# pds — two commands matter: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_HOME := .pds-demo
+DEMO_PASSPHRASE := correct horse battery staple
+DEMO_PASSWORD := demo-owner-password
+
+.PHONY: run test install lint bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: a demo store (created on first run) served on http://127.0.0.1:8000
+run: install
+	@if [ ! -f $(DEMO_HOME)/store.json ]; then \
+	  PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' PDS_OWNER_PASSWORD='$(DEMO_PASSWORD)' \
+	    $(BIN)/pds init && \
+	  PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' $(BIN)/pds demo; \
+	fi
+	@echo ""
+	@echo "  pds demo store: $(DEMO_HOME)  (passphrase: '$(DEMO_PASSPHRASE)')"
+	@echo "  open http://127.0.0.1:8000 and log in with the owner password: $(DEMO_PASSWORD)"
+	@echo "  command line:  PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' $(BIN)/pds status"
+	@echo ""
+	PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' $(BIN)/pds serve --host 127.0.0.1 --port 8000
+
+## make test: lint, import contracts, the whole suite
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python tests/perf/bench_store.py
+
+docs: install
+	$(BIN)/python docs/generate.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

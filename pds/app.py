@@ -1,0 +1,54 @@
+"""The Flask application factory: ``create_app(config)``.
+
+It unlocks the store once, builds the services once and keeps them in
+``app.extensions["pds"]``; views reach them through ``pds.web.context``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from pds.config import Settings, settings_from_env
+from pds.errors import ConfigError
+from pds.services import Services
+from pds.services.collections import SPECS
+from pds.store import Store
+from pds.web import register_web
+
+log = logging.getLogger("pds")
+
+
+def open_store(settings: Settings, passphrase: str | None = None) -> Store:
+    """Unlock the store that ``settings`` point at."""
+    passphrase = passphrase if passphrase is not None else settings.resolve_passphrase()
+    if passphrase is None:
+        raise ConfigError("no passphrase: set PDS_PASSPHRASE or PDS_PASSPHRASE_FILE")
+    return Store.open(
+        settings.home,
+        passphrase,
+        specs=SPECS,
+        cache_records=settings.cache_records,
+        lock_timeout=settings.lock_timeout,
+    )
+
+
+def create_app(
+    config: Settings | Mapping[str, Any] | None = None, *, store: Store | None = None
+) -> Flask:
+    """Build the app. ``config`` is a ``Settings`` or overrides on top of the environment."""
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = settings_from_env().with_overrides(config or {})
+    store = store or open_store(settings)
+    app = Flask("pds", template_folder="web/templates", static_folder="web/static")
+    app.config["PDS_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    app.extensions["pds"] = Services(store)
+    register_web(app)
+    log.info("store %s unlocked: %d collections", store.vault.store_id, len(store.collections))
+    return app

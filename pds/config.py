@@ -1,0 +1,188 @@
+"""The one typed configuration object: defaults, then ``PDS_*`` variables, then overrides.
+
+Every setting has its help text beside it (``docs/configuration.md`` is generated
+from this table). Values are parsed strictly; a bad value raises ``ConfigError``
+naming the variable. Secrets are wrapped in ``Secret`` so they never print.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pds.errors import ConfigError
+
+
+class Secret:
+    """A string that does not show itself in reprs, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _float_in(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a number") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL such as https://pds.example.org")
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or fragment")
+    return raw.strip().rstrip("/")
+
+
+def _path(raw: str) -> Path:
+    if not raw.strip():
+        raise ValueError("must not be empty")
+    return Path(raw.strip()).expanduser()
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _setting(default: Any, help: str, parse: Callable[[str], Any], env: bool = True) -> Any:
+    return field(default=default, metadata={"help": help, "parse": parse, "env": env})
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = _setting(Path("~/.pds").expanduser(), "Directory of the store.", _path)
+    passphrase: Secret | None = _setting(
+        None, "Passphrase that unlocks the store (prefer PDS_PASSPHRASE_FILE).", Secret
+    )
+    passphrase_file: Path | None = _setting(
+        None, "File whose first line is the store passphrase.", _path
+    )
+    host: str = _setting("127.0.0.1", "Address the server listens on.", str.strip)
+    port: int = _setting(8000, "TCP port the server listens on.", _int_in(1, 65535))
+    issuer: str | None = _setting(
+        None,
+        "Public base URL of this store (OAuth issuer); default http://HOST:PORT.",
+        _url,
+    )
+    threads: int = _setting(8, "Worker threads of the waitress server.", _int_in(1, 64))
+    cache_records: int = _setting(
+        200_000, "Decrypted records kept in memory (bounds memory use).", _int_in(0, 10**8)
+    )
+    lock_timeout: float = _setting(
+        0.0, "Seconds to wait for another pds process to release the store.", _float_in(0, 3600)
+    )
+    log_level: str = _setting(
+        "info", "Server log level.", _choice("debug", "info", "warning", "error")
+    )
+
+    @property
+    def issuer_url(self) -> str:
+        return self.issuer or f"http://{self.host}:{self.port}"
+
+    def resolve_passphrase(self) -> str | None:
+        """The passphrase from PDS_PASSPHRASE or PDS_PASSPHRASE_FILE, if either is set."""
+        if self.passphrase is not None:
+            return self.passphrase.reveal()
+        if self.passphrase_file is not None:
+            try:
+                lines = self.passphrase_file.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise ConfigError(
+                    f"PDS_PASSPHRASE_FILE: cannot read {self.passphrase_file}: {exc.strerror}"
+                ) from None
+            if not lines or not lines[0]:
+                raise ConfigError(f"PDS_PASSPHRASE_FILE: {self.passphrase_file} is empty")
+            return lines[0]
+        return None
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, value in overrides.items():
+            if name not in known:
+                raise ConfigError(f"unknown setting {name!r}")
+            if isinstance(value, str) and known[name].type not in ("str", "str | None"):
+                value = _parse(known[name], value, name)
+            changes[name] = value
+        return replace(self, **changes)
+
+
+def _parse(f: Any, raw: str, label: str) -> Any:
+    try:
+        return f.metadata["parse"](raw)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
+
+
+def env_name(name: str) -> str:
+    return f"PDS_{name.upper()}"
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults overlaid with every ``PDS_*`` variable that is set."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(env_name(f.name))
+        if raw is not None and f.metadata["env"]:
+            values[f.name] = _parse(f, raw, env_name(f.name))
+    return Settings(**values)
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(variable, default, help) rows, for the generated docs and ``pds --help``."""
+    rows = []
+    for f in fields(Settings):
+        default = f.default
+        shown = "(none)" if default is None else str(default)
+        if f.name == "home":
+            shown = "~/.pds"
+        rows.append((env_name(f.name), shown, f.metadata["help"]))
+    return rows

@@ -1,0 +1,53 @@
+"""Relationships: the vendors and people the owner deals with.
+
+Vendors may have a ``domain`` (their web identity, unique among vendors); people
+may not. Both can have contact points: e-mail addresses, phone numbers, URLs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, validate, validates_schema
+
+from pds.schemas.common import Choice, Id, Schema, Tags, Text, UniqueList
+from pds.schemas.contact import Domain, Email, Phone, Url
+from pds.schemas.query import PageQuerySchema
+from pds.schemas.temporal import Day, Instant
+
+KINDS = ("vendor", "person")
+STATUSES = ("active", "paused", "ended", "blocked")
+MAX_CONTACTS = 20
+
+
+def _contacts(field: Any) -> UniqueList:
+    return UniqueList(field, validate=validate.Length(max=MAX_CONTACTS))
+
+
+class RelationshipSchema(Schema):
+    id = Id()
+    kind = Choice(KINDS, required=True)
+    name = Text(max_length=200, required=True)
+    domain = Domain()
+    emails = _contacts(Email())
+    phones = _contacts(Phone())
+    urls = _contacts(Url())
+    how_known = Text(max_length=500, multiline=True)
+    status = Choice(STATUSES, load_default="active")
+    tags = Tags()
+    notes = Text(max_length=4000, multiline=True)
+    since = Day()
+    created_at = Instant()
+    updated_at = Instant()
+
+    @validates_schema
+    def _only_vendors_have_domains(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("domain") and data.get("kind") == "person":
+            raise ValidationError({"domain": ["Only vendors have a domain."]})
+
+
+class RelationshipQuerySchema(PageQuerySchema):
+    kind = Choice(KINDS)
+    status = Choice(STATUSES)
+    tag = Text(max_length=32, lower=True, no_separators=True)
+    domain = Domain()

@@ -1,0 +1,42 @@
+"""``Services``: every domain service over one store, built once and shared."""
+
+from __future__ import annotations
+
+from pds.services.collections import DOMAIN
+from pds.services.context import Clock, Context, IdSource, utc_now
+from pds.services.credentials import OwnerCredentials
+from pds.services.interactions import InteractionService
+from pds.services.preferences import PreferenceService
+from pds.services.profile import ProfileService
+from pds.services.purchases import PurchaseService
+from pds.services.relationships import RelationshipService
+from pds.store import Store, new_id
+
+
+class Services:
+    """The domain over ``store``: ``profile``, ``purchases``, ``preferences``,
+    ``relationships``, ``interactions`` and the owner's ``credentials``.
+
+    ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
+    names new records (UUIDv7); tests and the demo inject their own.
+    """
+
+    def __init__(self, store: Store, *, clock: Clock = utc_now, ids: IdSource = new_id) -> None:
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        ctx = Context(store, clock, ids)
+        self.relationships = RelationshipService(ctx)
+        self.interactions = InteractionService(ctx, self.relationships)
+        self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
+        self.preferences = PreferenceService(ctx)
+        self.profile = ProfileService(ctx)
+        self.credentials = OwnerCredentials(store)
+
+    def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
+        """The same services over the same store, with another clock or id source."""
+        return Services(self.store, clock=clock or self.clock, ids=ids or self.ids)
+
+    def counts(self) -> dict[str, int]:
+        """How many records each collection of the owner's records holds."""
+        return {name: self.store.collection(name).count() for name in DOMAIN}

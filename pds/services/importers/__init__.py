@@ -1,0 +1,1 @@
+"""Importers: bring records from other formats into the store, all or nothing."""

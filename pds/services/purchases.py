@@ -1,0 +1,202 @@
+"""Purchases: what the owner bought from which vendor.
+
+Adding a purchase also logs a ``purchase`` interaction with its vendor, in the same
+transaction: both are stored, or neither. Updating a purchase keeps that log entry
+in step (vendor, date); deleting it deletes the entry.
+
+Who writes decides the ``source``: the owner writes ``owner`` (or ``import``); a
+vendor (actor ``vendor:<client_id>``) always writes ``vendor:<client_id>`` with
+status ``new``, awaiting the owner's review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pds.errors import ValidationFailed
+from pds.schemas import PurchaseQuerySchema, PurchaseSchema, load
+from pds.schemas.query import day_bounds
+from pds.services.base import RecordService, build_all, present
+from pds.services.collections import PURCHASES
+from pds.services.context import Context, check_actor
+from pds.services.interactions import InteractionService
+from pds.services.paging import Page
+from pds.services.relationships import VENDOR, RelationshipService
+
+OWNER_SOURCES = ("owner", "import")
+
+
+@dataclass(frozen=True)
+class PreparedPurchase:
+    """A validated purchase and its log entry, ready to be stored together."""
+
+    purchase: dict[str, Any]
+    interaction: dict[str, Any]
+
+
+class PurchaseService(RecordService):
+    collection_name = PURCHASES
+    noun = "purchase"
+    schema = PurchaseSchema()
+    immutable = ("source",)
+
+    def __init__(
+        self, ctx: Context, relationships: RelationshipService, interactions: InteractionService
+    ) -> None:
+        super().__init__(ctx)
+        self._relationships = relationships
+        self._interactions = interactions
+
+    # -- writes ------------------------------------------------------------------------
+
+    def prepare(self, data: Any, *, actor: str = "owner") -> PreparedPurchase:
+        """Validate ``data`` into a purchase and its interaction, without storing anything."""
+        check_actor(actor)
+        purchase = self.new_record(_with_source(data, actor))
+        interaction = self._interactions.new_record(_log_entry(purchase))
+        return PreparedPurchase(purchase, interaction)
+
+    def add(self, data: Any, *, actor: str = "owner") -> dict[str, Any]:
+        """Record a purchase from an existing vendor (``vendor_id``), with its log entry."""
+        prepared = self.prepare(data, actor=actor)
+        with self._ctx.store.transaction():
+            self.store_prepared([prepared])
+        self._ctx.audit(actor, "purchase.create", target=prepared.purchase["id"])
+        return prepared.purchase
+
+    def add_many(self, items: Sequence[Any], *, actor: str = "owner") -> list[dict[str, Any]]:
+        """Record many purchases in one transaction, all or none.
+
+        ``ValidationFailed`` details are keyed by the list index of each invalid item.
+        """
+        prepared = build_all(items, lambda data: self.prepare(data, actor=actor), what="purchases")
+        with self._ctx.store.transaction():
+            self.store_prepared(prepared)
+        self._ctx.audit(actor, "purchase.create_many", count=len(prepared))
+        return [p.purchase for p in prepared]
+
+    def store_prepared(self, prepared: Sequence[PreparedPurchase]) -> None:
+        """Store prepared purchases and their log entries; every vendor must exist."""
+        with self._ctx.store.transaction():
+            for vendor_id in dict.fromkeys(p.purchase["vendor_id"] for p in prepared):
+                self._relationships.require(vendor_id, field="vendor_id", kind=VENDOR)
+            self._col.insert_many([p.purchase for p in prepared])
+            self._ctx.collection(self._interactions.collection_name).insert_many(
+                [p.interaction for p in prepared]
+            )
+
+    def update(self, record_id: str, changes: Any, *, actor: str = "owner") -> dict[str, Any]:
+        """Change fields of a purchase (``None`` clears one); its source cannot change.
+
+        Changing ``items`` without giving ``total`` recomputes the total.
+        """
+        check_actor(actor)
+        if isinstance(changes, Mapping) and "items" in changes and "total" not in changes:
+            changes = {**changes, "total": None}
+        with self._ctx.store.transaction():
+            current = self.get(record_id)
+            record = self.changed_record(current, changes)
+            if record["vendor_id"] != current["vendor_id"]:
+                self._relationships.require(record["vendor_id"], field="vendor_id", kind=VENDOR)
+            self._col.replace(record["id"], record)
+            self._sync_log(record)
+        self._ctx.audit(actor, "purchase.update", target=record["id"])
+        return record
+
+    def delete(self, record_id: str, *, actor: str = "owner") -> None:
+        """Delete a purchase and its ``purchase`` log entry; other entries are unlinked."""
+        check_actor(actor)
+        with self._ctx.store.transaction():
+            record = self.get(record_id)
+            self._col.delete(record["id"])
+            log = self._ctx.collection(self._interactions.collection_name)
+            for entry in log.query(where={"purchase_id": record["id"]}):
+                if entry["kind"] == "purchase":
+                    log.delete(entry["id"])
+                else:
+                    log.replace(entry["id"], {k: v for k, v in entry.items() if k != "purchase_id"})
+        self._ctx.audit(actor, "purchase.delete", target=record["id"])
+
+    def _sync_log(self, purchase: Mapping[str, Any]) -> None:
+        log = self._ctx.collection(self._interactions.collection_name)
+        for entry in log.query(where={"purchase_id": purchase["id"], "kind": "purchase"}):
+            wanted = {"counterpart_id": purchase["vendor_id"], "date": purchase["date"]}
+            if any(entry.get(k) != v for k, v in wanted.items()):
+                log.replace(entry["id"], {**entry, **wanted, "updated_at": purchase["updated_at"]})
+
+    # -- reads -------------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        vendor_id: str | None = None,
+        category: str | None = None,
+        tag: str | None = None,
+        source: str | None = None,
+        status: str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        descending: bool = True,
+    ) -> Page:
+        """A page of purchases, newest first by default; ``since``/``until`` days are included.
+
+        Pass the page's ``next_cursor`` as ``cursor`` (with the same filters) for the next.
+        """
+        query = load(
+            PurchaseQuerySchema(),
+            present(
+                vendor_id=vendor_id,
+                category=category,
+                tag=tag,
+                source=source,
+                status=status,
+                since=since,
+                until=until,
+                limit=limit,
+                cursor=cursor,
+                descending=descending,
+            ),
+            what="query",
+        )
+        where = {
+            field: query[key]
+            for key, field in (
+                ("vendor_id", "vendor_id"),
+                ("category", "category"),
+                ("tag", "tags"),
+                ("source", "source"),
+                ("status", "status"),
+            )
+            if key in query
+        }
+        start, end = day_bounds(query.get("since"), query.get("until"))
+        return self._page(query, where=where, start=start, end=end)
+
+
+def _with_source(data: Any, actor: str) -> Any:
+    """``data`` with the source the actor may write (vendors cannot choose theirs)."""
+    if not isinstance(data, Mapping):
+        return data  # the schema reports the wrong type
+    if actor.startswith("vendor:"):
+        return {**data, "source": actor, "status": "new"}
+    source = data.get("source") or "owner"
+    if actor == "owner" and source not in OWNER_SOURCES:
+        raise ValidationFailed(
+            "invalid purchase: check source",
+            {"source": ["The owner records purchases as owner or import."]},
+        )
+    return {**data, "source": source}
+
+
+def _log_entry(purchase: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": "purchase",
+        "date": purchase["date"],
+        "counterpart_id": purchase["vendor_id"],
+        "purchase_id": purchase["id"],
+    }

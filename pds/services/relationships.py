@@ -1,0 +1,206 @@
+"""Relationships: the vendors and people the owner deals with.
+
+A vendor's ``domain`` is unique among vendors. A relationship with purchases or
+interactions is only deleted together with them (``cascade=True``); otherwise the
+deletion is refused with ``Conflict``, so no purchase is left pointing nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pds.errors import Conflict, ValidationFailed
+from pds.schemas import RelationshipQuerySchema, RelationshipSchema, load
+from pds.schemas.contact import normalise_domain
+from pds.services.base import RecordService, present
+from pds.services.collections import INTERACTIONS, PURCHASES, RELATIONSHIPS
+from pds.services.context import check_actor, find_by_id
+from pds.services.paging import Page
+
+VENDOR = "vendor"
+PERSON = "person"
+
+
+class RelationshipService(RecordService):
+    collection_name = RELATIONSHIPS
+    noun = "relationship"
+    schema = RelationshipSchema()
+    immutable = ("kind",)
+
+    # -- writes ------------------------------------------------------------------------
+
+    def add(self, data: Any, *, actor: str = "owner") -> dict[str, Any]:
+        """Record a new vendor or person; ``Conflict`` if a vendor already has its domain."""
+        check_actor(actor)
+        record = self.new_record(data)
+        with self._ctx.store.transaction():
+            self._check_domain_free(record)
+            self._col.insert(record)
+        self._ctx.audit(actor, "relationship.create", target=record["id"])
+        return record
+
+    def add_many(self, items: Sequence[Any], *, actor: str = "owner") -> list[dict[str, Any]]:
+        """Record many relationships at once, all or none (details keyed by list index)."""
+        check_actor(actor)
+        records = self.new_records(items)
+        with self._ctx.store.transaction():
+            self.store_new(records)
+        self._ctx.audit(actor, "relationship.create_many", count=len(records))
+        return records
+
+    def store_new(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Insert already-built ``records`` (from ``new_record``) after the domain checks."""
+        seen: dict[str, str] = {}
+        with self._ctx.store.transaction():
+            for record in records:
+                domain = record.get("domain")
+                if domain and record["kind"] == VENDOR:
+                    if domain in seen:
+                        raise Conflict(
+                            f"two new vendors have the domain {domain}", {"domain": domain}
+                        )
+                    seen[domain] = record["id"]
+                    self._check_domain_free(record)
+            self._col.insert_many(records)
+
+    def update(self, record_id: str, changes: Any, *, actor: str = "owner") -> dict[str, Any]:
+        """Change fields of a relationship (``None`` clears one); its kind cannot change."""
+        check_actor(actor)
+        with self._ctx.store.transaction():
+            record = self.changed_record(self.get(record_id), changes)
+            self._check_domain_free(record)
+            self._col.replace(record["id"], record)
+        self._ctx.audit(actor, "relationship.update", target=record["id"])
+        return record
+
+    def delete(
+        self, record_id: str, *, cascade: bool = False, actor: str = "owner"
+    ) -> dict[str, int]:
+        """Delete a relationship; with ``cascade`` also its purchases and interactions.
+
+        Returns how many purchases and interactions went with it. Without ``cascade``,
+        a relationship that has any is kept and ``Conflict`` says how many.
+        """
+        check_actor(actor)
+        with self._ctx.store.transaction():
+            record = self.get(record_id)
+            purchases = self._ctx.collection(PURCHASES).query(where={"vendor_id": record["id"]})
+            interactions = self._ctx.collection(INTERACTIONS).query(
+                where={"counterpart_id": record["id"]}
+            )
+            counts = {"purchases": len(purchases), "interactions": len(interactions)}
+            if (purchases or interactions) and not cascade:
+                raise Conflict(
+                    f"{record['name']!s} has {counts['purchases']} purchases and "
+                    f"{counts['interactions']} interactions; delete them too with cascade",
+                    counts,
+                )
+            self._delete_all(purchases, interactions)
+            self._col.delete(record["id"])
+        self._ctx.audit(actor, "relationship.delete", target=record["id"])
+        return counts
+
+    def _delete_all(
+        self, purchases: Iterable[Mapping[str, Any]], interactions: Iterable[Mapping[str, Any]]
+    ) -> None:
+        purchase_col = self._ctx.collection(PURCHASES)
+        interaction_col = self._ctx.collection(INTERACTIONS)
+        deleted = set()
+        for interaction in interactions:
+            interaction_col.delete(interaction["id"])
+            deleted.add(interaction["id"])
+        for purchase in purchases:
+            purchase_col.delete(purchase["id"])
+            for linked in interaction_col.query(where={"purchase_id": purchase["id"]}):
+                if linked["id"] not in deleted:  # another counterpart's log entry: unlink it
+                    unlinked = {k: v for k, v in linked.items() if k != "purchase_id"}
+                    interaction_col.replace(linked["id"], unlinked)
+
+    def _check_domain_free(self, record: Mapping[str, Any]) -> None:
+        domain = record.get("domain")
+        if not domain or record.get("kind") != VENDOR:
+            return
+        for other in self._col.query(where={"domain": domain, "kind": VENDOR}):
+            if other["id"] != record["id"]:
+                raise Conflict(
+                    f"the vendor {other['name']} already has the domain {domain}",
+                    {"domain": domain, "id": other["id"]},
+                )
+
+    # -- reads -------------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        domain: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        descending: bool = False,
+    ) -> Page:
+        """A page of relationships in the order they were recorded (oldest first by default)."""
+        query = load(
+            RelationshipQuerySchema(),
+            present(
+                kind=kind,
+                status=status,
+                tag=tag,
+                domain=domain,
+                limit=limit,
+                cursor=cursor,
+                descending=descending,
+            ),
+            what="query",
+        )
+        where = {
+            field: query[key]
+            for key, field in (("kind", "kind"), ("status", "status"), ("tag", "tags"))
+            if key in query
+        }
+        if "domain" in query:
+            where["domain"] = query["domain"]
+        return self._page(query, where=where)
+
+    def find_vendor(
+        self, *, domain: str | None = None, name: str | None = None
+    ) -> dict[str, Any] | None:
+        """The vendor with this domain (or a parent domain of it), else with this name.
+
+        Names match case-insensitively and ignoring surrounding spaces.
+        """
+        if domain:
+            found = self._vendor_by_domain(domain)
+            if found is not None:
+                return found
+        if name and name.strip():
+            wanted = name.strip().casefold()
+            matches = self._col.query(
+                where={"kind": VENDOR},
+                predicate=lambda r: r["name"].casefold() == wanted,
+                limit=1,
+            )
+            return matches[0] if matches else None
+        return None
+
+    def _vendor_by_domain(self, domain: str) -> dict[str, Any] | None:
+        try:
+            labels = normalise_domain(domain).split(".")
+        except ValueError:
+            return None
+        for start in range(len(labels) - 1):  # shop.example.com, then example.com
+            candidate = ".".join(labels[start:])
+            found = self._col.query(where={"domain": candidate, "kind": VENDOR}, limit=1)
+            if found:
+                return found[0]
+        return None
+
+    def require(self, record_id: Any, *, field: str, kind: str | None = None) -> dict[str, Any]:
+        """The relationship a reference points to; ``ValidationFailed`` on ``field`` if none."""
+        record = find_by_id(self._col, record_id)
+        if record is None or (kind is not None and record["kind"] != kind):
+            what = "vendor" if kind == VENDOR else "relationship"
+            raise ValidationFailed(f"no {what} {record_id}", {field: [f"No {what} with this id."]})
+        return record

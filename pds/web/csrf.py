@@ -1,0 +1,30 @@
+"""CSRF protection for every state-changing form: a per-session token, checked on POST."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Flask, abort, request, session
+
+FIELD = "csrf_token"
+
+
+def csrf_token() -> str:
+    token = session.get(FIELD)
+    if not isinstance(token, str):
+        token = session[FIELD] = secrets.token_urlsafe(32)
+    return token
+
+
+def register_csrf(app: Flask) -> None:
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+    @app.before_request
+    def check_csrf() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.blueprint in ("health",):
+            return
+        sent = request.form.get(FIELD, "")
+        expected = session.get(FIELD)
+        if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+            abort(400, description="the form expired or was not sent by this portal; reload it")

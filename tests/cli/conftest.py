@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pds.cli import main
+from tests.conftest import OWNER_PASSWORD, PASSPHRASE
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    return {
+        "PDS_HOME": str(home),
+        "PDS_PASSPHRASE": PASSPHRASE,
+        "PDS_OWNER_PASSWORD": OWNER_PASSWORD,
+    }
+
+
+@pytest.fixture
+def pds(runner: CliRunner, env: dict[str, str]) -> Invoke:
+    """Run ``pds ARGS`` in-process through click's runner with the store's environment."""
+
+    def invoke(*args: str, **extra_env: str | None) -> Result:
+        return runner.invoke(main, list(args), env={**env, **extra_env}, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def initialised(pds: Invoke, home: Path) -> Path:
+    result = pds("init", "--scrypt-n", "1024")
+    assert result.exit_code == 0, result.output
+    return home
