@@ -16,23 +16,23 @@ from pds.config import settings_table
 DOCS = Path(__file__).resolve().parent
 
 
-def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
-    found: list[tuple[str, click.Command]] = []
+def _contexts(parent: click.Context) -> list[tuple[str, click.Context]]:
+    """Every command below ``parent``, each in a context chained to its parent's (so that
+    inherited settings such as ``-h`` are shown as the real command line has them)."""
+    found: list[tuple[str, click.Context]] = []
+    group = parent.command
+    assert isinstance(group, click.Group)
     for name in sorted(group.commands):
-        command = group.commands[name]
-        path = f"{prefix} {name}"
-        found.append((path, command))
-        if isinstance(command, click.Group):
-            found.extend(_commands(command, path))
+        ctx = click.Context(group.commands[name], info_name=name, parent=parent)
+        found.append((ctx.command_path, ctx))
+        if isinstance(ctx.command, click.Group):
+            found.extend(_contexts(ctx))
     return found
 
 
-def _help(command: click.Command, path: str) -> str:
-    with click.Context(command, info_name=path, terminal_width=80, max_content_width=80) as ctx:
-        return command.get_help(ctx)
-
-
 def cli_reference() -> str:
+    settings = {**cli_main.context_settings, "terminal_width": 80, "max_content_width": 80}
+    root = click.Context(cli_main, info_name="pds", **settings)
     parts = [
         "# Command line reference\n",
         "Generated from `pds --help` by `make docs`; do not edit by hand.\n",
@@ -40,11 +40,11 @@ def cli_reference() -> str:
         "2 invalid input, 3 configuration, 4 not found, 10 store problem, "
         "11 store locked by another process, 12 wrong passphrase, 13 integrity error.\n",
         "## pds\n",
-        f"```\n{_help(cli_main, 'pds')}\n```\n",
+        f"```\n{cli_main.get_help(root)}\n```\n",
     ]
-    for path, command in _commands(cli_main, "pds"):
+    for path, ctx in _contexts(root):
         parts.append(f"## {path}\n")
-        parts.append(f"```\n{_help(command, path)}\n```\n")
+        parts.append(f"```\n{ctx.command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
 
 
