@@ -9,6 +9,7 @@ queries and equality lookups cost O(log n + page) whatever the store's size.
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,16 +141,17 @@ class CollectionIndex:
         """Sort all keys once; walking them in order fills every posting list already sorted."""
         order = sorted(self._pending)
         del self._pending
-        postings: list[dict[Any, list[SortKey]]] = [{} for _ in self.spec.indexes]
+        postings: list[defaultdict[Any, list[SortKey]]] = [
+            defaultdict(list) for _ in self.spec.indexes
+        ]
         entries = self._entries
         for key in order:
-            for lists, value in zip(postings, entries[key[1]][2], strict=True):
-                for v in value if isinstance(value, tuple) else (value,):
-                    keys = lists.get(v)
-                    if keys is None:
-                        lists[v] = [key]
-                    else:
-                        keys.append(key)
+            for lists, value in zip(postings, entries[key[1]][2]):  # noqa: B905 (hot loop)
+                if value.__class__ is tuple:
+                    for v in value:
+                        lists[v].append(key)
+                else:
+                    lists[value].append(key)
         self._order = SortedList(order)  # presorted: linear
         self._postings = [{v: SortedList(keys) for v, keys in p.items()} for p in postings]
 

@@ -10,6 +10,7 @@ bounded by the number of records it holds.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -38,7 +39,9 @@ class _ShardDB(TinyDB):
 
 class _ShardStorage(Storage):
     def __init__(self, shard: Shard) -> None:
-        self._shard = shard
+        # A weak proxy: a strong one would close the cycle shard -> TinyDB -> storage ->
+        # shard, and an evicted shard would linger until a full (slow) GC pass freed it.
+        self._shard = weakref.proxy(shard)
 
     def read(self) -> dict[str, dict[str, Any]]:
         return self._shard.tables
@@ -54,9 +57,25 @@ class _ShardStorage(Storage):
 class Shard:
     """One shard: logical name ``shard/<collection>/<prefix>/<n>`` and its records."""
 
-    def __init__(self, name: str, records: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        records: dict[str, dict[str, Any]] | None = None,
+        *,
+        body: bytes | None = None,
+        size: int = 0,
+    ) -> None:
+        """A shard of ``records``, or of a serialised ``body`` of ``size`` records.
+
+        A body is parsed on first use: opening a store caches decrypted shards without
+        paying to parse the ones nobody reads.
+        """
         self.name = name
-        self.tables: dict[str, dict[str, Any]] = {RECORDS: records or {}}
+        self._body = body
+        self._size = size
+        self._tables: dict[str, dict[str, Any]] | None = (
+            {RECORDS: records or {}} if body is None else None
+        )
         self.dirty = False
         self._db = _ShardDB(storage=lambda: _ShardStorage(self))
         self.table: RecordTable = self._db.table(RECORDS, cache_size=0)  # type: ignore[assignment]
@@ -66,11 +85,22 @@ class Shard:
         return f"shard/{collection}/{prefix}/{number}"
 
     @property
+    def tables(self) -> dict[str, dict[str, Any]]:
+        if self._tables is None:
+            self._tables = {RECORDS: codec.loads(self._body or b"{}")}
+            self._body = None
+        return self._tables
+
+    @tables.setter
+    def tables(self, value: dict[str, dict[str, Any]]) -> None:
+        self._tables, self._body = value, None
+
+    @property
     def records(self) -> dict[str, Any]:
         return self.tables.get(RECORDS, {})
 
     def __len__(self) -> int:
-        return len(self.records)
+        return self._size if self._tables is None else len(self.records)
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         raw = self.records.get(record_id)
@@ -151,10 +181,13 @@ class ShardCache:
         self.records = 0
 
     def _evict(self) -> None:
-        if self.records <= self.max_records:
-            return
-        for name in list(self._shards):
-            if self.records <= self.max_records or len(self._shards) <= 1:
-                break
-            if not self._shards[name].dirty:
+        # From the least recently used end, one shard at a time (not a copy of every name
+        # on every put: that made each cache miss cost O(cached shards)).
+        looked = 0
+        while self.records > self.max_records and len(self._shards) > max(1, looked):
+            name = next(iter(self._shards))
+            if self._shards[name].dirty:  # written in an open transaction: keep it
+                self._shards.move_to_end(name)
+                looked += 1
+            else:
                 self.drop(name)

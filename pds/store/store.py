@@ -203,7 +203,8 @@ class Store:
                 continue
             collection.index.load((prefix, number), meta["rows"])
             if self._cache.records + len(meta["rows"]) <= self._cache.max_records:
-                self._cache.put(Shard(meta["name"], codec.loads(unsealed.body or b"{}")))
+                body = unsealed.body or b"{}"
+                self._cache.put(Shard(meta["name"], body=body, size=len(meta["rows"])))
         for collection in self._collections.values():
             collection.index.finish_load()
 

@@ -1,0 +1,145 @@
+"""A child process for the crash and lock tests (run as a script, never imported by pytest).
+
+    python store_child.py MODE CONFIG_JSON
+
+CONFIG_JSON carries ``home``, ``passphrase``, ``specs`` and mode-specific keys.
+Modes:
+
+- ``writer``: open the store, print ``ready``, then write forever: single inserts
+  and multi-record transactions spread over several months (multi-shard commits go
+  through the journal). Each id is printed (flushed) only after its write returned.
+- ``rotate``: open the store, print ``ready``, run ``rotate_key`` printing
+  ``progress N`` after each file, then print ``done``.
+- ``open``: try to open the store (``lock_timeout`` from the config) and print one
+  JSON line: ``{"opened": true}`` or ``{"error": code, "details": ...}``.
+- ``exit_after_journal``: open, then commit a multi-shard transaction but die
+  (``os._exit``) right after the journal is durable and ``renames`` files have been
+  moved into place: a crash in the middle of a journaled commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from pds.errors import PdsError
+from pds.store import CollectionSpec, Store
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def open_from(config: dict[str, Any]) -> Store:
+    specs = [
+        CollectionSpec(s["name"], s["order_by"], s["shard_by"], tuple(s["indexes"]))
+        for s in config["specs"]
+    ]
+    return Store.open(
+        Path(config["home"]),
+        config["passphrase"],
+        specs=specs,
+        **config.get("options", {}),
+    )
+
+
+def make_record(
+    n: int, rng: random.Random, txn: str | None = None, size: int = 1
+) -> dict[str, Any]:
+    payload = "".join(
+        rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(rng.randint(10, 200))
+    )
+    return {
+        "date": f"20{rng.randint(20, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "vendor_id": f"v{rng.randint(1, 20)}",
+        "tags": rng.sample(["food", "travel", "home", "gift", "tech"], rng.randint(0, 3)),
+        "n": n,
+        "payload": payload,
+        "digest": hashlib.sha256(payload.encode()).hexdigest(),
+        "txn": txn,
+        "txn_size": size,
+    }
+
+
+def writer(config: dict[str, Any]) -> None:
+    store = open_from(config)
+    purchases = store.collection("purchases")
+    rng = random.Random(config.get("seed"))
+    say("ready")
+    n = 0
+    while True:
+        n += 1
+        if n % 3:
+            record = purchases.insert(make_record(n, rng))
+            say(record["id"])
+        else:
+            size = rng.randint(2, 6)
+            txn = f"t{config.get('seed')}-{n}"
+            with store.transaction():
+                ids = [purchases.insert(make_record(n, rng, txn, size))["id"] for _ in range(size)]
+            for rid in ids:
+                say(rid)
+
+
+def rotate(config: dict[str, Any]) -> None:
+    store = open_from(config)
+    say("ready")
+    store.rotate_key(progress=lambda done, total: say(f"progress {done} {total}"))
+    say("done")
+    store.close()
+
+
+def try_open(config: dict[str, Any]) -> None:
+    try:
+        store = open_from(config)
+    except PdsError as exc:
+        say(json.dumps({"error": exc.code, "message": exc.message, "details": exc.details}))
+        return
+    say(json.dumps({"opened": True}))
+    store.close()
+
+
+def exit_after_journal(config: dict[str, Any]) -> None:
+    from pds.store import store as store_module
+
+    store = open_from(config)
+    purchases = store.collection("purchases")
+    budget = {"renames": int(config["renames"])}
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        # a journaled commit renames tagged scratch files, <id>.pds.<tag>.tmp, into data/
+        if Path(src).name.count(".") == 3 and Path(dst).parent.name == "data":
+            if budget["renames"] == 0:
+                os._exit(17)
+            budget["renames"] -= 1
+        real_replace(src, dst)
+
+    store_module.os.replace = replace  # type: ignore[attr-defined]
+    with store.transaction():
+        for record in config["records"]:
+            purchases.insert(record)
+        for record_id in config.get("delete", []):
+            purchases.delete(record_id)
+    say("committed")  # never reached when the crash point is inside the commit
+
+
+def main() -> None:
+    mode, raw = sys.argv[1], sys.argv[2]
+    config = json.loads(raw)
+    {
+        "writer": writer,
+        "rotate": rotate,
+        "open": try_open,
+        "exit_after_journal": exit_after_journal,
+    }[mode](config)
+
+
+if __name__ == "__main__":
+    main()

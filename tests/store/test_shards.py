@@ -1,0 +1,73 @@
+"""Shards and their cache: lazy bodies, LRU eviction that spares dirty shards, no cycles."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from pds.store import codec
+from pds.store.shards import Shard, ShardCache
+
+
+def records(*ids: str) -> dict[str, dict[str, object]]:
+    return {i: {"id": i, "v": [i]} for i in ids}
+
+
+def test_a_body_is_parsed_on_first_use() -> None:
+    body = codec.dumps(records("a", "b", "c"))
+    shard = Shard("shard/x/2024-01/0", body=body, size=3)
+    assert len(shard) == 3 and shard._tables is None  # counted without parsing
+    assert shard.get("b") == {"id": "b", "v": ["b"]}
+    assert shard._tables is not None
+    shard.insert({"id": "d", "v": []})
+    shard.remove("a")
+    assert sorted(shard.records) == ["b", "c", "d"] and len(shard) == 3
+    assert codec.loads(shard.body()) == {**records("b", "c"), "d": {"id": "d", "v": []}}
+
+
+def test_records_handed_out_are_copies() -> None:
+    shard = Shard("shard/x/all/0", records("a"))
+    got = shard.get("a")
+    assert got is not None
+    got["v"].append("changed")
+    assert shard.get("a") == {"id": "a", "v": ["a"]}
+    assert next(shard.iter_records()) == {"id": "a", "v": ["a"]}
+
+
+def test_cache_evicts_least_recently_used_but_never_dirty() -> None:
+    cache = ShardCache(max_records=4)
+    shards = {n: Shard(f"s/{n}", records(f"{n}1", f"{n}2")) for n in "abc"}
+    cache.put(shards["a"])
+    cache.put(shards["b"])
+    assert cache.records == 4 and len(cache) == 2
+    cache.get("s/a", lambda: shards["a"])  # a is now the most recently used
+    cache.put(shards["c"])
+    assert "s/b" not in cache and "s/a" in cache and "s/c" in cache
+
+    shards["a"].dirty = shards["c"].dirty = True
+    d = Shard("s/d", records("d1", "d2"))
+    cache.put(d)  # over budget, but a and c are dirty: only d itself could go
+    assert "s/a" in cache and "s/c" in cache
+    assert cache.records <= 6
+
+
+def test_cache_keeps_at_least_one_shard() -> None:
+    cache = ShardCache(max_records=1)
+    big = Shard("s/big", records("1", "2", "3"))
+    cache.put(big)
+    assert "s/big" in cache and cache.records == 3
+
+
+def test_an_evicted_shard_is_freed_at_once() -> None:
+    """No reference cycle (shard -> TinyDB -> storage -> shard): refcounting frees it."""
+    shard = Shard("s/x", records("a"))
+    shard.insert({"id": "b"})
+    ref = weakref.ref(shard)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del shard
+        assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
