@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.store import codec
+from pds.store.gcpause import paused_gc
 from pds.store.ids import new_id
 from pds.store.index import CollectionIndex, CollectionSpec, ShardRef, entry_for
 from pds.store.shards import Shard
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 _MONTH = re.compile(r"^\d{4}-\d{2}")
 UNSHARDED = "all"
 UNDATED = "undated"
+BULK = 1000  # from this many records on, insert_many lets posting lists re-sort on demand
 
 
 class Collection:
@@ -27,6 +29,7 @@ class Collection:
         self.spec = spec
         self.name = spec.name
         self.index = CollectionIndex(spec)
+        self._open_shard: dict[str, int] = {}  # per month: the shard new records go to
 
     def __len__(self) -> int:
         return len(self.index)
@@ -47,15 +50,18 @@ class Collection:
     def shard_name(self, prefix: str, number: int) -> str:
         return Shard.logical_name(self.name, prefix, number)
 
-    def _place(self, record: Mapping[str, Any]) -> tuple[ShardRef, Shard]:
+    def _place(self, record: Mapping[str, Any]) -> ShardRef:
         """The shard with room for ``record`` (a new one if all of its month are full)."""
         prefix = self.prefix_for(record)
         counts = self.index.shard_counts.get(prefix, {})
         capacity = self._store.shard_capacity
-        number = next((n for n, c in counts.items() if c < capacity), None)
-        if number is None:
-            number = max(counts, default=-1) + 1
-        return (prefix, number), self._store.writable_shard(self.shard_name(prefix, number))
+        number = self._open_shard.get(prefix)
+        if number is None or counts.get(number, 0) >= capacity:
+            number = next((n for n, c in counts.items() if c < capacity), None)
+            if number is None:
+                number = max(counts, default=-1) + 1
+            self._open_shard[prefix] = number
+        return prefix, number
 
     def _shard_holding(self, record_id: str) -> Shard:
         ref = self.index.shard_of(record_id)
@@ -138,36 +144,39 @@ class Collection:
         order, values = entry_for(self.spec, prepared)
         return prepared, order, values
 
-    def _add(self, record: dict[str, Any], order: str, values: tuple[Any, ...]) -> Shard:
-        if record["id"] in self.index:
-            raise Conflict(
-                f"{self.name} record {record['id']} already exists", {"id": record["id"]}
-            )
-        ref, shard = self._place(record)
-        self.index.add(record["id"], ref, order, values)
-        return shard
+    def _add(self, record: dict[str, Any], order: str, values: tuple[Any, ...]) -> ShardRef:
+        """Index a new record and return the shard it goes to."""
+        record_id = record["id"]
+        if record_id in self.index:
+            raise Conflict(f"{self.name} record {record_id} already exists", {"id": record_id})
+        ref = self._place(record)
+        self.index.add(record_id, ref, order, values)
+        return ref
 
     def insert(self, record: Mapping[str, Any]) -> dict[str, Any]:
         prepared, order, values = self._prepare(record)
         with self._store.writing() as txn:
-            shard = self._add(prepared, order, values)
+            ref = self._add(prepared, order, values)
             txn.touch(self, prepared["id"])
-            shard.insert(prepared)
+            self._store.writable_shard(self.shard_name(*ref)).insert(prepared)
         return codec.loads(codec.dumps(prepared))
 
     def insert_many(self, records: Iterable[Mapping[str, Any]]) -> list[str]:
         """Insert many records in one transaction; each shard is written once."""
-        batches: dict[str, tuple[Shard, list[dict[str, Any]]]] = {}
+        records = list(records)
+        if len(records) >= BULK:
+            self.index.forget_views()
+        batches: dict[ShardRef, list[dict[str, Any]]] = {}
         ids: list[str] = []
-        with self._store.writing() as txn:
+        with self._store.writing() as txn, paused_gc():
             for record in records:
                 prepared, order, values = self._prepare(record)
-                shard = self._add(prepared, order, values)
+                ref = self._add(prepared, order, values)
                 txn.touch(self, prepared["id"])
-                batches.setdefault(shard.name, (shard, []))[1].append(prepared)
+                batches.setdefault(ref, []).append(prepared)
                 ids.append(prepared["id"])
-            for shard, batch in batches.values():
-                shard.insert_many(batch)
+            for ref, batch in batches.items():
+                self._store.writable_shard(self.shard_name(*ref)).insert_many(batch)
         return ids
 
     def replace(self, record_id: str, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -184,7 +193,8 @@ class Collection:
                 self.index.add(record_id, ref, order, values)
             else:
                 old.remove(record_id)
-                self._add(prepared, order, values).insert(prepared)
+                ref = self._add(prepared, order, values)
+                self._store.writable_shard(self.shard_name(*ref)).insert(prepared)
         return codec.loads(codec.dumps(prepared))
 
     def update(self, record_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ queries and equality lookups cost O(log n + page) whatever the store's size.
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,28 +47,38 @@ class CollectionSpec:
         return {"order_by": self.order_by, "shard_by": self.shard_by, "indexes": list(self.indexes)}
 
 
-def _index_value(spec: CollectionSpec, field: str, value: Any) -> Any:
-    if isinstance(value, list):
-        if all(isinstance(v, _SCALARS) for v in value):
-            return tuple(value)
-    elif isinstance(value, _SCALARS):
-        return sys.intern(value) if isinstance(value, str) and len(value) <= 40 else value
-    raise ValidationFailed(
+def _invalid(spec: CollectionSpec, field: str) -> ValidationFailed:
+    return ValidationFailed(
         f"{spec.name}.{field} must be a scalar or a list of scalars",
         {field: ["must be a string, number, boolean, null or a list of them"]},
     )
 
 
 def entry_for(spec: CollectionSpec, record: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
-    """The (order value, indexed values) that the index keeps for ``record``."""
+    """The (order value, indexed values) that the index keeps for ``record``.
+
+    Short strings are interned: one copy of each vendor id, category or date in memory.
+    """
     order = record.get(spec.order_by, "") if spec.order_by else ""
-    if not isinstance(order, str):
+    if order.__class__ is not str:
         raise ValidationFailed(
             f"{spec.name}.{spec.order_by} must be an ISO date string",
             {str(spec.order_by): ["must be an ISO date or datetime string"]},
         )
-    values = tuple(_index_value(spec, f, record.get(f)) for f in spec.indexes)
-    return sys.intern(order) if len(order) <= 32 else order, values
+    values = []
+    for field in spec.indexes:
+        value = record.get(field)
+        kind = value.__class__
+        if kind is str:
+            value = sys.intern(value) if len(value) <= 40 else value
+        elif kind is list:
+            if not all(isinstance(v, _SCALARS) for v in value):
+                raise _invalid(spec, field)
+            value = tuple(value)
+        elif not isinstance(value, _SCALARS):
+            raise _invalid(spec, field)
+        values.append(value)
+    return sys.intern(order) if len(order) <= 32 else order, tuple(values)
 
 
 class CollectionIndex:
@@ -77,7 +86,8 @@ class CollectionIndex:
         self.spec = spec
         self._entries: dict[str, tuple[ShardRef, SortKey, tuple[Any, ...]]] = {}
         self._order: SortedList = SortedList()
-        self._postings: list[dict[Any, SortedList]] = [{} for _ in spec.indexes]
+        self._postings: list[dict[Any, set[str]]] = [{} for _ in spec.indexes]
+        self._views: list[dict[Any, SortedList]] = [{} for _ in spec.indexes]
         self._refs: dict[ShardRef, ShardRef] = {}
         self.shard_counts: dict[str, dict[int, int]] = {}
 
@@ -106,20 +116,33 @@ class CollectionIndex:
     def add(self, record_id: str, ref: ShardRef, order: str, values: Sequence[Any]) -> None:
         ref = self._refs.setdefault(ref, ref)
         key = (order, record_id)
-        self._entries[record_id] = (ref, key, tuple(values))
+        vals = tuple(values)
+        self._entries[record_id] = (ref, key, vals)
         self._order.add(key)
-        for postings, value in zip(self._postings, values, strict=True):
-            for v in value if isinstance(value, tuple) else (value,):
-                posting = postings.get(v)
-                if posting is None:  # (not setdefault: that would build a list every time)
-                    posting = postings[v] = SortedList()
-                posting.add(key)
-        self._count(ref, 1)
+        for postings, value in zip(self._postings, vals):  # noqa: B905 (hot loop)
+            for v in value if value.__class__ is tuple else (value,):
+                ids = postings.get(v)
+                if ids is None:
+                    postings[v] = {record_id}
+                else:
+                    ids.add(record_id)
+        if any(self._views):
+            for views, value in zip(self._views, vals):  # noqa: B905
+                for v in value if value.__class__ is tuple else (value,):
+                    view = views.get(v)
+                    if view is not None:
+                        view.add(key)
+        numbers = self.shard_counts.get(ref[0])
+        if numbers is not None and ref[1] in numbers:
+            numbers[ref[1]] += 1
+        else:
+            self._count(ref, 1)
 
     def load(self, ref: ShardRef, rows: Sequence[Sequence[Any]]) -> None:
         """Add a shard's ``[id, order, values]`` rows at unlock; ``finish_load`` sorts."""
         ref = self._refs.setdefault(ref, ref)
         pending, entries, intern = self._pending, self._entries, sys.intern
+        postings = self._postings
         for record_id, order, values in rows:
             key = (intern(order) if len(order) <= 32 else order, record_id)
             vals = tuple(
@@ -132,28 +155,40 @@ class CollectionIndex:
             )
             entries[record_id] = (ref, key, vals)
             pending.append(key)
+            for lists, value in zip(postings, vals):  # noqa: B905 (hot loop)
+                for v in value if value.__class__ is tuple else (value,):
+                    ids = lists.get(v)
+                    if ids is None:
+                        lists[v] = {record_id}
+                    else:
+                        ids.add(record_id)
         self._count(ref, len(rows))
 
     def begin_load(self) -> None:
         self._pending: list[SortKey] = list(self._order)
 
     def finish_load(self) -> None:
-        """Sort all keys once; walking them in order fills every posting list already sorted."""
-        order = sorted(self._pending)
+        """Sort all keys once (the posting sets are filled as rows are loaded)."""
+        self._order = SortedList(sorted(self._pending))
         del self._pending
-        postings: list[defaultdict[Any, list[SortKey]]] = [
-            defaultdict(list) for _ in self.spec.indexes
-        ]
-        entries = self._entries
-        for key in order:
-            for lists, value in zip(postings, entries[key[1]][2]):  # noqa: B905 (hot loop)
-                if value.__class__ is tuple:
-                    for v in value:
-                        lists[v].append(key)
-                else:
-                    lists[value].append(key)
-        self._order = SortedList(order)  # presorted: linear
-        self._postings = [{v: SortedList(keys) for v, keys in p.items()} for p in postings]
+        self.forget_views()
+
+    def forget_views(self) -> None:
+        """Drop the sorted views of posting sets; each is rebuilt when next queried.
+
+        Bulk inserts call this: sorting a posting set once beats keeping it sorted
+        record by record.
+        """
+        self._views = [{} for _ in self.spec.indexes]
+
+    def _view(self, field: int, value: Any) -> SortedList:
+        """The posting set of ``value`` as a sorted list of keys, built on first use."""
+        view = self._views[field].get(value)
+        if view is None:
+            entries = self._entries
+            ids = self._postings[field].get(value, ())
+            view = self._views[field][value] = SortedList([entries[rid][1] for rid in ids])
+        return view
 
     def remove(self, record_id: str) -> ShardRef | None:
         entry = self._entries.pop(record_id, None)
@@ -161,12 +196,17 @@ class CollectionIndex:
             return None
         ref, key, values = entry
         self._order.remove(key)
-        for postings, value in zip(self._postings, values, strict=True):
-            for v in value if isinstance(value, tuple) else (value,):
-                posting = postings[v]
-                posting.remove(key)
-                if not posting:
+        for postings, views, value in zip(self._postings, self._views, values):  # noqa: B905
+            for v in value if value.__class__ is tuple else (value,):
+                ids = postings[v]
+                ids.discard(record_id)
+                if not ids:
                     del postings[v]
+                view = views.get(v)
+                if view is not None:
+                    view.remove(key)
+                    if not view:
+                        del views[v]
         self._count(ref, -1)
         return ref
 
@@ -182,8 +222,8 @@ class CollectionIndex:
         entry = self._entries.get(record_id)
         return entry[1] if entry else None
 
-    def _candidates(self, where: Mapping[str, Any]) -> tuple[SortedList, list[tuple[int, Any]]]:
-        """Pick the shortest posting list; the other conditions are checked per entry."""
+    def _conditions(self, where: Mapping[str, Any]) -> list[tuple[int, Any]]:
+        """``where`` as (field position, value) pairs, rarest value first."""
         conditions: list[tuple[int, Any]] = []
         for field, value in where.items():
             if field not in self.spec.indexes:
@@ -191,11 +231,16 @@ class CollectionIndex:
             if not isinstance(value, _SCALARS):
                 raise ValueError(f"{self.spec.name}.{field}: match a string, number, bool or null")
             conditions.append((self.spec.indexes.index(field), value))
+        conditions.sort(key=lambda cond: len(self._postings[cond[0]].get(cond[1], ())))
+        return conditions
+
+    def _candidates(self, where: Mapping[str, Any]) -> tuple[SortedList, list[tuple[int, Any]]]:
+        """The sorted keys of the rarest condition; the others are checked per entry."""
+        conditions = self._conditions(where)
         if not conditions:
             return self._order, []
-        lists = [(self._postings[i].get(v, SortedList()), (i, v)) for i, v in conditions]
-        lists.sort(key=lambda item: len(item[0]))
-        return lists[0][0], [cond for _, cond in lists[1:]]
+        (field, value), rest = conditions[0], conditions[1:]
+        return self._view(field, value), rest
 
     def _matches(self, record_id: str, conditions: list[tuple[int, Any]]) -> bool:
         values = self._entries[record_id][2]
@@ -234,7 +279,10 @@ class CollectionIndex:
                 yield record_id
 
     def count(self, where: Mapping[str, Any] | None = None) -> int:
-        source, conditions = self._candidates(where or {})
+        conditions = self._conditions(where or {})
         if not conditions:
-            return len(source)
+            return len(self._order)
+        if len(conditions) == 1:
+            field, value = conditions[0]
+            return len(self._postings[field].get(value, ()))
         return sum(1 for _ in self.scan(where))

@@ -10,7 +10,6 @@ them or none.
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -30,8 +29,9 @@ from pds.store.fs import (
     remove_durably,
     remove_scratch_files,
     tmp_path,
-    write_durably,
+    write_all_durably,
 )
+from pds.store.gcpause import paused_gc
 from pds.store.index import CollectionSpec, entry_for
 from pds.store.lock import ProcessLock
 from pds.store.shards import Shard, ShardCache
@@ -180,15 +180,8 @@ class Store:
 
     def _load(self) -> None:
         """Authenticate every data file and rebuild the indexes from their meta parts."""
-        # Millions of long-lived objects are made here and none is garbage: a cyclic GC
-        # pass every few thousand allocations would only re-scan them (it doubled the time).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():  # millions of long-lived objects, none of them garbage
             self._load_files()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _load_files(self) -> None:
         for collection in self._collections.values():
@@ -351,8 +344,7 @@ class Store:
                 remove_durably(path)
             return
         tag = os.urandom(6).hex()
-        for path, data in writes.items():
-            write_durably(tmp_path(path, tag), data)
+        write_all_durably({tmp_path(path, tag): data for path, data in writes.items()})
         fsync_dir(self.data_dir)
         journal = {
             "name": JOURNAL_NAME,

@@ -292,10 +292,12 @@ def test_shards_split_at_capacity(tmp_path: Path) -> None:
         "shard/purchases/2024-03/0": 1,
     }
 
-    # room freed in a full shard is reused before a new shard is made
+    # free room is used before a new shard is made (next fit: the month's open shard first)
     purchases.delete(first[0])
     purchases.insert(purchase(date="2024-02-03", n=100))
-    assert shard_sizes(store, home)["shard/purchases/2024-02/0"] == 4
+    purchases.insert(purchase(date="2024-02-04", n=101))
+    sizes = shard_sizes(store, home)
+    assert [sizes[f"shard/purchases/2024-02/{n}"] for n in range(3)] == [4, 4, 4]
     assert len(data_files(home)) == 4
 
     expected = contents(store)
@@ -303,7 +305,7 @@ def test_shards_split_at_capacity(tmp_path: Path) -> None:
     reopened = open_store(home, shard_capacity=4)
     try:
         assert contents(reopened) == expected
-        assert len(reopened.collection("purchases")) == 12
+        assert len(reopened.collection("purchases")) == 13
     finally:
         reopened.close()
 
