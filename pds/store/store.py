@@ -31,7 +31,7 @@ from pds.store.fs import (
     tmp_path,
     write_all_durably,
 )
-from pds.store.gcpause import paused_gc
+from pds.store.gcpause import freeze_survivors, paused_gc
 from pds.store.index import CollectionSpec, entry_for
 from pds.store.lock import ProcessLock
 from pds.store.shards import Shard, ShardCache
@@ -132,6 +132,7 @@ class Store:
             store = cls(home, vault, lock, specs, shard_capacity, cache_records)
             store._recover()
             store._load()
+            freeze_survivors()
             store.audit = AuditLog(home / AUDIT_DIR, vault)
             if vault.header.rotation_pending:
                 store.rotate_key()
