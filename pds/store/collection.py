@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,9 @@ BULK = 1000  # from this many records on, insert_many lets posting lists re-sort
 
 class Collection:
     def __init__(self, store: Store, spec: CollectionSpec) -> None:
-        self._store = store
+        # A weak proxy: the store owns its collections, and no cycle may keep a closed
+        # store alive (its objects are frozen out of the cyclic GC, see gcpause).
+        self._store: Store = weakref.proxy(store)
         self.spec = spec
         self.name = spec.name
         self.index = CollectionIndex(spec)

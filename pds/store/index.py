@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -81,12 +82,34 @@ def entry_for(spec: CollectionSpec, record: Mapping[str, Any]) -> tuple[str, tup
     return sys.intern(order) if len(order) <= 32 else order, tuple(values)
 
 
+def _post(postings: dict[Any, set[str]], value: Any, record_id: str) -> None:
+    for v in value if value.__class__ is tuple else (value,):
+        ids = postings.get(v)
+        if ids is None:
+            postings[v] = {record_id}
+        else:
+            ids.add(record_id)
+
+
+def _canonical(column: Sequence[Any]) -> Sequence[Any]:
+    """Indexed values as read from JSON, as the index keeps them: lists as tuples, and
+    strings interned (one copy of each vendor id or category in memory)."""
+    try:
+        return list(map(sys.intern, column))  # the common case: a column of strings
+    except TypeError:
+        return [
+            sys.intern(v) if v.__class__ is str else tuple(v) if v.__class__ is list else v
+            for v in column
+        ]
+
+
 class CollectionIndex:
     def __init__(self, spec: CollectionSpec) -> None:
         self.spec = spec
         self._entries: dict[str, tuple[ShardRef, SortKey, tuple[Any, ...]]] = {}
         self._order: SortedList = SortedList()
-        self._postings: list[dict[Any, set[str]]] = [{} for _ in spec.indexes]
+        # per indexed field: value -> ids; built on the field's first query (None till then)
+        self._postings: list[dict[Any, set[str]] | None] = [None for _ in spec.indexes]
         self._views: list[dict[Any, SortedList]] = [{} for _ in spec.indexes]
         self._refs: dict[ShardRef, ShardRef] = {}
         self.shard_counts: dict[str, dict[int, int]] = {}
@@ -120,12 +143,8 @@ class CollectionIndex:
         self._entries[record_id] = (ref, key, vals)
         self._order.add(key)
         for postings, value in zip(self._postings, vals):  # noqa: B905 (hot loop)
-            for v in value if value.__class__ is tuple else (value,):
-                ids = postings.get(v)
-                if ids is None:
-                    postings[v] = {record_id}
-                else:
-                    ids.add(record_id)
+            if postings is not None:
+                _post(postings, value, record_id)
         if any(self._views):
             for views, value in zip(self._views, vals):  # noqa: B905
                 for v in value if value.__class__ is tuple else (value,):
@@ -139,39 +158,40 @@ class CollectionIndex:
             self._count(ref, 1)
 
     def load(self, ref: ShardRef, rows: Sequence[Sequence[Any]]) -> None:
-        """Add a shard's ``[id, order, values]`` rows at unlock; ``finish_load`` sorts."""
+        """Add a shard's ``[id, order, values]`` rows at unlock; ``finish_load`` sorts.
+
+        Column by column, so that the loops run in C: this is most of unlocking a store.
+        """
+        if not rows:
+            return
         ref = self._refs.setdefault(ref, ref)
-        pending, entries, intern = self._pending, self._entries, sys.intern
-        postings = self._postings
-        for record_id, order, values in rows:
-            key = (intern(order) if len(order) <= 32 else order, record_id)
-            vals = tuple(
-                tuple(v)
-                if isinstance(v, list)
-                else intern(v)  # as ``add`` does: one copy of each vendor id, category...
-                if isinstance(v, str) and len(v) <= 40
-                else v
-                for v in values
-            )
-            entries[record_id] = (ref, key, vals)
-            pending.append(key)
-            for lists, value in zip(postings, vals):  # noqa: B905 (hot loop)
-                for v in value if value.__class__ is tuple else (value,):
-                    ids = lists.get(v)
-                    if ids is None:
-                        lists[v] = {record_id}
-                    else:
-                        ids.add(record_id)
+        ids, orders, values = zip(*rows, strict=True)
+        keys = list(zip(map(sys.intern, orders), ids, strict=True))
+        columns = [_canonical(column) for column in zip(*values, strict=True)]
+        vals = zip(*columns, strict=True) if columns else repeat((), len(ids))
+        self._entries.update(zip(ids, zip(repeat(ref), keys, vals)))  # noqa: B905
+        self._pending.extend(keys)
         self._count(ref, len(rows))
 
     def begin_load(self) -> None:
         self._pending: list[SortKey] = list(self._order)
 
     def finish_load(self) -> None:
-        """Sort all keys once (the posting sets are filled as rows are loaded)."""
+        """Sort all keys once; posting sets are built again when first queried."""
         self._order = SortedList(sorted(self._pending))
         del self._pending
+        self._postings = [None for _ in self.spec.indexes]
         self.forget_views()
+
+    def _posting(self, field: int) -> dict[Any, set[str]]:
+        """Value -> ids of one indexed field, built from the entries on first use."""
+        postings = self._postings[field]
+        if postings is None:
+            postings = {}
+            for record_id, (_, _, values) in self._entries.items():
+                _post(postings, values[field], record_id)
+            self._postings[field] = postings
+        return postings
 
     def forget_views(self) -> None:
         """Drop the sorted views of posting sets; each is rebuilt when next queried.
@@ -186,7 +206,7 @@ class CollectionIndex:
         view = self._views[field].get(value)
         if view is None:
             entries = self._entries
-            ids = self._postings[field].get(value, ())
+            ids = self._posting(field).get(value, ())
             view = self._views[field][value] = SortedList([entries[rid][1] for rid in ids])
         return view
 
@@ -198,10 +218,11 @@ class CollectionIndex:
         self._order.remove(key)
         for postings, views, value in zip(self._postings, self._views, values):  # noqa: B905
             for v in value if value.__class__ is tuple else (value,):
-                ids = postings[v]
-                ids.discard(record_id)
-                if not ids:
-                    del postings[v]
+                if postings is not None:
+                    ids = postings[v]
+                    ids.discard(record_id)
+                    if not ids:
+                        del postings[v]
                 view = views.get(v)
                 if view is not None:
                     view.remove(key)
@@ -231,7 +252,7 @@ class CollectionIndex:
             if not isinstance(value, _SCALARS):
                 raise ValueError(f"{self.spec.name}.{field}: match a string, number, bool or null")
             conditions.append((self.spec.indexes.index(field), value))
-        conditions.sort(key=lambda cond: len(self._postings[cond[0]].get(cond[1], ())))
+        conditions.sort(key=lambda cond: len(self._posting(cond[0]).get(cond[1], ())))
         return conditions
 
     def _candidates(self, where: Mapping[str, Any]) -> tuple[SortedList, list[tuple[int, Any]]]:
@@ -284,5 +305,5 @@ class CollectionIndex:
             return len(self._order)
         if len(conditions) == 1:
             field, value = conditions[0]
-            return len(self._postings[field].get(value, ()))
+            return len(self._posting(field).get(value, ()))
         return sum(1 for _ in self.scan(where))

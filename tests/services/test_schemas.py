@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -352,36 +350,3 @@ def test_validation_failed_message_names_the_fields() -> None:
         load(PurchaseSchema(), {"total": "x"}, what="purchase")
     assert str(caught.value) == "invalid purchase: check currency, date, total, vendor_id"
     assert caught.value.code == "validation_failed"
-
-
-# -- layering ----------------------------------------------------------------------------
-
-PACKAGE = Path(__file__).resolve().parents[2] / "pds"
-
-
-def _imports(folder: str) -> set[str]:
-    names: set[str] = set()
-    for path in (PACKAGE / folder).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module)
-    return names
-
-
-def test_schemas_import_nothing_of_pds_but_errors() -> None:
-    ours = {n for n in _imports("schemas") if n.startswith("pds")}
-    assert {n for n in ours if not n.startswith("pds.schemas")} <= {"pds.errors"}
-
-
-def test_services_import_only_store_schemas_and_errors() -> None:
-    allowed = ("pds.store", "pds.schemas", "pds.errors", "pds.services")
-    ours = {n for n in _imports("services") if n == "pds" or n.startswith("pds.")}
-    assert {n for n in ours if not n.startswith(allowed)} == set()
-
-
-def test_domain_never_imports_web_frameworks() -> None:
-    for folder in ("schemas", "services"):
-        for name in _imports(folder):
-            assert name.split(".")[0] not in {"flask", "werkzeug", "click"}, (folder, name)
