@@ -10,7 +10,6 @@ them or none.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,20 +25,17 @@ from pds.store.crypto import ScryptParams
 from pds.store.fs import (
     atomic_write,
     fsync_dir,
-    remove_durably,
     remove_scratch_files,
-    tmp_path,
-    write_all_durably,
 )
 from pds.store.gcpause import freeze_survivors, paused_gc
 from pds.store.index import CollectionSpec, entry_for
+from pds.store.journal import CommitDecided, Journal
 from pds.store.lock import ProcessLock
 from pds.store.shards import Shard, ShardCache
 from pds.store.vault import Vault
 
 DATA_DIR = "data"
 AUDIT_DIR = "audit"
-JOURNAL_NAME = "journal"
 DEFAULT_SHARD_CAPACITY = 128
 DEFAULT_CACHE_RECORDS = 200_000
 
@@ -84,6 +80,7 @@ class Store:
     ) -> None:
         self.home = home
         self.data_dir = home / DATA_DIR
+        self._journal = Journal(vault, home, self.data_dir)
         self.vault = vault
         self.shard_capacity = shard_capacity
         self._process_lock = lock
@@ -160,22 +157,8 @@ class Store:
         self.close()
 
     def _recover(self) -> None:
-        """Finish a journaled commit a crash interrupted, then drop scratch files."""
-        self.data_dir.mkdir(exist_ok=True)
-        journal = self._journal_path()
-        if journal.exists():
-            meta = sealed.read(self.vault, journal).meta
-            tag = meta["tag"]
-            for fid in meta["replace"]:
-                scratch = tmp_path(self.data_dir / f"{fid}.pds", tag)
-                if scratch.exists():
-                    os.replace(scratch, self.data_dir / f"{fid}.pds")
-            for fid in meta["delete"]:
-                (self.data_dir / f"{fid}.pds").unlink(missing_ok=True)
-            fsync_dir(self.data_dir)
-            remove_durably(journal)
-        remove_scratch_files(self.data_dir)
-        remove_scratch_files(self.home)
+        """Finish a journaled commit a crash interrupted; drop every scratch file."""
+        self._journal.recover()
         if (self.home / AUDIT_DIR).is_dir():
             remove_scratch_files(self.home / AUDIT_DIR)
 
@@ -234,9 +217,6 @@ class Store:
 
     def _path_of(self, logical_name: str) -> Path:
         return self.data_dir / f"{self.vault.file_id(logical_name)}.pds"
-
-    def _journal_path(self) -> Path:
-        return self.home / f"{self.vault.file_id(JOURNAL_NAME)}.pds"
 
     def load_shard(self, name: str) -> Shard:
         if self._txn is not None and name in self._txn.shards:
@@ -336,46 +316,19 @@ class Store:
                 self._cache.drop(shard.name)
 
     def _write_files(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
-        if len(writes) == 1 and not deletes:
-            path, data = next(iter(writes.items()))
-            atomic_write(path, data)
-            return
-        if not writes and len(deletes) <= 1:
-            for path in deletes:
-                remove_durably(path)
-            return
-        tag = os.urandom(6).hex()
-        write_all_durably({tmp_path(path, tag): data for path, data in writes.items()})
-        fsync_dir(self.data_dir)
-        journal = {
-            "name": JOURNAL_NAME,
-            "tag": tag,
-            "replace": [p.name.removesuffix(".pds") for p in writes],
-            "delete": [p.name.removesuffix(".pds") for p in deletes],
-        }
-        journal_path = self._journal_path()
         try:
-            atomic_write(
-                journal_path, sealed.encode(self.vault, self.vault.file_id(JOURNAL_NAME), journal)
-            )
-            for path in writes:
-                os.replace(tmp_path(path, tag), path)
-            for path in deletes:
-                path.unlink(missing_ok=True)
-            fsync_dir(self.data_dir)
-            remove_durably(journal_path)
-        except BaseException as exc:
-            if not journal_path.exists():
-                raise
-            # The journal decided this commit: rolling back would strand it half done. Let go
-            # of the store so that only the next open (which finishes the journal) goes on.
+            self._journal.commit(writes, deletes)
+        except CommitDecided as decided:
+            # Rolling back would strand a decided commit half done. Let go of the store
+            # so that only the next open (which finishes the journal) goes on.
             self._abandon()
-            if not isinstance(exc, Exception):
-                raise
+            cause = decided.__cause__
+            if cause is not None and not isinstance(cause, Exception):
+                raise cause from None
             raise StoreError(
                 "a commit was interrupted after its journal was written; "
                 "reopen the store to finish it"
-            ) from exc
+            ) from cause
 
     def _abandon(self) -> None:
         self._closed = True

@@ -106,7 +106,7 @@ def try_open(config: dict[str, Any]) -> None:
 
 
 def exit_after_journal(config: dict[str, Any]) -> None:
-    from pds.store import store as store_module
+    from pds.store import journal as journal_module
 
     store = open_from(config)
     purchases = store.collection("purchases")
@@ -121,7 +121,7 @@ def exit_after_journal(config: dict[str, Any]) -> None:
             budget["renames"] -= 1
         real_replace(src, dst)
 
-    store_module.os.replace = replace  # type: ignore[attr-defined]
+    journal_module.os.replace = replace  # type: ignore[attr-defined]
     with store.transaction():
         for record in config["records"]:
             purchases.insert(record)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import pds.store.store as store_module
+import pds.store.journal as journal_module
 from pds.errors import Conflict, StoreError, StoreLocked
 from pds.store import Store
 
@@ -215,7 +215,7 @@ def test_commit_failing_before_the_journal_leaves_nothing(
     ids = seeded(store)
     before_contents = contents(store)
     before_disk = snapshot(home, skip=("store.lock",))
-    real_atomic_write = store_module.atomic_write
+    real_atomic_write = journal_module.atomic_write
 
     def failing_atomic_write(path: Path, data: bytes) -> None:
         if path.parent == home and path.suffix == ".pds":  # the journal
@@ -223,10 +223,10 @@ def test_commit_failing_before_the_journal_leaves_nothing(
             raise OSError(28, "simulated disk full")
         real_atomic_write(path, data)
 
-    monkeypatch.setattr(store_module, "atomic_write", failing_atomic_write)
+    monkeypatch.setattr(journal_module, "atomic_write", failing_atomic_write)
     with pytest.raises(OSError):
         multi_shard_transaction(store, ids)
-    monkeypatch.setattr(store_module, "atomic_write", real_atomic_write)
+    monkeypatch.setattr(journal_module, "atomic_write", real_atomic_write)
 
     assert contents(store) == before_contents
     assert snapshot(home, skip=("store.lock",)) == before_disk
