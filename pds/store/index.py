@@ -165,7 +165,8 @@ class CollectionIndex:
         if not rows:
             return
         ref = self._refs.setdefault(ref, ref)
-        ids, orders, values = zip(*rows, strict=True)
+        # rows may end with the record's byte span in the body: only the first 3 columns count
+        ids, orders, values = list(zip(*rows, strict=True))[:3]
         keys = list(zip(map(sys.intern, orders), ids, strict=True))
         columns = [_canonical(column) for column in zip(*values, strict=True)]
         vals = zip(*columns, strict=True) if columns else repeat((), len(ids))

@@ -22,6 +22,7 @@ from tinydb.table import Document, Table
 from pds.store import codec
 
 RECORDS = "records"
+SPAN_ROW = 5  # a meta row [id, order, values, start, end] says where its record lies
 
 
 class RecordTable(Table):
@@ -64,15 +65,19 @@ class Shard:
         *,
         body: bytes | None = None,
         size: int = 0,
+        rows: list[list[Any]] | None = None,
     ) -> None:
         """A shard of ``records``, or of a serialised ``body`` of ``size`` records.
 
         A body is parsed on first use: opening a store caches decrypted shards without
-        paying to parse the ones nobody reads.
+        paying to parse the ones nobody reads. Until then, a record whose byte span
+        is known (the ``rows`` of the shard's meta part) is read on its own.
         """
         self.name = name
         self._body = body
         self._size = size
+        self._rows = rows
+        self._spans: dict[str, tuple[int, int]] | None = None
         self._tables: dict[str, dict[str, Any]] | None = (
             {RECORDS: records or {}} if body is None else None
         )
@@ -95,6 +100,12 @@ class Shard:
     def tables(self, value: dict[str, dict[str, Any]]) -> None:
         self._tables, self._body = value, None
 
+    def _span(self, record_id: str) -> tuple[int, int] | None:
+        if self._spans is None:
+            rows, self._rows = self._rows or [], None
+            self._spans = {row[0]: (row[3], row[4]) for row in rows if len(row) == SPAN_ROW}
+        return self._spans.get(record_id)
+
     @property
     def records(self) -> dict[str, Any]:
         return self.tables.get(RECORDS, {})
@@ -103,6 +114,10 @@ class Shard:
         return self._size if self._tables is None else len(self.records)
 
     def get(self, record_id: str) -> dict[str, Any] | None:
+        if self._tables is None and self._body is not None:
+            span = self._span(record_id)
+            if span is not None:
+                return codec.loads(self._body[span[0] : span[1]])
         raw = self.records.get(record_id)
         return None if raw is None else codec.loads(codec.dumps(raw))
 
@@ -122,8 +137,20 @@ class Shard:
     def remove(self, record_id: str) -> None:
         self.table.remove(doc_ids=[record_id])
 
-    def body(self) -> bytes:
-        return codec.dumps(self.records)
+    def body(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
+        """The records as one JSON object, and where each record's value lies in it."""
+        parts, spans, at = [b"{"], {}, 1
+        for record_id, record in self.records.items():
+            head = codec.dumps(record_id) + b":"
+            value = codec.dumps(record)
+            if len(parts) > 1:
+                parts.append(b",")
+                at += 1
+            parts += (head, value)
+            spans[record_id] = (at + len(head), at + len(head) + len(value))
+            at += len(head) + len(value)
+        parts.append(b"}")
+        return b"".join(parts), spans
 
     def iter_records(self) -> Iterator[dict[str, Any]]:
         for raw in self.records.values():

@@ -181,7 +181,8 @@ class Store:
             collection.index.load((prefix, number), meta["rows"])
             if self._cache.records + len(meta["rows"]) <= self._cache.max_records:
                 body = unsealed.body or b"{}"
-                self._cache.put(Shard(meta["name"], body=body, size=len(meta["rows"])))
+                rows = meta["rows"]
+                self._cache.put(Shard(meta["name"], body=body, size=len(rows), rows=rows))
         for collection in self._collections.values():
             collection.index.finish_load()
 
@@ -226,7 +227,9 @@ class Store:
             path = self._path_of(name)
             if not path.exists():
                 return Shard(name)
-            return Shard(name, codec.loads(sealed.read(self.vault, path).body or b"{}"))
+            unsealed = sealed.read(self.vault, path)
+            rows = unsealed.meta["rows"]
+            return Shard(name, body=unsealed.body or b"{}", size=len(rows), rows=rows)
 
         return self._cache.get(name, load)
 
@@ -294,9 +297,13 @@ class Store:
             "prefix": prefix,
             "number": int(number),
             "layout": collection.spec.layout(),
-            "rows": collection.index.rows_for(shard.records),
         }
-        return sealed.encode(self.vault, self.vault.file_id(shard.name), meta, shard.body())
+        body, spans = shard.body()
+        rows = collection.index.rows_for(shard.records)
+        for row in rows:
+            row.extend(spans[row[0]])
+        meta["rows"] = rows
+        return sealed.encode(self.vault, self.vault.file_id(shard.name), meta, body)
 
     def _commit(self, txn: Transaction) -> None:
         writes: dict[Path, bytes] = {}
@@ -355,7 +362,7 @@ class Store:
                 continue
             meta = sealed.read(self.vault, path, with_body=False).meta
             index = self._collections[cname].index
-            for record_id, order, values in meta["rows"]:
+            for record_id, order, values, *_ in meta["rows"]:
                 if record_id in ids:
                     vals = tuple(tuple(v) if isinstance(v, list) else v for v in values)
                     index.add(record_id, (meta["prefix"], int(meta["number"])), order, vals)

@@ -22,7 +22,19 @@ def test_a_body_is_parsed_on_first_use() -> None:
     shard.insert({"id": "d", "v": []})
     shard.remove("a")
     assert sorted(shard.records) == ["b", "c", "d"] and len(shard) == 3
-    assert codec.loads(shard.body()) == {**records("b", "c"), "d": {"id": "d", "v": []}}
+    body, _ = shard.body()
+    assert codec.loads(body) == {**records("b", "c"), "d": {"id": "d", "v": []}}
+
+
+def test_a_record_with_a_known_span_is_read_without_parsing_the_body() -> None:
+    body, spans = Shard("shard/x/2024-01/0", records("a", "b", "c")).body()
+    assert codec.loads(body) == records("a", "b", "c")
+    rows = [[rid, "", [], *span] for rid, span in spans.items()]
+    shard = Shard("shard/x/2024-01/0", body=body, size=3, rows=rows)
+    assert shard.get("b") == {"id": "b", "v": ["b"]}
+    assert shard.get("c") == {"id": "c", "v": ["c"]}
+    assert shard._tables is None  # the body was never parsed
+    assert shard.get("zz") is None
 
 
 def test_records_handed_out_are_copies() -> None:
