@@ -37,6 +37,10 @@ class PdsGroup(click.Group):
                 for line in _flatten(error.details):
                     click.echo(f"  {line}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:  # the disk said no: a full disk, a read-only or foreign dir...
+            where = f": {error.filename}" if error.filename else ""
+            click.echo(f"error: {error.strerror or error}{where}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)

@@ -26,6 +26,16 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def store_env(home: Path) -> dict[str, str]:
+    """The variables that let ``pds`` commands run against ``home`` without a terminal."""
+    return {
+        "PDS_HOME": str(home),
+        "PDS_PASSPHRASE": PASSPHRASE,
+        "PDS_OWNER_PASSWORD": OWNER_PASSWORD,
+    }
+
+
+@pytest.fixture
 def made_store(home: Path) -> Path:
     """A new store on disk (closed), with the owner's portal password set."""
     store = Store.create(home, PASSPHRASE, specs=SPECS, kdf=ScryptParams.fresh(n=CHEAP_KDF_N))

@@ -7,26 +7,17 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pds.cli import main
-from tests.conftest import OWNER_PASSWORD, PASSPHRASE
 
 Invoke = Callable[..., Result]
 
 
 @pytest.fixture
-def env(home: Path) -> dict[str, str]:
-    return {
-        "PDS_HOME": str(home),
-        "PDS_PASSPHRASE": PASSPHRASE,
-        "PDS_OWNER_PASSWORD": OWNER_PASSWORD,
-    }
-
-
-@pytest.fixture
-def pds(runner: CliRunner, env: dict[str, str]) -> Invoke:
+def pds(runner: CliRunner, store_env: dict[str, str]) -> Invoke:
     """Run ``pds ARGS`` in-process through click's runner with the store's environment."""
 
     def invoke(*args: str, **extra_env: str | None) -> Result:
-        return runner.invoke(main, list(args), env={**env, **extra_env}, catch_exceptions=False)
+        environment = {**store_env, **extra_env}
+        return runner.invoke(main, list(args), env=environment, catch_exceptions=False)
 
     return invoke
 

@@ -117,3 +117,13 @@ def test_rotate_key_reencrypts_every_file(pds: Invoke, initialised: Path) -> Non
     assert facts["key_generation"] == 2
     assert facts["audit_verified"] is True
     assert facts["audit_entries"] == 2
+
+
+def test_an_unwritable_home_is_a_clear_error(pds: Invoke, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "file").write_text("x")  # a file where the store's directory would go
+    result = pds("init", "--scrypt-n", "1024", PDS_HOME=str(locked / "file" / "store"))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+    assert "Traceback" not in result.output

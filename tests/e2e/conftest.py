@@ -6,12 +6,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import requests
-
-from tests.conftest import OWNER_PASSWORD, PASSPHRASE
 
 PDS = [sys.executable, "-m", "pds"]
 
@@ -23,13 +20,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def env(home: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PDS_HOME": str(home),
-        "PDS_PASSPHRASE": PASSPHRASE,
-        "PDS_OWNER_PASSWORD": OWNER_PASSWORD,
-    }
+def env(store_env: dict[str, str]) -> dict[str, str]:
+    return {**os.environ, **store_env}
 
 
 @pytest.fixture
