@@ -10,7 +10,7 @@ from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
 from pds.services.relationships import RelationshipService
-from pds.store import Store, new_id
+from pds.store import Store, StoreStats, new_id
 
 
 class Services:
@@ -36,6 +36,15 @@ class Services:
     def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
         """The same services over the same store, with another clock or id source."""
         return Services(self.store, clock=clock or self.clock, ids=ids or self.ids)
+
+    @property
+    def unlocked(self) -> bool:
+        """Whether the store behind these services is open."""
+        return self.store.is_open
+
+    def store_facts(self) -> StoreStats:
+        """Size, key and format facts of the store (no record values)."""
+        return self.store.stats()
 
     def counts(self) -> dict[str, int]:
         """How many records each collection of the owner's records holds."""

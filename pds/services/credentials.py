@@ -38,9 +38,6 @@ class OwnerCredentials:
         else:
             self._records.replace(OWNER_PASSWORD_ID, record)
 
-    def has_password(self) -> bool:
-        return self._records.find(OWNER_PASSWORD_ID) is not None
-
     def verify_password(self, password: str) -> bool:
         record = self._records.find(OWNER_PASSWORD_ID)
         if record is None:

@@ -191,13 +191,6 @@ class ShardCache:
         self.records += len(shard)
         self._evict()
 
-    def refresh(self, shard: Shard) -> None:
-        """Account for records added to or removed from a cached shard."""
-        if shard.name in self._sizes:
-            self.records += len(shard) - self._sizes[shard.name]
-            self._sizes[shard.name] = len(shard)
-            self._evict()
-
     def drop(self, name: str) -> None:
         if self._shards.pop(name, None) is not None:
             self.records -= self._sizes.pop(name)

@@ -12,7 +12,7 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    unlocked = services().store.is_open
+    unlocked = services().unlocked
     body = {
         "status": "ok" if unlocked else "unavailable",
         "store": "unlocked" if unlocked else "closed",

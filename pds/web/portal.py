@@ -48,5 +48,6 @@ def logout() -> Response:
 @bp.get("/")
 @owner_required
 def dashboard() -> str:
-    stats = services().store.stats()
-    return render_template("dashboard.html", counts=stats.counts, stats=stats)
+    return render_template(
+        "dashboard.html", counts=services().counts(), stats=services().store_facts()
+    )
