@@ -14,6 +14,12 @@ RELATIONSHIPS = "relationships"
 PREFERENCES = "preferences"
 PROFILE = "profile"
 CREDENTIALS = "credentials"
+CLIENTS = "clients"
+GRANTS = "grants"
+TOKENS = "tokens"
+CODES = "codes"
+SIGNING_KEYS = "signing_keys"
+TERMS = "terms"
 
 #: The collections of the owner's records (what ``Services.counts`` reports).
 DOMAIN = (PURCHASES, INTERACTIONS, RELATIONSHIPS, PREFERENCES, PROFILE)
@@ -34,5 +40,11 @@ SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(RELATIONSHIPS, order_by=None, indexes=("kind", "status", "tags", "domain")),
     CollectionSpec(PREFERENCES, indexes=("key", "category", "visibility")),
     CollectionSpec(PROFILE),
-    CollectionSpec(CREDENTIALS),  # the owner's portal password hash (services.credentials)
+    CollectionSpec(CREDENTIALS),  # the owner's password hash, TOTP seed, recovery code hashes
+    CollectionSpec(CLIENTS, indexes=("status",)),  # vendors registered as OAuth clients
+    CollectionSpec(GRANTS, indexes=("client_id", "status")),  # the owner's consent decisions
+    CollectionSpec(TOKENS, indexes=("grant_id", "kind", "family")),  # ids are token hashes
+    CollectionSpec(CODES, indexes=("client_id",)),  # authorization codes, ids are code hashes
+    CollectionSpec(SIGNING_KEYS),  # the OpenID Provider's signing keys (services.signing_keys)
+    CollectionSpec(TERMS, order_by=None, indexes=("version",)),  # the owner's personal terms
 )
