@@ -1,6 +1,6 @@
 """Generate the reference pages that can be generated: the CLI from ``--help``,
-the settings from ``Settings``. Run ``make docs``; ``tests/docs`` fails when the
-committed pages are stale.
+the settings from ``Settings``, the scopes and default terms from ``policies/``.
+Run ``make docs``; ``tests/docs`` fails when the committed pages are stale.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import click
 
 from pds.cli import main as cli_main
 from pds.config import settings_table
+from policies.scopes import CATALOGUE
+from policies.terms import PURPOSES, default_terms, summary
 
 DOCS = Path(__file__).resolve().parent
 
@@ -68,7 +70,49 @@ def configuration_reference() -> str:
     return "\n".join(lines)
 
 
-PAGES = {"cli.md": cli_reference, "configuration.md": configuration_reference}
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def scopes_reference() -> str:
+    lines = [
+        "# Scopes and personal terms\n",
+        "Generated from `policies/data/scopes.json` and `policies/data/terms.json` by "
+        "`make docs`; do not edit by hand. The consent screen shows the same words. "
+        "[security.md](security.md#scopes-and-personal-terms) explains how grants are "
+        "evaluated.\n",
+        "## Scopes\n",
+        "| scope | what the vendor can do | data exposed | sensitivity | claims |",
+        "|---|---|---|---|---|",
+    ]
+    for scope in CATALOGUE.values():
+        claims = ", ".join(f"`{claim}`" for claim in scope.claims) or "none"
+        data = "; ".join(scope.data)
+        lines.append(
+            f"| `{scope.name}` | **{_cell(scope.title)}.** {_cell(scope.description)} "
+            f"| {_cell(data)} | {scope.sensitivity} | {claims} |"
+        )
+    lines += [
+        "",
+        "## Purposes personal terms may allow\n",
+        "| purpose | meaning |",
+        "|---|---|",
+        *(f"| `{name}` | {_cell(words)} |" for name, words in PURPOSES.items()),
+        "",
+        "## The default terms (version 1)\n",
+        "Every store starts with these terms until the owner publishes their own at "
+        "`/settings/terms`. Addressed to the vendor:\n",
+        *(f"- {line}" for line in summary(default_terms())),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+PAGES = {
+    "cli.md": cli_reference,
+    "configuration.md": configuration_reference,
+    "scopes.md": scopes_reference,
+}
 
 
 def main() -> int:

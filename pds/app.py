@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask
 
+from pds.api import register_api
+from pds.auth import init_auth
 from pds.config import Settings, settings_from_env
 from pds.errors import ConfigError
 from pds.services import Services
@@ -48,7 +50,9 @@ def create_app(
     app = Flask("pds", template_folder="web/templates", static_folder="web/static")
     app.config["PDS_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    app.extensions["pds"] = Services(store)
+    services = app.extensions["pds"] = Services(store)
+    init_auth(app, services, settings.issuer_url)
     register_web(app)
+    register_api(app)
     log.info("store %s unlocked: %d collections", store.vault.store_id, len(store.collections))
     return app

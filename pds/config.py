@@ -121,6 +121,12 @@ class Settings:
     log_level: str = _setting(
         "info", "Server log level.", _choice("debug", "info", "warning", "error")
     )
+    session_idle_minutes: int = _setting(
+        30, "Minutes without a request after which a portal session ends.", _int_in(1, 24 * 60)
+    )
+    session_max_hours: int = _setting(
+        12, "Hours after logging in after which a portal session ends anyway.", _int_in(1, 30 * 24)
+    )
 
     @property
     def issuer_url(self) -> str:

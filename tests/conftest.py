@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -11,9 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.app import create_app
+from pds.services import Services
 from pds.services.collections import SPECS
 from pds.services.credentials import OwnerCredentials
 from pds.store import ScryptParams, Store
+from tests.auth.vendorkit import Vendor
 
 PASSPHRASE = "test passphrase 1"
 OWNER_PASSWORD = "owner password 1"
@@ -57,6 +61,50 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def csrf_of(html: str) -> str:
+    """The CSRF token of the (first) form in ``html``."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "form without a CSRF token"
+    return match.group(1)
+
+
+def log_in(client: FlaskClient, password: str = OWNER_PASSWORD, code: str | None = None) -> Any:
+    """Log in through the real login form; the response to the form's POST."""
+    form = {"password": password, "csrf_token": csrf_of(client.get("/login").get_data(True))}
+    if code is not None:
+        form["code"] = code
+    return client.post("/login", data=form)
+
+
+@pytest.fixture
+def owner(client: FlaskClient) -> FlaskClient:
+    """A test client logged in as the owner through the real login form."""
+    response = log_in(client)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def services(app: Flask) -> Services:
+    return app.extensions["pds"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def vendor(app: Flask) -> Vendor:
+    """A confidential client registered through the registration endpoint."""
+    return Vendor.register(app.test_client())
+
+
+@pytest.fixture
+def other_vendor(app: Flask) -> Vendor:
+    return Vendor.register(
+        app.test_client(),
+        client_name="Other Outfitters",
+        client_uri="https://other.example",
+        redirect_uris=["https://other.example/cb"],
+    )

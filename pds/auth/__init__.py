@@ -1,1 +1,24 @@
-"""The OAuth 2.0 authorization server and OpenID Provider (on Authlib): endpoints, grants, tokens."""
+"""The OAuth 2.0 authorization server and OpenID Provider (on Authlib): endpoints, grants,
+tokens and the resource protector for the vendor API."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from pds.auth.context import Auth, auth
+from pds.auth.endpoints import bp
+from pds.auth.protector import Protector, VendorAccess, current_access, require_grant
+from pds.auth.server import Server
+from pds.services import Services
+
+__all__ = ["Auth", "VendorAccess", "auth", "current_access", "init_auth", "require_grant"]
+
+
+def init_auth(app: Flask, services: Services, issuer: str) -> Auth:
+    """Build the authorization server for ``app`` and register its endpoints."""
+    services.signing_keys.ensure()
+    server = Server(services, issuer)
+    context = Auth(server, Protector(server))
+    app.extensions["pds.auth"] = context
+    app.register_blueprint(bp)
+    return context

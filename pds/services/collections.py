@@ -20,6 +20,7 @@ TOKENS = "tokens"
 CODES = "codes"
 SIGNING_KEYS = "signing_keys"
 TERMS = "terms"
+PROVIDER = "provider"
 
 #: The collections of the owner's records (what ``Services.counts`` reports).
 DOMAIN = (PURCHASES, INTERACTIONS, RELATIONSHIPS, PREFERENCES, PROFILE)
@@ -44,7 +45,8 @@ SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(CLIENTS, indexes=("status",)),  # vendors registered as OAuth clients
     CollectionSpec(GRANTS, indexes=("client_id", "status")),  # the owner's consent decisions
     CollectionSpec(TOKENS, indexes=("grant_id", "kind", "family")),  # ids are token hashes
-    CollectionSpec(CODES, indexes=("client_id",)),  # authorization codes, ids are code hashes
+    CollectionSpec(CODES, indexes=("grant_id",)),  # authorization codes, ids are code hashes
     CollectionSpec(SIGNING_KEYS),  # the OpenID Provider's signing keys (services.signing_keys)
     CollectionSpec(TERMS, order_by=None, indexes=("version",)),  # the owner's personal terms
+    CollectionSpec(PROVIDER),  # the OpenID Provider's own secrets (services.subjects)
 )

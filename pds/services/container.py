@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from pds.services.access_log import AccessLog
+from pds.services.clients import ClientService
 from pds.services.collections import DOMAIN
+from pds.services.consent import ConsentService
 from pds.services.context import Clock, Context, IdSource, utc_now
 from pds.services.credentials import OwnerCredentials
+from pds.services.grants import GrantService
 from pds.services.interactions import InteractionService
 from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
 from pds.services.relationships import RelationshipService
+from pds.services.signing_keys import SigningKeys
+from pds.services.subjects import Subjects
+from pds.services.terms import TermsService
+from pds.services.tokens import TokenService
 from pds.store import Store, StoreStats, new_id
 
 
 class Services:
     """The domain over ``store``: ``profile``, ``purchases``, ``preferences``,
-    ``relationships``, ``interactions`` and the owner's ``credentials``.
+    ``relationships``, ``interactions``, the owner's ``credentials``; and for the OpenID
+    Provider its ``signing_keys``, the vendors as ``clients``, the owner's ``grants``,
+    their ``tokens``, the pairwise ``subjects`` and the owner's personal ``terms``.
 
     ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
     names new records (UUIDv7); tests and the demo inject their own.
@@ -31,7 +41,17 @@ class Services:
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
         self.preferences = PreferenceService(ctx)
         self.profile = ProfileService(ctx)
-        self.credentials = OwnerCredentials(store)
+        self.credentials = OwnerCredentials(store, clock=clock)
+        self.signing_keys = SigningKeys(ctx)
+        self.tokens = TokenService(ctx)
+        self.grants = GrantService(ctx, self.tokens)
+        self.clients = ClientService(ctx, self.grants.revoke_for_client)
+        self.subjects = Subjects(ctx)
+        self.access_log = AccessLog(ctx)
+        self.terms = TermsService(ctx)
+        self.consent = ConsentService(
+            ctx, self.grants, self.relationships, self.purchases, self.terms
+        )
 
     def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
         """The same services over the same store, with another clock or id source."""

@@ -129,6 +129,10 @@ class PurchaseService(RecordService):
 
     # -- reads -------------------------------------------------------------------------
 
+    def count_for_vendor(self, vendor_id: str) -> int:
+        """How many purchases the owner has made from this vendor."""
+        return self._col.count(where={"vendor_id": vendor_id})
+
     def list(
         self,
         *,

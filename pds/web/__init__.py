@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response
+from flask import Flask
 
-from pds.web import health, portal
+from pds.services.login_throttle import LoginThrottle
+from pds.web import access, consent, health, portal, security, terms
 from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault(
-        "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if response.mimetype == "text/html":
-        response.headers["Cache-Control"] = "no-store"
-    return response
+from pds.web.headers import add_security_headers
+from pds.web.portal import LOGIN_THROTTLE
+from pds.web.sessions import ServerSessions
 
 
 def register_web(app: Flask) -> None:
-    app.secret_key = secrets.token_bytes(32)  # sessions end when the server restarts
+    app.secret_key = secrets.token_bytes(32)  # signs nothing lasting: a restart forgets it
     settings = app.config["PDS_SETTINGS"]
-    app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.issuer_url.startswith("https://"),
-    )
+    app.session_interface = ServerSessions.for_settings(settings)
+    app.extensions[LOGIN_THROTTLE] = LoginThrottle()  # one per process, like the sessions
     register_error_handlers(app)
     register_csrf(app)
-    app.after_request(_security_headers)
+    app.after_request(add_security_headers)
     app.register_blueprint(health.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(security.bp)
+    app.register_blueprint(terms.bp)
+    app.register_blueprint(consent.bp)
+    app.register_blueprint(access.bp)

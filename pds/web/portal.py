@@ -1,4 +1,4 @@
-"""The owner's portal: sign-in, sign-out and the dashboard."""
+"""The owner's portal: log in (password, then the second factor if on), log out, dashboard."""
 
 from __future__ import annotations
 
@@ -6,43 +6,92 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from pds.services.login_throttle import Admission, LoginThrottle
 from pds.web.context import services
+from pds.web.sessions import end_session, owner_logged_in, start_owner_session
 
 bp = Blueprint("portal", __name__)
 
+LOGIN_THROTTLE = "pds.login_throttle"
+WRONG_PASSWORD = "That password is not right."
+WRONG_PASSWORD_OR_CODE = "That password or one-time code is not right."
+
+
+def login_throttle() -> LoginThrottle:
+    """The process's one login throttle (built by ``register_web``)."""
+    throttle = current_app.extensions[LOGIN_THROTTLE]
+    assert isinstance(throttle, LoginThrottle)
+    return throttle
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def throttled_message(admission: Admission) -> str:
+    seconds = admission.retry_after
+    return (
+        f"Too many wrong tries. Wait {seconds} second{'s' if seconds != 1 else ''}, then try again."
+    )
+
 
 def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only for the logged-in owner; anyone else goes to /login?next=<this page>."""
+
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not session.get("owner"):
-            return redirect(url_for("portal.login", next=request.path))
+        if not owner_logged_in():
+            here = request.full_path if request.query_string else request.path
+            return redirect(url_for("portal.login", next=here))
         return view(*args, **kwargs)
 
     return wrapped
 
 
+def _local_target(target: str) -> str:
+    """``target`` if it is a path on this site, else ``/`` (no open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
-    error = None
-    if request.method == "POST":
-        if services().credentials.verify_password(request.form.get("password", "")):
-            session.clear()
-            session["owner"] = True
-            target = request.args.get("next", "")
-            return redirect(
-                target if target.startswith("/") and not target.startswith("//") else "/"
-            )
-        error = "That password is not right."
-    return render_template("login.html", error=error), (401 if error else 200)
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    totp = services().credentials.totp_enabled()
+    if request.method == "GET":
+        return render_template("login.html", totp=totp)
+    admission = login_throttle().admit(client_address())
+    if not admission.allowed:
+        html = render_template("login.html", totp=totp, error=throttled_message(admission))
+        return html, 429, {"Retry-After": str(admission.retry_after)}
+    failure = _check_factors(totp)
+    if failure:
+        services().credentials.log_login_failed(address=client_address(), reason=failure)
+        error = WRONG_PASSWORD_OR_CODE if totp else WRONG_PASSWORD
+        return render_template("login.html", totp=totp, error=error), 401
+    login_throttle().succeeded(client_address())
+    services().credentials.log_login_ok(address=client_address(), factors=2 if totp else 1)
+    start_owner_session()
+    return redirect(_local_target(request.args.get("next", "")), 303)
+
+
+def _check_factors(totp: bool) -> str:
+    """Why the form's password (and code, when the second factor is on) fail, or ``""``."""
+    credentials = services().credentials
+    if not credentials.verify_password(request.form.get("password", "")):
+        return "wrong_password"
+    if totp and not credentials.verify_second_factor(request.form.get("code", "")):
+        return "wrong_code"
+    return ""
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    session.clear()
-    return redirect(url_for("portal.login"))
+    end_session()
+    return redirect(url_for("portal.login"), 303)
 
 
 @bp.get("/")

@@ -9,6 +9,7 @@ import click
 
 from pds.cli import main
 from pds.config import settings_table
+from policies.scopes import CATALOGUE
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -49,8 +50,23 @@ def test_every_setting_is_documented() -> None:
     assert missing == []
 
 
+def test_every_scope_is_documented() -> None:
+    reference = (DOCS / "scopes.md").read_text(encoding="utf-8")
+    missing = [name for name in CATALOGUE if f"| `{name}` |" not in reference]
+    assert missing == []
+    for scope in CATALOGUE.values():
+        assert scope.description in reference
+
+
 def test_docs_index_links_resolve() -> None:
     index = (DOCS / "index.md").read_text(encoding="utf-8")
-    for target in ("install.md", "concepts.md", "cli.md", "configuration.md", "storage.md"):
+    for target in (
+        "install.md",
+        "concepts.md",
+        "cli.md",
+        "configuration.md",
+        "storage.md",
+        "scopes.md",
+    ):
         assert f"({target})" in index
         assert (DOCS / target).is_file()

@@ -43,14 +43,15 @@ def test_wrong_password_is_a_form_error(client: FlaskClient) -> None:
 def test_login_shows_dashboard_then_logout(client: FlaskClient) -> None:
     token = _csrf(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"password": OWNER_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get("/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "What it holds" in html and "purchases" in html
     assert page.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
-    client.post("/logout", data={"csrf_token": _csrf(html)})
+    logout = client.post("/logout", data={"csrf_token": _csrf(html)})
+    assert logout.status_code == 303 and logout.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
 
 

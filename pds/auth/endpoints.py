@@ -1,0 +1,111 @@
+"""The authorization server's machine endpoints: discovery, keys, registration, tokens,
+revocation, introspection and UserInfo. (The consent page is the portal's: ``pds.web``.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from authlib.oauth2.rfc7591 import InvalidClientMetadataError, InvalidRedirectURIError
+from flask import Blueprint, Response, jsonify, request
+
+from pds.auth.context import auth
+from pds.auth.discovery import server_metadata
+from pds.auth.protector import current_access, require_grant
+from pds.errors import ValidationFailed
+from pds.services.clients import public_view
+from pds.services.signing_keys import ALGORITHMS
+
+bp = Blueprint("oauth", __name__)
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@bp.get("/.well-known/openid-configuration")
+@bp.get("/.well-known/oauth-authorization-server")
+def metadata() -> Response:
+    return jsonify(server_metadata(auth().server.issuer))
+
+
+@bp.get("/jwks.json")
+def jwks() -> Response:
+    response = jsonify(auth().services.signing_keys.public_jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.post("/oauth/token")
+def token() -> Any:
+    return auth().server.create_token_response()
+
+
+@bp.post("/oauth/revoke")
+def revoke() -> Any:
+    return auth().server.create_endpoint_response("revocation")
+
+
+@bp.post("/oauth/introspect")
+def introspect() -> Any:
+    return auth().server.create_endpoint_response("introspection")
+
+
+@bp.post("/oauth/register")
+def register() -> Any:
+    """RFC 7591 dynamic registration: open to any vendor; registering grants nothing."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _registration_error(
+            InvalidClientMetadataError("Send the client metadata as a JSON object.")
+        )
+    try:
+        record, secret = auth().services.clients.register(data, algorithms=ALGORITHMS)
+    except ValidationFailed as exc:
+        described = "; ".join(
+            f"{field}: {' '.join(_flat(msgs))}" for field, msgs in exc.details.items()
+        )
+        error_class = (
+            InvalidRedirectURIError
+            if "redirect_uris" in exc.details
+            else InvalidClientMetadataError
+        )
+        return _registration_error(error_class(described))
+    body = {k: v for k, v in public_view(record).items() if k not in ("id", "status")}
+    body.pop("registered_at", None)
+    body["client_id"] = record["id"]
+    body["client_id_issued_at"] = _epoch(record["registered_at"])
+    if secret is not None:
+        body["client_secret"] = secret
+        body["client_secret_expires_at"] = 0
+    return jsonify(body), 201, NO_STORE
+
+
+@bp.route("/oauth/userinfo", methods=["GET", "POST"])
+@require_grant("openid")
+def userinfo() -> Response:
+    access = current_access()
+    claims = auth().server.user_claims(access.client_id, list(access.scopes))
+    access.returned = 1
+    response = jsonify(claims)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _registration_error(error: Any) -> Response:
+    status, body, _ = error()
+    response = jsonify(dict(body))
+    response.status_code = status
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _flat(messages: Any) -> list[str]:
+    if isinstance(messages, dict):
+        return [f"{k}: {' '.join(_flat(v))}" for k, v in messages.items()]
+    if isinstance(messages, list):
+        return [m for item in messages for m in _flat(item)]
+    return [str(messages)]
+
+
+def _epoch(iso: str) -> int:
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(iso).timestamp())

@@ -1,0 +1,127 @@
+"""The two grant types the store offers, and where they are stricter than Authlib's.
+
+- Authorization code with PKCE, S256 only: every client must send an S256
+  challenge (Authlib's ``CodeChallenge`` accepts none, or ``plain``).
+- The redirect URI is required and matched exactly.
+- A code is consumed atomically under the store's writer lock before any token
+  is issued; a replayed code revokes the grant it created (and so every token).
+- Refresh tokens rotate; a used one presented again revokes the whole grant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants
+from authlib.oauth2.rfc7636 import CodeChallenge
+
+from pds.auth.models import AuthorizationCode, Client, Owner, Token
+
+if TYPE_CHECKING:
+    from pds.auth.server import Server
+
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]  # Authlib wants lists
+
+
+def _server(grant: Any) -> Server:
+    return grant.server  # type: ignore[no-any-return]
+
+
+class S256Challenge(CodeChallenge):
+    """PKCE for every client, S256 only: no challenge and ``plain`` are both refused."""
+
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]  # noqa: RUF012 (Authlib's attribute)
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: send a code_challenge (S256).")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("code_challenge_method must be S256; plain is not accepted.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+    def validate_code_verifier(self, grant: Any, result: Any) -> None:
+        if not grant.request.form.get("code_verifier"):
+            raise InvalidRequestError("Missing 'code_verifier' (PKCE is required).")
+        super().validate_code_verifier(grant, result)
+
+
+class CodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    @staticmethod
+    def validate_authorization_redirect_uri(request: Any, client: Any) -> str:
+        uri = request.payload.redirect_uri
+        if not uri:
+            raise InvalidRequestError("Missing 'redirect_uri' in request.")
+        if not client.check_redirect_uri(uri):
+            raise InvalidRequestError("redirect_uri is not one this client registered.")
+        return str(uri)
+
+    def save_authorization_code(self, code: str, request: Any) -> None:
+        owner: Owner = request.user
+        data = request.payload.data
+        _server(self).services.tokens.save_code(
+            code,
+            client_id=request.client.client_id,
+            grant_id=owner.grant["id"],
+            redirect_uri=request.payload.redirect_uri,
+            scopes=owner.grant["scopes"],
+            nonce=data.get("nonce"),
+            auth_time=owner.auth_time,
+            code_challenge=data.get("code_challenge"),
+            code_challenge_method=data.get("code_challenge_method"),
+        )
+
+    def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
+        services = _server(self).services
+        consumed = services.tokens.consume_code(code, client.client_id)
+        if consumed.replayed_grant is not None:
+            services.grants.revoke(consumed.replayed_grant, actor="system", reason="code_reused")
+            raise InvalidGrantError("This code was already used; the tokens it gave are revoked.")
+        if consumed.code is None:
+            return None
+        return AuthorizationCode(consumed.code)
+
+    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
+        """Nothing to do: ``query_authorization_code`` consumed the code already."""
+
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> Owner | None:
+        record = authorization_code.record
+        grant = _server(self).services.grants.usable(record["grant_id"])
+        return Owner(grant, record.get("auth_time")) if grant else None
+
+
+class RefreshGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
+        server = _server(self)
+        token = server.find_token(refresh_token, "refresh")
+        if token is None:
+            return None
+        if token.record.get("used_at"):
+            self._reused(token)
+        return token if token.grant is not None else None
+
+    def _reused(self, token: Token) -> None:
+        grant_id = token.record["grant_id"]
+        _server(self).services.grants.revoke(grant_id, actor="system", reason="refresh_reused")
+        raise InvalidGrantError("This refresh token was already used; the grant is revoked.")
+
+    def authenticate_user(self, refresh_token: Token) -> Owner | None:
+        return refresh_token.get_user()
+
+    def create_token_response(self) -> Any:
+        # Mark the old token used before issuing (atomic): of two concurrent uses,
+        # the second finds it used and revokes the grant.
+        token: Token = self.request.refresh_token
+        _, reused = _server(self).services.tokens.use_refresh(self.request.form["refresh_token"])
+        if reused:
+            self._reused(token)
+        return super().create_token_response()
+
+    def revoke_old_credential(self, refresh_token: Token) -> None:
+        """Nothing more to do: the old token was marked used before the new one was issued."""

@@ -1,0 +1,194 @@
+"""The authorization server: Authlib's, wired to the store's clients, grants and tokens.
+
+Built once per app by ``pds.auth.init_auth``; views reach it through
+``pds.auth.context.auth()``.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749.util import scope_to_list
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from authlib.oauth2.rfc9207 import IssuerParameter
+from authlib.oidc.core import OpenIDCode
+from authlib.oidc.core.grants.util import create_half_hash
+
+from pds.auth.grants import AUTH_METHODS, CodeGrant, RefreshGrant, S256Challenge
+from pds.auth.models import AuthorizationCode, Client, Owner, Token
+from pds.services import Services
+from pds.services.signing_keys import ID_TOKEN_SECONDS
+from pds.services.tokens import ACCESS, REFRESH
+from policies.scopes import SUPPORTED, claims_for
+
+
+class Server(AuthorizationServer):
+    def __init__(self, services: Services, issuer: str) -> None:
+        super().__init__()
+        self.services = services
+        self.issuer = issuer
+        self.scopes_supported = list(SUPPORTED)
+        self.register_token_generator("default", self._issue_tokens)
+        self.register_grant(CodeGrant, [S256Challenge(required=True), IdTokens(self)])
+        self.register_grant(RefreshGrant)
+        self.register_endpoint(Revocation(self))
+        self.register_endpoint(Introspection(self))
+        self.register_extension(Issuer(issuer))
+
+    # -- what Authlib asks of a server --------------------------------------------------
+
+    def query_client(self, client_id: str) -> Client | None:
+        record = self.services.clients.find(client_id)
+        if record is None:
+            return None
+        client = Client(record, self.services)
+        return client if client.active else None
+
+    def save_token(self, token: dict[str, Any], request: Any) -> None:
+        """Nothing to do: ``_issue_tokens`` stored the hashes when it made the tokens."""
+
+    def _issue_tokens(
+        self,
+        grant_type: str,
+        client: Client,
+        user: Owner,
+        scope: str | None = None,
+        expires_in: int | None = None,
+        include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
+        scopes = scope_to_list(scope) or list(user.grant["scopes"])
+        refresh = (
+            include_refresh_token
+            and client.check_grant_type("refresh_token")
+            and "offline_access" in user.grant["scopes"]
+        )
+        return self.services.tokens.issue(
+            user.grant, scopes, refresh=refresh, action=f"token.{grant_type}"
+        )
+
+    # -- tokens and claims ----------------------------------------------------------------
+
+    def find_token(self, token: Any, kind: str) -> Token | None:
+        """The live token (of ``kind``) the string names, with its grant if still usable."""
+        record = self.services.tokens.find(token, kind)
+        if record is None:
+            return None
+        grant = self.services.grants.usable(record["grant_id"])
+        return Token(record, grant, self.services.tokens.now())
+
+    def subject(self, client_id: str) -> str:
+        return self.services.subjects.for_client(client_id)
+
+    def user_claims(self, client_id: str, scopes: list[str]) -> dict[str, Any]:
+        """The owner's OIDC claims this grant releases, with the pairwise ``sub``."""
+        allowed = claims_for(scopes)
+        profile = self.services.profile.get()
+        claims: dict[str, Any] = {"sub": self.subject(client_id)}
+        for name in sorted(allowed):
+            if profile.get(name) not in (None, "", {}):
+                claims[name] = profile[name]
+        if "updated_at" in claims and isinstance(claims["updated_at"], str):
+            claims["updated_at"] = _epoch(claims["updated_at"])
+        return claims
+
+    def id_token(self, token: dict[str, Any], client: Client, owner: Owner, code: Any) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": client.client_id,
+            "azp": client.client_id,
+            "iat": now,
+            "exp": now + ID_TOKEN_SECONDS,
+            "auth_time": owner.auth_time or now,
+        }
+        if isinstance(code, AuthorizationCode) and code.get_nonce():
+            claims["nonce"] = code.get_nonce()
+        at_hash = create_half_hash(token["access_token"], "RS256")
+        if at_hash is not None:
+            claims["at_hash"] = at_hash.decode("ascii")
+        claims.update(self.user_claims(client.client_id, scope_to_list(token["scope"])))
+        return self.services.signing_keys.sign(claims)
+
+
+def _epoch(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp())
+
+
+class Issuer(IssuerParameter):
+    """RFC 9207: ``iss`` on every authorization response, errors included."""
+
+    def __init__(self, issuer: str) -> None:
+        self._issuer = issuer
+
+    def get_issuer(self) -> str:
+        return self._issuer
+
+
+class IdTokens(OpenIDCode):
+    """OpenID Connect on the code flow: ID tokens signed with the store's own keys only
+    (a client's registration metadata can never make them ``alg=none``)."""
+
+    def __init__(self, server: Server) -> None:
+        super().__init__(require_nonce=False)
+        self._server = server
+
+    def exists_nonce(self, nonce: str, request: Any) -> bool:
+        return self._server.services.tokens.nonce_used(request.payload.client_id, nonce)
+
+    def encode_id_token(self, token: dict[str, Any], request: Any) -> str:
+        return self._server.id_token(
+            token, request.client, request.user, request.authorization_code
+        )
+
+
+class _TokenLookup:
+    server: Server
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Token | None:
+        kinds = [REFRESH, ACCESS] if token_type_hint == "refresh_token" else [ACCESS, REFRESH]
+        for kind in kinds:
+            token = self.server.find_token(token_string, kind)
+            if token is not None:
+                return token
+        return None
+
+
+class Revocation(_TokenLookup, RevocationEndpoint):
+    """RFC 7009. Revoking a refresh token revokes its grant (and so every token of it)."""
+
+    CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def revoke_token(self, token: Token, request: Any) -> None:
+        services = self.server.services
+        if token.kind == REFRESH:
+            services.grants.revoke(
+                token.record["grant_id"], actor=f"vendor:{token.client_id}", reason="revoked"
+            )
+        else:
+            services.tokens.delete(token.record["id"], actor=f"vendor:{token.client_id}")
+
+
+class Introspection(_TokenLookup, IntrospectionEndpoint):
+    """RFC 7662, for authenticated clients, about their own tokens only."""
+
+    CLIENT_AUTH_METHODS = AUTH_METHODS
+
+    def check_permission(self, token: Token, client: Client, request: Any) -> bool:
+        return token.check_client(client)
+
+    def introspect_token(self, token: Token) -> dict[str, Any]:
+        return {
+            "active": True,
+            "client_id": token.client_id,
+            "token_type": "Bearer" if token.kind == ACCESS else "refresh_token",
+            "scope": token.get_scope(),
+            "sub": self.server.subject(token.client_id),
+            "aud": token.client_id,
+            "iss": self.server.issuer,
+            "exp": int(token.expires_at.timestamp()),
+            "iat": int(token.issued_at.timestamp()),
+        }

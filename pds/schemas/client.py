@@ -1,0 +1,96 @@
+"""Vendors as OAuth clients: the metadata of Dynamic Client Registration (RFC 7591).
+
+Redirect URIs must be ``https``, or ``http`` on a loopback address (a vendor
+developing on its own machine); they may not carry a fragment and are matched
+exactly. Metadata the store does not understand is ignored, as RFC 7591 asks.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from marshmallow import EXCLUDE, ValidationError, validate, validates_schema
+
+from pds.schemas.common import Choice, Schema, Text, UniqueList
+from pds.schemas.contact import Email, Url
+
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+GRANT_TYPES = ("authorization_code", "refresh_token")
+RESPONSE_TYPES = ("code",)
+MAX_REDIRECT_URIS = 10
+LOOPBACK_HOSTS = ("localhost",)
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class RedirectUri(Text):
+    """An absolute redirect URI: https, or http on a loopback host; no fragment."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "url": "Not a valid absolute URL.",
+        "scheme": "Must use https (http only on a loopback address such as 127.0.0.1).",
+        "fragment": "Must not contain a fragment (#...).",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=2000, **kwargs)
+        self._url = validate.URL(schemes={"http", "https"}, require_tld=False)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            self._url(text)
+        except ValidationError:
+            raise self.make_error("url") from None
+        parts = urlsplit(text)
+        if "#" in text:
+            raise self.make_error("fragment")
+        if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
+            raise self.make_error("scheme")
+        return text
+
+
+class ClientMetadataSchema(Schema):
+    """What a vendor says about itself when it registers."""
+
+    class Meta:
+        unknown = EXCLUDE  # RFC 7591 §2: ignore metadata the server does not understand
+
+    client_name = Text(max_length=100, required=True)
+    client_uri = Url()
+    logo_uri = Url()
+    policy_uri = Url()
+    tos_uri = Url()
+    redirect_uris = UniqueList(
+        RedirectUri(), required=True, validate=validate.Length(min=1, max=MAX_REDIRECT_URIS)
+    )
+    contacts = UniqueList(Email(), validate=validate.Length(max=10))
+    token_endpoint_auth_method = Choice(AUTH_METHODS, load_default="client_secret_basic")
+    grant_types = UniqueList(
+        Choice(GRANT_TYPES),
+        load_default=lambda: ["authorization_code", "refresh_token"],
+        validate=validate.Length(min=1),
+    )
+    response_types = UniqueList(
+        Choice(RESPONSE_TYPES), load_default=lambda: ["code"], validate=validate.Length(min=1)
+    )
+    scope = Text(max_length=1000)
+    id_token_signed_response_alg = Text(max_length=10)
+    software_id = Text(max_length=200)
+    software_version = Text(max_length=50)
+
+    @validates_schema
+    def _code_flow_only(self, data: dict[str, Any], **_: Any) -> None:
+        if "authorization_code" not in data.get("grant_types", ["authorization_code"]):
+            raise ValidationError(
+                {"grant_types": ["Must include authorization_code (the only flow offered)."]}
+            )

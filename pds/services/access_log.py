@@ -1,0 +1,116 @@
+"""The access log: what each vendor did and saw, read back from the audit log.
+
+Vendor API calls are audit events ``{"actor": "vendor:<client_id>", "action":
+"api.call", "target": <grant id>, "endpoint": ..., "count": <records returned>}``.
+Authorizations, token issues, refreshes and revocations are audit events too.
+The owner filters them by vendor and date, and sees per vendor "what has this
+vendor seen".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pds.services.context import Context
+
+API_CALL = "api.call"
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    target: str | None
+    endpoint: str | None
+    count: int | None
+
+
+@dataclass(frozen=True)
+class VendorSeen:
+    """What one vendor has seen: calls and records returned per endpoint, first and last."""
+
+    calls: int
+    records: int
+    by_endpoint: dict[str, int]
+    first: str | None
+    last: str | None
+
+
+class AccessLog:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def record_call(self, client_id: str, grant_id: str, endpoint: str, count: int) -> None:
+        self._ctx.store.log_event(
+            {
+                "actor": f"vendor:{client_id}",
+                "action": API_CALL,
+                "target": grant_id,
+                "endpoint": endpoint,
+                "count": count,
+            }
+        )
+
+    def entries(
+        self,
+        *,
+        client_id: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> list[AccessEntry]:
+        """Newest first; ``client_id`` keeps one vendor's entries, dates bound the day."""
+        actor = f"vendor:{client_id}" if client_id else None
+
+        def match(event: Mapping[str, Any]) -> bool:
+            if actor is not None and event.get("actor") != actor:
+                return False
+            return client_id is not None or str(event.get("actor", "")).startswith("vendor:")
+
+        found = []
+        for entry in self._ctx.store.audit.entries(descending=True, before=before):
+            day = entry.at[:10]
+            if until is not None and day > until.isoformat():
+                continue
+            if since is not None and day < since.isoformat():
+                break  # newest first: everything further is older still
+            if match(entry.event):
+                found.append(_entry(entry.seq, entry.at, entry.event))
+                if len(found) >= limit:
+                    break
+        return found
+
+    def seen_by(self, client_id: str) -> VendorSeen:
+        """Totals of one vendor's API calls over the whole log."""
+        actor = f"vendor:{client_id}"
+        by_endpoint: Counter[str] = Counter()
+        calls, first, last = 0, None, None
+        for entry in self._ctx.store.audit.entries(descending=False):
+            event = entry.event
+            if event.get("actor") != actor or event.get("action") != API_CALL:
+                continue
+            calls += 1
+            by_endpoint[str(event.get("endpoint"))] += int(event.get("count") or 0)
+            first = first or entry.at
+            last = entry.at
+        return VendorSeen(calls, sum(by_endpoint.values()), dict(by_endpoint), first, last)
+
+
+def _entry(seq: int, at: str, event: Mapping[str, Any]) -> AccessEntry:
+    count = event.get("count")
+    return AccessEntry(
+        seq=seq,
+        at=at,
+        actor=str(event.get("actor", "")),
+        action=str(event.get("action", "")),
+        target=event.get("target"),
+        endpoint=event.get("endpoint"),
+        count=int(count) if isinstance(count, int) else None,
+    )

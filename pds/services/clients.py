@@ -1,0 +1,122 @@
+"""Vendors registered as OAuth clients (RFC 7591). Registering grants nothing.
+
+A client's secret is shown once, at registration; the store keeps only its
+SHA-256 (the secret is 256 random bits, so a plain hash cannot be reversed).
+The owner may block a client: its grants are revoked and it can neither ask
+for consent nor obtain tokens until unblocked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pds.errors import NotFound, ValidationFailed
+from pds.schemas import load
+from pds.schemas.client import ClientMetadataSchema
+from pds.services.collections import CLIENTS
+from pds.services.context import Context
+from policies.scopes import UnknownScope, parse_scope
+
+ACTIVE, BLOCKED = "active", "blocked"
+_METADATA = ClientMetadataSchema()
+#: Fields of a client record that may leave the store (never ``secret_hash``).
+PRIVATE_FIELDS = ("secret_hash",)
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def public_view(client: dict[str, Any]) -> dict[str, Any]:
+    """The client as its vendor and the owner may see it (no secret hash)."""
+    return {key: value for key, value in client.items() if key not in PRIVATE_FIELDS}
+
+
+class ClientService:
+    def __init__(self, ctx: Context, revoke_grants: Callable[[str, str], int]) -> None:
+        self._ctx = ctx
+        self._revoke_grants = revoke_grants  # (client_id, actor) -> how many grants revoked
+
+    @property
+    def _col(self) -> Any:
+        return self._ctx.collection(CLIENTS)
+
+    def validate_metadata(self, data: Any, *, algorithms: Iterable[str]) -> dict[str, Any]:
+        """RFC 7591 metadata, checked: ``ValidationFailed`` names each bad field."""
+        metadata = load(_METADATA, data, what="client metadata")
+        problems: dict[str, list[str]] = {}
+        if "scope" in metadata:
+            try:
+                metadata["scope"] = " ".join(parse_scope(metadata["scope"]))
+            except UnknownScope as exc:
+                problems["scope"] = [f"Unknown scope: {', '.join(exc.names)}."]
+        alg = metadata.get("id_token_signed_response_alg")
+        if alg is not None and alg not in tuple(algorithms):
+            problems["id_token_signed_response_alg"] = [f"Must be one of: {', '.join(algorithms)}."]
+        if problems:
+            raise ValidationFailed(f"invalid client metadata: {', '.join(problems)}", problems)
+        return metadata
+
+    def register(
+        self, data: Any, *, algorithms: Iterable[str] = ("RS256",)
+    ) -> tuple[dict[str, Any], str | None]:
+        """Register a vendor; returns its record and its secret (``None`` for public clients)."""
+        metadata = self.validate_metadata(data, algorithms=algorithms)
+        record: dict[str, Any] = {
+            **metadata,
+            "id": secrets.token_urlsafe(24),
+            "status": ACTIVE,
+            "registered_at": self._ctx.now().isoformat(),
+        }
+        secret = None
+        if metadata["token_endpoint_auth_method"] != "none":
+            secret = secrets.token_urlsafe(32)
+            record["secret_hash"] = secret_digest(secret)
+        with self._ctx.store.transaction():
+            self._col.insert(record)
+            self._ctx.audit("system", "client.register", target=record["id"])
+        return record, secret
+
+    def find(self, client_id: Any) -> dict[str, Any] | None:
+        if not isinstance(client_id, str) or not client_id or len(client_id) > 128:
+            return None
+        return self._col.find(client_id)
+
+    def get(self, client_id: str) -> dict[str, Any]:
+        client = self.find(client_id)
+        if client is None:
+            raise NotFound(f"no client {client_id}", {"client_id": client_id})
+        return client
+
+    def check_secret(self, client: dict[str, Any], secret: str | None) -> bool:
+        expected = client.get("secret_hash")
+        if not expected or not isinstance(secret, str):
+            return False
+        return hmac.compare_digest(expected, secret_digest(secret))
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every registered client, oldest registration first."""
+        return sorted(self._col.scan(), key=lambda c: (c["registered_at"], c["id"]))
+
+    def block(self, client_id: str, *, actor: str = "owner") -> dict[str, Any]:
+        """Block a client and revoke every grant it holds, at once."""
+        with self._ctx.store.transaction():
+            client = self.get(client_id)
+            blocked = self._col.update(
+                client_id, {"status": BLOCKED, "blocked_at": self._ctx.now().isoformat()}
+            )
+            self._revoke_grants(client["id"], actor)
+            self._ctx.audit(actor, "client.block", target=client_id)
+        return blocked
+
+    def unblock(self, client_id: str, *, actor: str = "owner") -> dict[str, Any]:
+        with self._ctx.store.transaction():
+            record = {**self.get(client_id), "status": ACTIVE}
+            record.pop("blocked_at", None)
+            unblocked = self._col.replace(client_id, record)
+            self._ctx.audit(actor, "client.unblock", target=client_id)
+        return unblocked

@@ -1,0 +1,143 @@
+"""Grants: the owner's consent decisions, recorded. Tokens hang off grants.
+
+A grant names the vendor (client), the scopes, the constraints that narrow them
+(``policies.access`` evaluates them), its expiry and the version of the owner's
+personal terms the vendor accepted. Revoking a grant deletes every token and code
+issued under it in the same transaction, so the very next request is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pds.errors import NotFound, ValidationFailed
+from pds.schemas import is_id
+from pds.services.collections import GRANTS
+from pds.services.context import Context
+from pds.services.tokens import TokenService
+from policies.access import ConstraintsInvalid, grant_status, validate_constraints
+from policies.scopes import UnknownScope, parse_scope
+
+ACTIVE, REVOKED = "active", "revoked"
+#: The expiry choices the consent screen offers (``None``: until revoked).
+EXPIRY_CHOICES: dict[str, timedelta | None] = {
+    "1d": timedelta(days=1),
+    "30d": timedelta(days=30),
+    "1y": timedelta(days=365),
+    "never": None,
+}
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+class GrantService:
+    def __init__(self, ctx: Context, tokens: TokenService) -> None:
+        self._ctx = ctx
+        self._tokens = tokens
+
+    @property
+    def _col(self) -> Any:
+        return self._ctx.collection(GRANTS)
+
+    def create(
+        self,
+        *,
+        client_id: str,
+        scopes: Iterable[str],
+        constraints: Any = None,
+        expiry: str = "never",
+        terms_version: int,
+        vendor_id: str | None,
+        actor: str = "owner",
+    ) -> dict[str, Any]:
+        """Record the owner's decision to let ``client_id`` reach ``scopes``."""
+        problems: dict[str, list[str]] = {}
+        try:
+            granted = parse_scope(" ".join(scopes))
+        except UnknownScope as exc:
+            problems["scopes"] = [f"Unknown scope: {', '.join(exc.names)}."]
+            granted = ()
+        if not granted and "scopes" not in problems:
+            problems["scopes"] = ["Choose at least one scope."]
+        try:
+            narrowed = validate_constraints(constraints or {})
+        except ConstraintsInvalid as exc:
+            problems.update({f"constraints.{k}": v for k, v in exc.details.items()})
+            narrowed = {}
+        if expiry not in EXPIRY_CHOICES:
+            problems["expiry"] = [f"Must be one of: {', '.join(EXPIRY_CHOICES)}."]
+        if problems:
+            raise ValidationFailed(f"invalid grant: check {', '.join(problems)}", problems)
+        now = self._ctx.now()
+        lifetime = EXPIRY_CHOICES[expiry]
+        grant = {
+            "id": self._ctx.ids(),
+            "client_id": client_id,
+            "vendor_id": vendor_id,
+            "scopes": list(granted),
+            "constraints": narrowed,
+            "expires_at": (now + lifetime).isoformat() if lifetime else None,
+            "terms_version": terms_version,
+            "status": ACTIVE,
+            "created_at": now.isoformat(),
+            "last_used_at": None,
+            "revoked_at": None,
+        }
+        with self._ctx.store.transaction():
+            self._col.insert(grant)
+            self._ctx.audit(actor, "grant.allow", target=grant["id"])
+        return grant
+
+    def find(self, grant_id: Any) -> dict[str, Any] | None:
+        return self._col.find(grant_id) if is_id(grant_id) else None
+
+    def get(self, grant_id: Any) -> dict[str, Any]:
+        grant = self.find(grant_id)
+        if grant is None:
+            raise NotFound(f"no grant {grant_id}", {"id": str(grant_id)})
+        return grant
+
+    def usable(self, grant_id: Any, now: datetime | None = None) -> dict[str, Any] | None:
+        """The grant if it is active and unexpired now, else ``None``."""
+        grant = self.find(grant_id)
+        if grant is None or not grant_status(grant, now or self._ctx.now()).allowed:
+            return None
+        return grant
+
+    def list(self, *, client_id: str | None = None, status: str | None = None) -> list[dict]:
+        """Grants, newest first, optionally of one client and/or in one status."""
+        where = {k: v for k, v in (("client_id", client_id), ("status", status)) if v}
+        return sorted(self._col.query(where=where or None), key=lambda g: g["id"], reverse=True)
+
+    def revoke(self, grant_id: str, *, actor: str = "owner", reason: str = "revoked") -> dict:
+        """Revoke a grant and delete its tokens and codes, in one transaction."""
+        with self._ctx.store.transaction():
+            grant = self.get(grant_id)
+            if grant["status"] == REVOKED:
+                return grant
+            revoked = self._col.update(
+                grant_id,
+                {"status": REVOKED, "revoked_at": self._ctx.now().isoformat(), "reason": reason},
+            )
+            self._tokens.delete_for_grant(grant_id)
+            self._ctx.audit(actor, f"grant.{reason}", target=grant_id)
+        return revoked
+
+    def revoke_for_client(self, client_id: str, actor: str = "owner") -> int:
+        """Revoke every active grant of ``client_id``; returns how many."""
+        with self._ctx.store.transaction():
+            active = self.list(client_id=client_id, status=ACTIVE)
+            for grant in active:
+                self.revoke(grant["id"], actor=actor)
+        return len(active)
+
+    def touch(self, grant: dict[str, Any]) -> None:
+        """Note that the grant was used now (written at most once a minute)."""
+        now = self._ctx.now()
+        last = grant.get("last_used_at")
+        if last and now - datetime.fromisoformat(last) < LAST_USED_RESOLUTION:
+            return
+        with self._ctx.store.transaction():
+            if self.find(grant["id"]) is not None:
+                self._col.update(grant["id"], {"last_used_at": now.isoformat()})

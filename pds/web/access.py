@@ -1,0 +1,89 @@
+"""The owner's view of vendor access: registered vendors, their grants, the access log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from pds.errors import ValidationFailed
+from pds.web.context import services
+from pds.web.portal import owner_required
+
+bp = Blueprint("access", __name__)
+
+
+@bp.get("/vendors")
+@owner_required
+def vendors() -> str:
+    clients = services().clients.list()
+    grants: dict[str, list[dict[str, Any]]] = {}
+    for grant in services().grants.list():
+        grants.setdefault(grant["client_id"], []).append(grant)
+    return render_template("vendors.html", clients=clients, grants=grants)
+
+
+@bp.post("/vendors/<client_id>/block")
+@owner_required
+def block(client_id: str) -> Response:
+    client = services().clients.block(client_id)
+    flash(f"{client['client_name']} is blocked; every grant it held is revoked.")
+    return redirect(url_for("access.vendors"), code=303)
+
+
+@bp.post("/vendors/<client_id>/unblock")
+@owner_required
+def unblock(client_id: str) -> Response:
+    client = services().clients.unblock(client_id)
+    flash(f"{client['client_name']} may ask for access again.")
+    return redirect(url_for("access.vendors"), code=303)
+
+
+@bp.post("/grants/<grant_id>/revoke")
+@owner_required
+def revoke(grant_id: str) -> Response:
+    services().grants.revoke(grant_id)
+    flash("Access revoked. The vendor's tokens stop working on its next request.")
+    return redirect(url_for("access.vendors"), code=303)
+
+
+@bp.get("/access-log")
+@owner_required
+def access_log() -> tuple[str, int]:
+    errors: dict[str, list[str]] = {}
+    since, until = _day("since", errors), _day("until", errors)
+    client_id = request.args.get("vendor") or None
+    clients = {c["id"]: c for c in services().clients.list()}
+    if client_id is not None and client_id not in clients:
+        errors["vendor"] = ["No such vendor."]
+        client_id = None
+    entries = services().access_log.entries(client_id=client_id, since=since, until=until)
+    seen = services().access_log.seen_by(client_id) if client_id else None
+    return render_template(
+        "access_log.html",
+        entries=entries,
+        clients=clients,
+        chosen=client_id,
+        seen=seen,
+        args=request.args,
+        errors=errors,
+    ), (400 if errors else 200)
+
+
+def _day(name: str, errors: dict[str, list[str]]) -> date | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[name] = ["Use a date like 2026-01-31."]
+        return None
+
+
+@bp.errorhandler(ValidationFailed)
+def invalid(error: ValidationFailed) -> Response:
+    flash(error.message)
+    return redirect(url_for("access.vendors"), code=303)

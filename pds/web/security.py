@@ -1,0 +1,163 @@
+"""Settings > Security: two-step login (TOTP), recovery codes and the portal password.
+
+Forms that check the password go through the login throttle too, so a stolen
+session cannot be used to guess the password. Secrets shown once (the new TOTP
+secret while it is set up, fresh recovery codes) wait in the server-side session
+between the POST and the 303 that displays them; they never reach a cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from pds.errors import Conflict, ValidationFailed
+from pds.services.credentials import otpauth_uri
+from pds.web.context import services
+from pds.web.portal import client_address, login_throttle, owner_required, throttled_message
+from pds.web.sessions import end_other_owner_sessions
+
+bp = Blueprint("security", __name__, url_prefix="/settings/security")
+
+SETUP = "totp_setup"  # the pending TOTP secret, while the owner sets up their app
+FRESH_CODES = "fresh_recovery_codes"  # recovery codes waiting to be shown, once
+Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
+
+
+def _page(status: int = 200, headers: dict[str, str] | None = None, **errors: Any) -> Page:
+    credentials = services().credentials
+    html = render_template(
+        "security.html",
+        totp=credentials.totp_enabled(),
+        codes_left=credentials.recovery_codes_left(),
+        errors=errors,
+    )
+    return html, status, headers or {}
+
+
+def _back(notice: str) -> Response:
+    flash(notice)
+    return redirect(url_for("security.security"), 303)
+
+
+def _throttled_page(form: str, field: str) -> Page | None:
+    """The page with a "wait" error on ``form``'s ``field`` when the throttle refuses."""
+    admission = login_throttle().admit(client_address())
+    if admission.allowed:
+        return None
+    errors = {form: {field: [throttled_message(admission)]}}
+    return _page(429, {"Retry-After": str(admission.retry_after)}, **errors)
+
+
+@bp.get("")
+@owner_required
+def security() -> Page:
+    return _page()
+
+
+@bp.post("/password")
+@owner_required
+def change_password() -> Page:
+    refused = _throttled_page("password", "current_password")
+    if refused:
+        return refused
+    form = request.form
+    try:
+        services().credentials.change_password(
+            form.get("current_password", ""),
+            form.get("new_password", ""),
+            form.get("confirmation", ""),
+        )
+    except ValidationFailed as exc:
+        if "current_password" not in exc.details:
+            login_throttle().succeeded(client_address())
+        return _page(422, password=exc.details)
+    login_throttle().succeeded(client_address())
+    ended = end_other_owner_sessions()
+    others = f" {ended} other session{'s' if ended != 1 else ''} logged out." if ended else ""
+    return _back(f"Your password is changed.{others}")
+
+
+@bp.post("/totp/begin")
+@owner_required
+def begin_totp() -> Response:
+    session[SETUP] = services().credentials.begin_totp()
+    return redirect(url_for("security.totp_setup"), 303)
+
+
+def _setup_page(status: int = 200, errors: dict[str, Any] | None = None) -> Page:
+    secret = session[SETUP]
+    account = urlsplit(current_app.config["PDS_SETTINGS"].issuer_url).netloc
+    html = render_template(
+        "security_totp.html", secret=secret, uri=otpauth_uri(secret, account), errors=errors or {}
+    )
+    return html, status
+
+
+@bp.get("/totp")
+@owner_required
+def totp_setup() -> Page:
+    if not isinstance(session.get(SETUP), str):
+        return redirect(url_for("security.security"), 303)
+    return _setup_page()
+
+
+@bp.post("/totp")
+@owner_required
+def confirm_totp() -> Page:
+    if not isinstance(session.get(SETUP), str):
+        return redirect(url_for("security.security"), 303)
+    try:
+        codes = services().credentials.confirm_totp(session[SETUP], request.form.get("code", ""))
+    except ValidationFailed as exc:
+        return _setup_page(422, exc.details)
+    del session[SETUP]
+    session[FRESH_CODES] = codes
+    return redirect(url_for("security.show_recovery_codes"), 303)
+
+
+@bp.post("/totp/disable")
+@owner_required
+def disable_totp() -> Page:
+    refused = _throttled_page("disable", "password")
+    if refused:
+        return refused
+    if not services().credentials.verify_password(request.form.get("password", "")):
+        return _page(422, disable={"password": ["That password is not right."]})
+    login_throttle().succeeded(client_address())
+    try:
+        services().credentials.disable_totp()
+    except Conflict:
+        return _back("Two-step login was already off.")
+    return _back("Two-step login is off. Logging in now takes only your password.")
+
+
+@bp.post("/recovery-codes")
+@owner_required
+def renew_recovery_codes() -> Response:
+    try:
+        session[FRESH_CODES] = services().credentials.new_recovery_codes()
+    except Conflict:
+        return _back("Turn on two-step login first.")
+    return redirect(url_for("security.show_recovery_codes"), 303)
+
+
+@bp.get("/recovery-codes")
+@owner_required
+def show_recovery_codes() -> Page:
+    codes = session.pop(FRESH_CODES, None)
+    if not codes:
+        return redirect(url_for("security.security"), 303)
+    return render_template("security_codes.html", codes=codes)

@@ -1,0 +1,101 @@
+"""Dynamic Client Registration (RFC 7591): clear errors, and registering grants nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.auth.vendorkit import Vendor
+
+GOOD = {"client_name": "Example Shop", "redirect_uris": ["https://shop.example/cb"]}
+
+
+def register(client: FlaskClient, **changes: Any) -> Any:
+    body = {**GOOD, **changes}
+    return client.post("/oauth/register", json={k: v for k, v in body.items() if v is not None})
+
+
+def test_confidential_client_gets_id_and_secret_once(client: FlaskClient, services: Any) -> None:
+    response = register(
+        client, contacts=["ops@shop.example"], logo_uri="https://shop.example/l.png"
+    )
+    assert response.status_code == 201
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    assert body["client_secret"] and body["client_secret_expires_at"] == 0
+    assert body["token_endpoint_auth_method"] == "client_secret_basic"
+    assert body["grant_types"] == ["authorization_code", "refresh_token"]
+    stored = services.clients.get(body["client_id"])
+    assert body["client_secret"] not in str(stored)  # only its hash is kept
+    assert services.clients.check_secret(stored, body["client_secret"])
+
+
+def test_public_client_gets_no_secret(client: FlaskClient) -> None:
+    body = register(client, token_endpoint_auth_method="none").get_json()
+    assert "client_secret" not in body
+
+
+def test_unknown_metadata_is_ignored(client: FlaskClient) -> None:
+    body = register(client, frobnicate=True).get_json()
+    assert "frobnicate" not in body
+
+
+@pytest.mark.parametrize(
+    ("uris", "message"),
+    [
+        (["http://shop.example/cb"], "Must use https"),
+        (["https://shop.example/cb#frag"], "fragment"),
+        (["not a url"], "Not a valid absolute URL"),
+        ([], "Length must be between 1 and 10"),
+        (None, "Missing data for required field"),
+    ],
+)
+def test_bad_redirect_uris(client: FlaskClient, uris: Any, message: str) -> None:
+    response = register(client, redirect_uris=uris)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "invalid_redirect_uri"
+    assert message in body["error_description"]
+
+
+def test_http_is_allowed_on_loopback_only(client: FlaskClient) -> None:
+    for uri in ("http://127.0.0.1:9000/cb", "http://localhost/cb", "http://[::1]:8080/cb"):
+        assert register(client, redirect_uris=[uri]).status_code == 201, uri
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"client_name": None}, "client_name"),
+        ({"client_uri": "ftp://shop.example"}, "client_uri"),
+        ({"contacts": ["not-an-email"]}, "contacts"),
+        ({"token_endpoint_auth_method": "private_key_jwt"}, "token_endpoint_auth_method"),
+        ({"grant_types": ["implicit"]}, "grant_types"),
+        ({"grant_types": ["refresh_token"]}, "grant_types"),
+        ({"response_types": ["token"]}, "response_types"),
+        ({"scope": "openid everything"}, "scope"),
+        ({"id_token_signed_response_alg": "none"}, "id_token_signed_response_alg"),
+    ],
+)
+def test_bad_metadata(client: FlaskClient, changes: dict[str, Any], field: str) -> None:
+    response = register(client, **changes)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "invalid_client_metadata"
+    assert body["error_description"].startswith(field)
+
+
+def test_body_must_be_a_json_object(client: FlaskClient) -> None:
+    response = client.post("/oauth/register", data="client_name=x")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_client_metadata"
+
+
+def test_registering_grants_nothing(client: FlaskClient, services: Any) -> None:
+    vendor = Vendor.register(client)
+    assert services.grants.list(client_id=vendor.client_id) == []
+    response = vendor.token(grant_type="client_credentials", scope="purchases:read")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "unsupported_grant_type"

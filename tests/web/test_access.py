@@ -1,0 +1,91 @@
+"""The owner's access pages: vendors and grants (block, revoke) and the access log."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.auth.vendorkit import Vendor, authorized_tokens
+from tests.conftest import csrf_of
+
+
+def press(owner: FlaskClient, page: str, action: str) -> Any:
+    """Submit the form of ``page`` whose action is ``action`` (with its CSRF token)."""
+    html = owner.get(page).get_data(as_text=True)
+    assert f'action="{action}"' in html, action
+    return owner.post(action, data={"csrf_token": csrf_of(html)})
+
+
+def test_vendors_page_lists_clients_and_grants(owner: FlaskClient, vendor: Vendor) -> None:
+    assert "No grants: this vendor has no access." in owner.get("/vendors").get_data(as_text=True)
+    authorized_tokens(owner, vendor)
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "Example Shop" in html
+    assert "openid profile offline_access purchases:read" in html
+    assert ">Revoke</button>" in html
+
+
+def test_owner_revokes_in_the_portal_and_the_next_call_is_refused(
+    owner: FlaskClient, vendor: Vendor, services: Any
+) -> None:
+    tokens = authorized_tokens(owner, vendor)
+    assert vendor.userinfo(tokens["access_token"]).status_code == 200
+    [grant] = services.grants.list(client_id=vendor.client_id)
+    response = press(owner, "/vendors", f"/grants/{grant['id']}/revoke")
+    assert response.status_code == 303
+    assert vendor.userinfo(tokens["access_token"]).status_code == 401
+    assert "Access revoked" in owner.get("/vendors").get_data(as_text=True)
+
+
+def test_owner_blocks_a_vendor(owner: FlaskClient, vendor: Vendor) -> None:
+    tokens = authorized_tokens(owner, vendor)
+    assert press(owner, "/vendors", f"/vendors/{vendor.client_id}/block").status_code == 303
+    assert vendor.userinfo(tokens["access_token"]).status_code == 401
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "Example Shop (blocked)" in html
+    assert owner.get(vendor.authorize_path()).status_code == 400
+    press(owner, "/vendors", f"/vendors/{vendor.client_id}/unblock")
+    assert owner.get(vendor.authorize_path()).status_code == 200
+
+
+def test_revoke_needs_the_csrf_token(owner: FlaskClient, vendor: Vendor, services: Any) -> None:
+    authorized_tokens(owner, vendor)
+    [grant] = services.grants.list(client_id=vendor.client_id)
+    assert owner.post(f"/grants/{grant['id']}/revoke").status_code == 400
+    assert services.grants.get(grant["id"])["status"] == "active"
+
+
+def test_unknown_grant_is_a_clear_message(owner: FlaskClient) -> None:
+    html = owner.get("/vendors").get_data(as_text=True)
+    response = owner.post(
+        "/grants/0190f0f0-0000-7000-8000-000000000000/revoke", data={"csrf_token": csrf_of(html)}
+    )
+    assert response.status_code == 404
+
+
+def test_access_log_shows_what_a_vendor_did(owner: FlaskClient, vendor: Vendor) -> None:
+    tokens = authorized_tokens(owner, vendor)
+    vendor.userinfo(tokens["access_token"])
+    html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
+    assert "What Example Shop has seen" in html
+    assert "1 call to your store's API, 1 record returned" in html
+    assert "GET /oauth/userinfo" in html
+    assert "token.authorization_code" in html
+    rows = re.findall(r"<tr>\s*<td>", html)
+    assert len(rows) == 2
+
+
+def test_access_log_filters_by_date(owner: FlaskClient, vendor: Vendor) -> None:
+    authorized_tokens(owner, vendor)
+    html = owner.get("/access-log?until=2000-01-01").get_data(as_text=True)
+    assert "No vendor activity matches these filters." in html
+    response = owner.get("/access-log?since=yesterday")
+    assert response.status_code == 400
+    assert "Use a date like 2026-01-31." in response.get_data(as_text=True)
+
+
+def test_access_pages_need_the_owner(client: FlaskClient) -> None:
+    for page in ("/vendors", "/access-log"):
+        assert client.get(page).status_code == 302
