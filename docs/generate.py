@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from pds.api.openapi import build_spec
 from pds.cli import main as cli_main
 from pds.config import settings_table
 from policies.scopes import CATALOGUE
@@ -108,7 +109,69 @@ def scopes_reference() -> str:
     return "\n".join(lines)
 
 
+EXAMPLE_ISSUER = "https://pds.example.org"
+
+
+def _schema_rows(name: str, schema: dict) -> list[str]:
+    required = set(schema.get("required", []))
+    rows = [f"### {name}\n", "| field | type | required | notes |", "|---|---|---|---|"]
+    for field, spec in schema.get("properties", {}).items():
+        kind = spec.get("type") or ("object" if "$ref" in spec else "any")
+        if kind == "array":
+            item = spec.get("items", {})
+            kind = "array of " + (
+                item.get("$ref", "").rsplit("/", 1)[-1] or item.get("type", "any")
+            )
+        elif "$ref" in spec:
+            kind = spec["$ref"].rsplit("/", 1)[-1]
+        notes = ", ".join(
+            f"{key} {spec[key]}"
+            for key in ("format", "enum", "maxLength", "maximum")
+            if key in spec
+        )
+        rows.append(f"| `{field}` | {kind} | {'yes' if field in required else ''} | {notes} |")
+    rows.append("")
+    return rows
+
+
+def api_reference() -> str:
+    spec = build_spec(EXAMPLE_ISSUER)
+    lines = [
+        "# Vendor API reference\n",
+        "Generated from the OpenAPI 3.1 document (`GET /openapi.json` on every store) by "
+        "`make docs`; do not edit by hand. The document itself is generated from the same "
+        "marshmallow schemas that validate requests and shape responses.\n",
+        f"Base URL: `{{issuer}}/api/v1` (here `{EXAMPLE_ISSUER}/api/v1`). Every call needs "
+        "`Authorization: Bearer <access token>` from the OAuth flow (authorization code + "
+        "PKCE S256; see [security](security.md#authorization-server) and "
+        "[vendors](vendors.md)). Errors are RFC 9457 `application/problem+json`; GET "
+        "responses carry an `ETag` (send `If-None-Match` for a 304); each vendor is rate "
+        "limited (429 with `Retry-After`).\n",
+        "## Endpoints\n",
+        "| method | path | scope | what |",
+        "|---|---|---|---|",
+    ]
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if method == "parameters":
+                continue
+            scopes = " ".join(s for req in op.get("security", []) for s in req.get("oauth2", []))
+            lines.append(f"| {method.upper()} | `{path}` | {scopes or 'any'} | {op['summary']} |")
+    lines += ["", "## Responses and errors\n"]
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if method == "parameters":
+                continue
+            codes = ", ".join(op["responses"])
+            lines.append(f"- `{method.upper()} {path}`: {codes}")
+    lines += ["", "## Schemas\n"]
+    for name, schema in spec["components"]["schemas"].items():
+        lines += _schema_rows(name, schema)
+    return "\n".join(lines)
+
+
 PAGES = {
+    "api.md": api_reference,
     "cli.md": cli_reference,
     "configuration.md": configuration_reference,
     "scopes.md": scopes_reference,

@@ -53,6 +53,6 @@ def create_app(
     services = app.extensions["pds"] = Services(store)
     init_auth(app, services, settings.issuer_url)
     register_web(app)
-    register_api(app)
+    register_api(app, settings)
     log.info("store %s unlocked: %d collections", store.vault.store_id, len(store.collections))
     return app

@@ -91,6 +91,15 @@ def _choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise ValueError(f"{origin!r} is not an origin such as https://shop.example")
+    return origins
+
+
 def _setting(default: Any, help: str, parse: Callable[[str], Any], env: bool = True) -> Any:
     return field(default=default, metadata={"help": help, "parse": parse, "env": env})
 
@@ -126,6 +135,15 @@ class Settings:
     )
     session_max_hours: int = _setting(
         12, "Hours after logging in after which a portal session ends anyway.", _int_in(1, 30 * 24)
+    )
+    api_rate_per_minute: int = _setting(
+        600, "Vendor API requests each vendor may make per minute (then 429).", _int_in(1, 10**6)
+    )
+    api_cors_origins: tuple[str, ...] = _setting(
+        (),
+        "Comma-separated web origins allowed to call the vendor API from a browser (CORS); "
+        "none by default.",
+        _origins,
     )
 
     @property

@@ -24,6 +24,7 @@ class PdsError(Exception):
         super().__init__(message)
         self.message = message
         self.details: dict[str, Any] = dict(details or {})
+        self.headers: dict[str, str] = {}  # HTTP headers the error's response must carry
 
     def __str__(self) -> str:
         return self.message
@@ -66,6 +67,32 @@ class ValidationFailed(PdsError):
     @property
     def fields(self) -> dict[str, Any]:
         return self.details
+
+
+class MalformedRequest(PdsError):
+    """A request whose body cannot even be read (not valid JSON, say)."""
+
+    code = "malformed_request"
+    http_status = 400
+    exit_code = 2
+
+
+class UnsupportedMediaType(PdsError):
+    code = "unsupported_media_type"
+    http_status = 415
+    exit_code = 2
+
+
+class RateLimited(PdsError):
+    """Too many requests; ``retry_after`` seconds until the next is allowed."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many requests; try again in {retry_after} s")
+        self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)
 
 
 class Conflict(PdsError):

@@ -1,35 +1,40 @@
-"""``/api/v1/purchases``: the owner's purchases a vendor's grant reaches."""
+"""``/api/v1/purchases``: the purchases a vendor's grant reaches, and receipts it pushes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, request, url_for
 
-from pds.auth import current_access, require_grant
-from pds.errors import NotFound
-from pds.services import Services
-from policies.access import decide
+from pds.api.conventions import endpoint, json_body, respond, services
+from pds.auth import current_access
+from pds.schemas.vendor_api import ApiPurchaseSchema, PurchasePageSchema
+
+PURCHASE, PAGE = ApiPurchaseSchema(), PurchasePageSchema()
 
 bp = Blueprint("api_purchases", __name__, url_prefix="/api/v1")
 
 
-def _services() -> Services:
-    return current_app.extensions["pds"]  # type: ignore[no-any-return]
+@bp.get("/purchases")
+@endpoint("purchases:read")
+def list_purchases() -> Response:
+    access = current_access()
+    page = services().vendor_view.purchases(access.grant, request.args.to_dict())
+    access.returned = len(page.items)
+    return respond(PAGE, page._asdict())
 
 
 @bp.get("/purchases/<purchase_id>")
-@require_grant("purchases:read")
+@endpoint("purchases:read")
 def get_purchase(purchase_id: str) -> Response:
     access = current_access()
-    services = _services()
-    record = services.purchases.find(purchase_id)
-    allowed = record is not None and decide(
-        access.grant,
-        scope="purchases:read",
-        collection="purchases",
-        record=record,
-        now=services.tokens.now(),
-    )
-    if not allowed:  # outside the grant looks exactly like absent: nothing leaks
-        raise NotFound(f"no purchase {purchase_id}", {"id": purchase_id})
+    record = services().vendor_view.purchase(access.grant, purchase_id)
     access.returned = 1
-    return jsonify({k: v for k, v in record.items() if k != "notes"})  # notes are private
+    return respond(PURCHASE, record)
+
+
+@bp.post("/purchases")
+@endpoint("purchases:write")
+def push_receipt() -> Response:
+    access = current_access()
+    record = services().vendor_view.push_receipt(access.grant, access.client_id, json_body())
+    location = url_for("api_purchases.get_purchase", purchase_id=record["id"])
+    return respond(PURCHASE, record, 201, Location=location)

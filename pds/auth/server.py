@@ -7,7 +7,6 @@ Built once per app by ``pds.auth.init_auth``; views reach it through
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
@@ -23,7 +22,7 @@ from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services import Services
 from pds.services.signing_keys import ID_TOKEN_SECONDS
 from pds.services.tokens import ACCESS, REFRESH
-from policies.scopes import SUPPORTED, claims_for
+from policies.scopes import SUPPORTED
 
 
 class Server(AuthorizationServer):
@@ -85,15 +84,7 @@ class Server(AuthorizationServer):
 
     def user_claims(self, client_id: str, scopes: list[str]) -> dict[str, Any]:
         """The owner's OIDC claims this grant releases, with the pairwise ``sub``."""
-        allowed = claims_for(scopes)
-        profile = self.services.profile.get()
-        claims: dict[str, Any] = {"sub": self.subject(client_id)}
-        for name in sorted(allowed):
-            if profile.get(name) not in (None, "", {}):
-                claims[name] = profile[name]
-        if "updated_at" in claims and isinstance(claims["updated_at"], str):
-            claims["updated_at"] = _epoch(claims["updated_at"])
-        return claims
+        return self.services.vendor_view.claims(client_id, scopes)
 
     def id_token(self, token: dict[str, Any], client: Client, owner: Owner, code: Any) -> str:
         now = int(time.time())
@@ -112,10 +103,6 @@ class Server(AuthorizationServer):
             claims["at_hash"] = at_hash.decode("ascii")
         claims.update(self.user_claims(client.client_id, scope_to_list(token["scope"])))
         return self.services.signing_keys.sign(claims)
-
-
-def _epoch(iso: str) -> int:
-    return int(datetime.fromisoformat(iso).timestamp())
 
 
 class Issuer(IssuerParameter):

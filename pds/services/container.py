@@ -18,6 +18,7 @@ from pds.services.signing_keys import SigningKeys
 from pds.services.subjects import Subjects
 from pds.services.terms import TermsService
 from pds.services.tokens import TokenService
+from pds.services.vendor_view import VendorView
 from pds.store import Store, StoreStats, new_id
 
 
@@ -48,6 +49,14 @@ class Services:
         self.clients = ClientService(ctx, self.grants.revoke_for_client)
         self.subjects = Subjects(ctx)
         self.access_log = AccessLog(ctx)
+        self.vendor_view = VendorView(
+            ctx,
+            purchases=self.purchases,
+            preferences=self.preferences,
+            relationships=self.relationships,
+            profile=self.profile,
+            subjects=self.subjects,
+        )
         self.terms = TermsService(ctx)
         self.consent = ConsentService(
             ctx, self.grants, self.relationships, self.purchases, self.terms

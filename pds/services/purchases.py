@@ -11,7 +11,7 @@ status ``new``, awaiting the owner's review.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +27,7 @@ from pds.services.paging import Page
 from pds.services.relationships import VENDOR, RelationshipService
 
 OWNER_SOURCES = ("owner", "import")
+_QUERY = PurchaseQuerySchema()
 
 
 @dataclass(frozen=True)
@@ -146,13 +147,15 @@ class PurchaseService(RecordService):
         limit: int = 50,
         cursor: str | None = None,
         descending: bool = True,
+        within: Callable[[dict[str, Any]], bool] | None = None,
     ) -> Page:
         """A page of purchases, newest first by default; ``since``/``until`` days are included.
 
         Pass the page's ``next_cursor`` as ``cursor`` (with the same filters) for the next.
+        ``within`` keeps only the records it accepts (a grant's reach, for a vendor).
         """
         query = load(
-            PurchaseQuerySchema(),
+            _QUERY,
             present(
                 vendor_id=vendor_id,
                 category=category,
@@ -179,7 +182,7 @@ class PurchaseService(RecordService):
             if key in query
         }
         start, end = day_bounds(query.get("since"), query.get("until"))
-        return self._page(query, where=where, start=start, end=end)
+        return self._page(query, where=where, start=start, end=end, predicate=within)
 
 
 def _with_source(data: Any, actor: str) -> Any:

@@ -8,9 +8,11 @@ import secrets
 from flask import Flask, abort, request, session
 
 FIELD = "csrf_token"
-#: Blueprints whose POSTs are not cookie-authenticated: the OAuth endpoints take client
-#: credentials or bearer tokens, never the owner's session, so CSRF cannot ride on them.
+#: Blueprints and paths whose requests are not cookie-authenticated: the OAuth endpoints
+#: and the vendor API take client credentials or bearer tokens, never the owner's session,
+#: so a forged cross-site request has nothing to ride on.
 EXEMPT = ("health", "oauth")
+EXEMPT_PREFIX = "/api/"
 
 
 def csrf_token() -> str:
@@ -26,6 +28,8 @@ def register_csrf(app: Flask) -> None:
     @app.before_request
     def check_csrf() -> None:
         if request.method in ("GET", "HEAD", "OPTIONS") or request.blueprint in EXEMPT:
+            return
+        if request.path.startswith(EXEMPT_PREFIX):
             return
         sent = request.form.get(FIELD, "")
         expected = session.get(FIELD)

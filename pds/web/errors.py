@@ -38,7 +38,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PdsError)
     def pds_error(error: PdsError) -> Response:
         title = error.code.replace("_", " ").capitalize()
-        return _respond(error.http_status, title, error.code, error.message, error.details)
+        response = _respond(error.http_status, title, error.code, error.message, error.details)
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

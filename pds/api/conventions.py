@@ -1,0 +1,99 @@
+"""The API's conventions, in one place: JSON bodies in, schema-shaped JSON out with an
+ETag (``If-None-Match`` gives 304), problem details for errors, rate limits per vendor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any
+
+from flask import Response, current_app, json, request
+from marshmallow import Schema, fields
+
+from pds.api.ratelimit import RateLimiter
+from pds.auth import current_access, require_grant
+from pds.errors import MalformedRequest, RateLimited, UnsupportedMediaType
+from pds.services import Services
+
+RATE_LIMITER = "pds.api.rate_limiter"
+
+
+def services() -> Services:
+    return current_app.extensions["pds"]  # type: ignore[no-any-return]
+
+
+def endpoint(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A vendor API view: a live token whose grant has ``scopes``, within the rate limit."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            limiter: RateLimiter = current_app.extensions[RATE_LIMITER]
+            wait = limiter.take(current_access().client_id)
+            if wait:
+                raise RateLimited(wait)
+            return view(*args, **kwargs)
+
+        return require_grant(*scopes)(limited)
+
+    return decorator
+
+
+def json_body() -> Any:
+    """The request's JSON body: 415 unless it is JSON, 400 if it does not parse."""
+    if not request.is_json:
+        raise UnsupportedMediaType("send the body as application/json", {})
+    data = request.get_json(silent=True)
+    if data is None:
+        raise MalformedRequest("the body is not valid JSON")
+    return data
+
+
+Plan = tuple[tuple[str, str, "Plan | None"], ...]
+
+
+@lru_cache(maxsize=64)
+def _plan(schema_class: type[Schema]) -> Plan:
+    """Which fields of ``schema_class`` leave, under which key, and how nested ones do."""
+    steps = []
+    for name, field in schema_class().fields.items():
+        if field.load_only:
+            continue
+        inner = _nested(field)
+        steps.append((name, field.data_key or name, _plan(type(inner)) if inner else None))
+    return tuple(steps)
+
+
+def _nested(field: fields.Field) -> Schema | None:
+    if isinstance(field, fields.Nested):
+        return field.schema  # type: ignore[no-any-return]
+    if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+        return field.inner.schema  # type: ignore[no-any-return]
+    return None
+
+
+def _apply(plan: Plan, data: Any) -> Any:
+    if isinstance(data, list):
+        return [_apply(plan, item) for item in data]
+    return {
+        key: (_apply(inner, data[name]) if inner and data[name] is not None else data[name])
+        for name, key, inner in plan
+        if name in data
+    }
+
+
+def project(schema: Schema, data: Any) -> Any:
+    """``data`` (already in JSON storage form) cut down to the fields ``schema`` declares:
+    nothing undeclared (an owner's note, an internal field) can leave through the API."""
+    return _apply(_plan(type(schema)), data)
+
+
+def respond(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
+    """``data`` shaped by ``schema``; GETs carry an ETag and answer 304 when unchanged."""
+    body = json.dumps(project(schema, data))
+    response = Response(body, status=status, mimetype="application/json", headers=headers)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.method == "GET":
+        response.add_etag()
+        response.make_conditional(request)
+    return response

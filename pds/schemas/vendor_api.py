@@ -1,0 +1,92 @@
+"""The vendor API's data contract: what vendors send and what they receive.
+
+The same schemas validate requests, shape responses and generate the OpenAPI
+document (``pds.api.openapi``). Vendors never see the owner's private notes, and
+cannot choose a purchase's vendor, source or status.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from marshmallow import fields, validate
+
+from pds.schemas.common import Label, Schema, Text
+from pds.schemas.preference import PreferenceValue
+from pds.schemas.profile import AddressSchema
+from pds.schemas.purchase import PurchaseSchema
+from pds.schemas.query import DateRangeQuerySchema
+from pds.schemas.temporal import Day
+
+API_MAX_LIMIT = 100
+RECEIPT_FIELDS = ("date", "order_ref", "items", "total", "currency", "category", "tags")
+HIDDEN_PURCHASE_FIELDS = ("notes",)
+
+
+class ApiPurchaseSchema(PurchaseSchema):
+    """A purchase as a vendor sees it (never the owner's notes)."""
+
+    class Meta:
+        exclude = HIDDEN_PURCHASE_FIELDS
+
+
+#: A digital receipt a vendor pushes: a purchase's own fields, without vendor, source,
+#: status or notes (the store sets the first three; notes are the owner's).
+ReceiptSchema = Schema.from_dict(
+    {name: copy.deepcopy(PurchaseSchema._declared_fields[name]) for name in RECEIPT_FIELDS},
+    name="ReceiptSchema",
+)
+
+
+class ApiPurchaseQuerySchema(DateRangeQuerySchema):
+    """``GET /purchases``: newest first, filtered by days and category."""
+
+    class Meta:
+        exclude = ("descending",)
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, API_MAX_LIMIT))
+    category = Label()
+
+
+class PurchasePageSchema(Schema):
+    items = fields.List(fields.Nested(ApiPurchaseSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class ApiPreferenceSchema(Schema):
+    key = fields.String(required=True)
+    category = fields.String(required=True)
+    value = PreferenceValue(required=True)
+
+
+class PreferenceListSchema(Schema):
+    items = fields.List(fields.Nested(ApiPreferenceSchema), required=True)
+
+
+class ApiRelationshipSchema(Schema):
+    """The owner's public-facing record of one vendor relationship."""
+
+    name = Text(max_length=200, required=True)
+    status = fields.String(required=True)
+    since = Day(allow_none=True)
+    preferred_channel = fields.String(allow_none=True)
+
+
+class MeSchema(Schema):
+    """The owner as this vendor may know them: the pairwise ``sub`` and the claims the
+    grant's scopes release (each present only when granted and known)."""
+
+    sub = fields.String(required=True)
+    name = fields.String()
+    given_name = fields.String()
+    family_name = fields.String()
+    middle_name = fields.String()
+    nickname = fields.String()
+    email = fields.String()
+    phone_number = fields.String()
+    address = fields.Nested(AddressSchema)
+    birthdate = fields.String()
+    locale = fields.String()
+    zoneinfo = fields.String()
+    website = fields.String()
+    updated_at = fields.Integer()
