@@ -130,6 +130,10 @@ class PurchaseService(RecordService):
 
     # -- reads -------------------------------------------------------------------------
 
+    def count_awaiting_review(self) -> int:
+        """How many receipts vendors pushed that the owner has not reviewed yet."""
+        return self._col.count(where={"status": "new"})
+
     def count_for_vendor(self, vendor_id: str) -> int:
         """How many purchases the owner has made from this vendor."""
         return self._col.count(where={"vendor_id": vendor_id})

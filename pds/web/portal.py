@@ -98,5 +98,9 @@ def logout() -> Response:
 @owner_required
 def dashboard() -> str:
     return render_template(
-        "dashboard.html", counts=services().counts(), stats=services().store_facts()
+        "dashboard.html",
+        counts=services().counts(),
+        stats=services().store_facts(),
+        new_receipts=services().purchases.count_awaiting_review(),
+        active_grants=len(services().grants.list(status="active")),
     )

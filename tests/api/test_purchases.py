@@ -145,3 +145,10 @@ def test_write_needs_purchases_write(grant_with: Any) -> None:
     response = api.call("POST", "/purchases", json=RECEIPT)
     assert response.status_code == 403
     assert response.get_json()["code"] == "insufficient_scope"
+
+
+def test_owner_sees_pushed_receipts_as_new(api: Api, owner: Any) -> None:
+    assert "No new receipts from vendors." in owner.get("/").get_data(as_text=True)
+    api.call("POST", "/purchases", json=RECEIPT)
+    html = owner.get("/").get_data(as_text=True)
+    assert "<strong>1</strong> receipt pushed by vendors, not reviewed yet." in html
