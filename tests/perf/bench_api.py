@@ -63,7 +63,9 @@ def build_store(home: Path, purchases: int) -> str:
             {
                 "vendor_id": shop["id"],
                 "date": (first + dt.timedelta(days=rng.randrange(2000))).isoformat(),
-                "items": [{"description": "item", "quantity": "1", "unit_price": f"{cents / 100:.2f}"}],
+                "items": [
+                    {"description": "item", "quantity": "1", "unit_price": f"{cents / 100:.2f}"}
+                ],
                 "currency": "EUR",
                 "category": rng.choice(["books", "music", "home"]),
             }
@@ -122,7 +124,9 @@ def start(kind: str, home: Path, threads: int, body_file: Path | None = None) ->
         except requests.ConnectionError:
             time.sleep(0.1)
     process.kill()
-    raise SystemExit(f"{kind} server did not start: {process.stderr.read() if process.stderr else ''}")
+    raise SystemExit(
+        f"{kind} server did not start: {process.stderr.read() if process.stderr else ''}"
+    )
 
 
 def load(base: str, token: str, seconds: float, clients: int) -> dict[str, float]:
@@ -178,7 +182,9 @@ def main() -> None:
     token = build_store(home, args.purchases)
     api, api_base = start("api", home, args.threads)
     try:
-        page = requests.get(api_base + PAGE, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        page = requests.get(
+            api_base + PAGE, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
         assert page.status_code == 200 and len(page.json()["items"]) == 50, page.text
         body_file = work / "page.json"
         body_file.write_bytes(page.content)
@@ -193,8 +199,10 @@ def main() -> None:
     finally:
         api.terminate()
     ratio = results["api"]["rps"] / results["bare"]["rps"]
-    print(f"GET {PAGE} ({len(page.content):,} bytes), {args.clients} clients, "
-          f"waitress threads {args.threads}, {args.seconds:.0f} s each, {os.cpu_count()} cores")
+    print(
+        f"GET {PAGE} ({len(page.content):,} bytes), {args.clients} clients, "
+        f"waitress threads {args.threads}, {args.seconds:.0f} s each, {os.cpu_count()} cores"
+    )
     print("| endpoint | requests/s | p50 (ms) | p95 (ms) |")
     print("|---|---:|---:|---:|")
     for kind in ("bare", "api"):
