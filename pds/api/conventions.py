@@ -7,7 +7,8 @@ from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any
 
-from flask import Response, current_app, json, request
+import orjson
+from flask import Response, current_app, request
 from marshmallow import Schema, fields
 
 from pds.api.ratelimit import RateLimiter
@@ -73,13 +74,14 @@ def _nested(field: fields.Field) -> Schema | None:
 
 
 def _apply(plan: Plan, data: Any) -> Any:
-    if isinstance(data, list):
+    if data.__class__ is list:
         return [_apply(plan, item) for item in data]
-    return {
-        key: (_apply(inner, data[name]) if inner and data[name] is not None else data[name])
-        for name, key, inner in plan
-        if name in data
-    }
+    shaped = {}
+    for name, key, inner in plan:
+        if name in data:
+            value = data[name]
+            shaped[key] = value if inner is None or value is None else _apply(inner, value)
+    return shaped
 
 
 def project(schema: Schema, data: Any) -> Any:
@@ -90,7 +92,7 @@ def project(schema: Schema, data: Any) -> Any:
 
 def respond(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
     """``data`` shaped by ``schema``; GETs carry an ETag and answer 304 when unchanged."""
-    body = json.dumps(project(schema, data))
+    body = orjson.dumps(project(schema, data))
     response = Response(body, status=status, mimetype="application/json", headers=headers)
     response.headers["Cache-Control"] = "private, no-cache"
     if request.method == "GET":
