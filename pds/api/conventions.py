@@ -50,19 +50,24 @@ def json_body() -> Any:
     return data
 
 
-Plan = tuple[tuple[str, str, "Plan | None"], ...]
+#: The fields that leave as they are, and the nested ones with their own plan.
+Plan = tuple[frozenset[str], tuple[tuple[str, "Plan"], ...]]
 
 
 @lru_cache(maxsize=64)
 def _plan(schema_class: type[Schema]) -> Plan:
-    """Which fields of ``schema_class`` leave, under which key, and how nested ones do."""
-    steps = []
+    """Which fields of ``schema_class`` leave, and how nested ones do."""
+    leaves, nested = set(), []
     for name, field in schema_class().fields.items():
+        assert field.data_key is None, "API schemas use their field names on the wire"
         if field.load_only:
             continue
         inner = _nested(field)
-        steps.append((name, field.data_key or name, _plan(type(inner)) if inner else None))
-    return tuple(steps)
+        if inner is None:
+            leaves.add(name)
+        else:
+            nested.append((name, _plan(type(inner))))
+    return frozenset(leaves), tuple(nested)
 
 
 def _nested(field: fields.Field) -> Schema | None:
@@ -76,11 +81,12 @@ def _nested(field: fields.Field) -> Schema | None:
 def _apply(plan: Plan, data: Any) -> Any:
     if data.__class__ is list:
         return [_apply(plan, item) for item in data]
-    shaped = {}
-    for name, key, inner in plan:
-        if name in data:
-            value = data[name]
-            shaped[key] = value if inner is None or value is None else _apply(inner, value)
+    leaves, nested = plan
+    shaped = {key: value for key, value in data.items() if key in leaves}
+    for name, inner in nested:
+        value = data.get(name)
+        if value is not None:
+            shaped[name] = _apply(inner, value)
     return shaped
 
 

@@ -10,6 +10,15 @@ SHA-256 of the previous record's plaintext. The associated data binds the store
 id, the record's sequence number and key generation, so records cannot be
 reordered or moved between stores. A sealed head file holds the last sequence
 number and hash, so removing entries from the end is detected too.
+
+Appends are durable (fsync of the log, then of the head) unless the caller asks for
+``sync=False``: then the entry is written at once and fsynced with the next durable
+append, or by a timer at most ``SYNC_DELAY`` seconds later (group commit). The
+vendor API logs every read that way, so a read costs no fsync of its own; a power
+cut (not a process crash: the bytes are in the OS already) may lose the last
+fraction of a second of read entries, never a write or a consent decision. Before
+the first unsynced append the head is rewritten with ``open_tail`` set; only then
+may more than one entry follow the recorded head on open (each must chain onto it).
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ LOG_NAME = "log.pds"
 HEAD_NAME = "audit/head"
 _FILE_HEADER = MAGIC + bytes([VERSION])
 _RECORD = struct.Struct(">II")
+SYNC_DELAY = 0.25  # seconds an unsynced append waits at most for its fsync
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ class AuditLog:
         self._offsets: list[int] = []
         self._last_hash = GENESIS
         self._lock = threading.RLock()  # appends come from many request threads at once
+        self._unsynced = False
+        self._timer: threading.Timer | None = None
         directory.mkdir(exist_ok=True)
         if not self.path.exists():
             atomic_write(self.path, _FILE_HEADER)
@@ -93,34 +105,46 @@ class AuditLog:
 
     def _load(self) -> None:
         offsets, end = self._scan()
-        head_seq, head_hash = self._read_head()
+        head_seq, head_hash, open_tail = self._read_head()
         if len(offsets) < head_seq:
             raise self._damaged(f"{head_seq - len(offsets)} entries are missing from the end")
-        if len(offsets) > head_seq + 1:
+        if len(offsets) > head_seq + 1 and not open_tail:
             raise self._damaged("entries were appended outside pds")
         self._offsets = offsets
-        if offsets:
-            last = self._read(len(offsets) - 1)
-            if len(offsets) == head_seq and last.hash != head_hash:
-                raise self._damaged("last entry does not match the recorded head")
-            if len(offsets) == head_seq + 1 and last.prev != head_hash:
-                raise self._damaged("last entry does not follow the recorded head")
-            self._last_hash = last.hash
+        if head_seq and self._read(head_seq - 1).hash != head_hash:
+            raise self._damaged(f"entry {head_seq} does not match the recorded head")
+        self._last_hash = self._check_tail(head_seq, head_hash if head_seq else GENESIS)
         # Repair only once the entries are known good: damage must never be "repaired" away.
         if end < self.path.stat().st_size:  # a crash cut the last append short
             os.truncate(self.path, end)
             fsync_dir(self.directory)
-        if len(offsets) == head_seq + 1:
+        if len(offsets) > head_seq:
             self._write_head()
 
-    def _read_head(self) -> tuple[int, str]:
-        if not self.head_path.exists():
-            return 0, GENESIS
-        meta = sealed.read(self._vault, self.head_path).meta  # body too: every byte is checked
-        return int(meta["seq"]), str(meta["hash"])
+    def _check_tail(self, head_seq: int, head_hash: str) -> str:
+        """The entries written after the last recorded head must chain onto it; the hash
+        of the last entry."""
+        previous = head_hash
+        for index in range(head_seq, len(self._offsets)):
+            entry = self._read(index)
+            if entry.prev != previous:
+                raise self._damaged(f"entry {entry.seq} does not follow the recorded head")
+            previous = entry.hash
+        return previous
 
-    def _write_head(self) -> None:
-        meta = {"name": HEAD_NAME, "seq": len(self._offsets), "hash": self._last_hash}
+    def _read_head(self) -> tuple[int, str, bool]:
+        if not self.head_path.exists():
+            return 0, GENESIS, False
+        meta = sealed.read(self._vault, self.head_path).meta  # body too: every byte is checked
+        return int(meta["seq"]), str(meta["hash"]), bool(meta.get("open_tail"))
+
+    def _write_head(self, *, open_tail: bool = False) -> None:
+        meta = {
+            "name": HEAD_NAME,
+            "seq": len(self._offsets),
+            "hash": self._last_hash,
+            "open_tail": open_tail,  # unsynced entries may follow (group commit)
+        }
         fid = self._vault.file_id(HEAD_NAME)
         atomic_write(self.head_path, sealed.encode(self._vault, fid, meta))
 
@@ -160,9 +184,11 @@ class AuditLog:
 
     # -- public API ----------------------------------------------------------------
 
-    def append(self, event: Mapping[str, Any]) -> AuditEntry:
-        """Append ``event`` durably; returns the new entry."""
+    def append(self, event: Mapping[str, Any], *, sync: bool = True) -> AuditEntry:
+        """Append ``event``; durable at once unless ``sync=False`` (see the module doc)."""
         with self._lock:
+            if not sync and not self._unsynced:
+                self._write_head(open_tail=True)  # durable before the tail may grow unsynced
             seq = len(self._offsets) + 1
             at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
             prev = self._last_hash
@@ -172,13 +198,51 @@ class AuditLog:
                 offset = handle.tell()
                 handle.write(record)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if sync:
+                    os.fsync(handle.fileno())
             entry_hash = hashlib.sha256(plain).hexdigest()
             self._offsets.append(offset)
             entry = AuditEntry(seq, at, prev, entry_hash, codec.loads(plain)["event"])
             self._last_hash = entry_hash
-            self._write_head()
+            if sync:
+                self._unsynced = False
+                self._write_head()
+            else:
+                self._unsynced = True
+                self._sync_later()
             return entry
+
+    def sync(self) -> None:
+        """Make every appended entry durable now (and record the head)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not self._unsynced:
+                return
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._unsynced = False
+            self._write_head()
+
+    def close(self) -> None:
+        self.sync()
+
+    def _sync_later(self) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(SYNC_DELAY, self._timed_sync)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _timed_sync(self) -> None:
+        with self._lock:
+            if self._timer is None:  # cancelled: synced or closed meanwhile
+                return
+            self._timer = None
+            self.sync()
 
     def entries(self, descending: bool = True, before: int | None = None) -> Iterator[AuditEntry]:
         """Entries newest first (or oldest first), checking each link of the chain read."""
@@ -225,6 +289,7 @@ class AuditLog:
     def reencrypt(self) -> None:
         """Rewrite the log under the vault's current key (used by key rotation)."""
         with self._lock:
+            self.sync()
             self._reencrypt()
 
     def _reencrypt(self) -> None:

@@ -41,6 +41,20 @@ def check_record(record: Any) -> bytes:
     return encoded
 
 
+def encode_record(record: dict[str, Any]) -> bytes:
+    """``check_record`` for the common case: a plain encode, checked only if in doubt."""
+    try:
+        encoded = orjson.dumps(record)
+    except (orjson.JSONEncodeError, TypeError) as exc:
+        check_record(record)  # raises ValidationFailed naming the problem
+        raise ValidationFailed(  # pragma: no cover - check_record raised
+            "record holds a value that cannot be stored", {"_record": [str(exc)]}
+        ) from None
+    if b"null" in encoded:  # NaN and infinity encode as null
+        check_record(record)
+    return encoded
+
+
 def _has_non_finite(value: Any) -> bool:
     if isinstance(value, float):
         return not math.isfinite(value)

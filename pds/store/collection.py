@@ -6,13 +6,21 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.store import codec
 from pds.store.gcpause import paused_gc
 from pds.store.ids import new_id
-from pds.store.index import CollectionIndex, CollectionSpec, ShardRef, entry_for
+from pds.store.index import (
+    CollectionIndex,
+    CollectionSpec,
+    NotPlain,
+    ShardRef,
+    entries_for,
+    entry_for,
+)
+from pds.store.runs import Run, encode_runs
 from pds.store.shards import Shard
 
 if TYPE_CHECKING:
@@ -22,6 +30,20 @@ _MONTH = re.compile(r"^\d{4}-\d{2}")
 UNSHARDED = "all"
 UNDATED = "undated"
 BULK = 1000  # from this many records on, insert_many lets posting lists re-sort on demand
+Key = TypeVar("Key")
+_PLAIN = frozenset({str, int, float, bool, type(None), list, dict})  # what JSON reads back
+
+
+def _positions(keys: list[Key]) -> dict[Key, list[int]]:
+    """Where each distinct key occurs in ``keys`` (the records of a month, of a shard)."""
+    positions: dict[Key, list[int]] = {}
+    for at, key in enumerate(keys):
+        ats = positions.get(key)
+        if ats is None:
+            positions[key] = [at]
+        else:
+            ats.append(at)
+    return positions
 
 
 class Collection:
@@ -65,6 +87,41 @@ class Collection:
                 number = max(counts, default=-1) + 1
             self._open_shard[prefix] = number
         return prefix, number
+
+    def _prefixes(self, records: list[dict[str, Any]], orders: list[str], exact: bool) -> list[str]:
+        """``prefix_for`` of each record (``NotPlain`` as in ``entries_for``)."""
+        if self.spec.shard_by is None:
+            return [UNSHARDED] * len(records)
+        if self.spec.shard_by == self.spec.order_by:
+            values: list[Any] = orders  # strings (entries_for checked them)
+        else:
+            values = [record.get(self.spec.shard_by) for record in records]
+            if exact and not all(v.__class__ in _PLAIN for v in values):
+                raise NotPlain(self.spec.shard_by)
+        return [v[:7] if v.__class__ is str and _MONTH.match(v) else UNDATED for v in values]
+
+    def _place_many(self, prefixes: list[str]) -> list[ShardRef]:
+        """``_place`` of each record in turn, a run of records per shard at a time."""
+        positions = _positions(prefixes)
+        refs: list[ShardRef] = [("", 0)] * len(prefixes)
+        capacity = self._store.shard_capacity
+        for prefix, ats in positions.items():
+            counts = dict(self.index.shard_counts.get(prefix, {}))
+            done = 0
+            while done < len(ats):
+                number = self._open_shard.get(prefix)
+                if number is None or counts.get(number, 0) >= capacity:
+                    number = next((n for n, c in counts.items() if c < capacity), None)
+                    if number is None:
+                        number = max(counts, default=-1) + 1
+                    self._open_shard[prefix] = number
+                run = ats[done : done + capacity - counts.get(number, 0)]
+                ref = (prefix, number)
+                for at in run:
+                    refs[at] = ref
+                counts[number] = counts.get(number, 0) + len(run)
+                done += len(run)
+        return refs
 
     def _shard_holding(self, record_id: str) -> Shard:
         ref = self.index.shard_of(record_id)
@@ -134,18 +191,51 @@ class Collection:
 
     # -- writes --------------------------------------------------------------------
 
-    def _prepare(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], str, tuple[Any, ...]]:
-        if not isinstance(record, Mapping):
-            raise ValidationFailed("a record must be a JSON object", {"_record": ["not an object"]})
-        prepared = dict(record)
-        if "id" not in prepared:  # (not setdefault: that would make an id for every record)
-            prepared["id"] = new_id()
-        if not isinstance(prepared["id"], str) or not prepared["id"]:
+    @staticmethod
+    def _with_id(record: Mapping[str, Any]) -> dict[str, Any]:
+        """``record`` as a dict with a valid id (a new one if it has none); not copied
+        when it is a plain dict that has its id, because it is only read."""
+        if record.__class__ is not dict:
+            if not isinstance(record, Mapping):
+                raise ValidationFailed(
+                    "a record must be a JSON object", {"_record": ["not an object"]}
+                )
+            record = dict(record)
+        if "id" not in record:  # (not setdefault: that would make an id for every record)
+            record = {**record, "id": new_id()}
+        record_id = record["id"]
+        if not isinstance(record_id, str) or not record_id:
             raise ValidationFailed("id must be a non-empty string", {"id": ["must be a string"]})
+        return record
+
+    def _prepare(
+        self, record: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], str, tuple[Any, ...], bytes]:
+        record = self._with_id(record)
+        encoded = codec.check_record(record)
         # A deep copy through JSON: the store never shares a nested object with its caller.
-        prepared = codec.loads(codec.check_record(prepared))
+        prepared = codec.loads(encoded)
         order, values = entry_for(self.spec, prepared)
-        return prepared, order, values
+        return prepared, order, values, encoded
+
+    def _index_values(
+        self, records: list[dict[str, Any]], exact: bool
+    ) -> tuple[list[str], list[str], list[str], list[tuple[Any, ...]]]:
+        """Ids, shard prefixes, order values and indexed values of new records."""
+        ids = [record["id"] for record in records]
+        if exact and not all(rid.__class__ is str for rid in ids):
+            raise NotPlain("id")
+        orders, values = entries_for(self.spec, records, exact=exact)
+        return ids, self._prefixes(records, orders, exact), orders, values
+
+    def _check_new(self, ids: list[str]) -> None:
+        if len(set(ids)) == len(ids) and not self.index.holds_any(ids):
+            return
+        seen: set[str] = set()
+        for record_id in ids:
+            if record_id in seen or record_id in self.index:
+                raise Conflict(f"{self.name} record {record_id} already exists", {"id": record_id})
+            seen.add(record_id)
 
     def _add(self, record: dict[str, Any], order: str, values: tuple[Any, ...]) -> ShardRef:
         """Index a new record and return the shard it goes to."""
@@ -157,38 +247,58 @@ class Collection:
         return ref
 
     def insert(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        prepared, order, values = self._prepare(record)
+        prepared, order, values, encoded = self._prepare(record)
         with self._store.writing() as txn:
             ref = self._add(prepared, order, values)
             txn.touch(self, prepared["id"])
-            self._store.writable_shard(self.shard_name(*ref)).insert(prepared)
-        return codec.loads(codec.dumps(prepared))
+            run = Run()
+            run.add(prepared["id"], encoded)
+            txn.inserted(self.name, {ref: run})
+            shard = self._store.writable_shard(self.shard_name(*ref))
+            if shard.parsed:
+                shard.insert(prepared)
+                return codec.loads(codec.dumps(prepared))
+            shard.append(run)
+        return prepared  # the shard kept the encoding only
 
     def insert_many(self, records: Iterable[Mapping[str, Any]]) -> list[str]:
-        """Insert many records in one transaction; each shard is written once."""
-        records = list(records)
-        if len(records) >= BULK:
+        """Insert many records in one transaction; each shard is written once.
+
+        Each record is encoded once; the shards keep the encodings (an unparsed
+        shard appends them to its body) and the index takes its values from the
+        caller's records when they are plain JSON types (strings, numbers, lists
+        of them), which the store then holds no reference into.
+        """
+        owned = [self._with_id(r) for r in records]
+        if not owned:
+            with self._store.writing():
+                return []
+        if len(owned) >= BULK:
             self.index.forget_views()
-        batches: dict[ShardRef, list[dict[str, Any]]] = {}
-        ids: list[str] = []
         with self._store.writing() as txn, paused_gc():
-            for record in records:
-                prepared, order, values = self._prepare(record)
-                ref = self._add(prepared, order, values)
-                txn.touch(self, prepared["id"])
-                batches.setdefault(ref, []).append(prepared)
-                ids.append(prepared["id"])
-            for ref, batch in batches.items():
-                self._store.writable_shard(self.shard_name(*ref)).insert_many(batch)
+            try:
+                ids, prefixes, orders, values = self._index_values(owned, exact=True)
+            except NotPlain:  # a date, tuple or subclass: index what JSON makes of it
+                decoded = [codec.loads(codec.check_record(record)) for record in owned]
+                ids, prefixes, orders, values = self._index_values(decoded, exact=False)
+            self._check_new(ids)
+            refs = self._place_many(prefixes)
+            runs = encode_runs(owned, ids, refs)  # validates: nothing has changed yet
+            txn.touch_many(self, ids)
+            self.index.add_many(ids, refs, orders, values)
+            txn.inserted(self.name, runs)
+            for ref, run in runs.items():
+                self._store.writable_shard(self.shard_name(*ref)).append(run)
         return ids
 
     def replace(self, record_id: str, record: Mapping[str, Any]) -> dict[str, Any]:
         if record.get("id", record_id) != record_id:
             raise ValidationFailed("id cannot change", {"id": ["cannot change"]})
-        prepared, order, values = self._prepare({**record, "id": record_id})
+        prepared, order, values, _ = self._prepare({**record, "id": record_id})
         with self._store.writing() as txn:
             old = self._shard_holding(record_id)
             txn.touch(self, record_id)
+            txn.rewrote()
             self._store.mark_dirty(old)
             ref = self.index.remove(record_id)
             if ref is not None and ref[0] == self.prefix_for(prepared):
@@ -210,6 +320,7 @@ class Collection:
         with self._store.writing() as txn:
             shard = self._shard_holding(record_id)
             txn.touch(self, record_id)
+            txn.rewrote()
             self._store.mark_dirty(shard)
             shard.remove(record_id)
             self.index.remove(record_id)

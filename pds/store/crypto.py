@@ -73,9 +73,14 @@ def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
+def new_nonce() -> bytes:
+    """A fresh random 96-bit GCM nonce (one per encryption under a key)."""
+    return os.urandom(NONCE_BYTES)
+
+
 def seal(cipher: AESGCM, plaintext: bytes, aad: bytes) -> bytes:
     """Return ``nonce || ciphertext || tag``."""
-    nonce = os.urandom(NONCE_BYTES)
+    nonce = new_nonce()
     return nonce + cipher.encrypt(nonce, plaintext, aad)
 
 

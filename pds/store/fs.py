@@ -35,15 +35,24 @@ def write_durably(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+OPEN_AT_ONCE = 256  # files written and fsynced together (file descriptors held)
+
+
 def write_all_durably(files: dict[Path, bytes]) -> None:
     """Write several new files, then fsync them concurrently (the disk can merge flushes)."""
     if len(files) <= 1:
         for path, data in files.items():
             write_durably(path, data)
         return
+    items = list(files.items())
+    for start in range(0, len(items), OPEN_AT_ONCE):
+        _write_group(items[start : start + OPEN_AT_ONCE])
+
+
+def _write_group(files: list[tuple[Path, bytes]]) -> None:
     fds: list[int] = []
     try:
-        for path, data in files.items():
+        for path, data in files:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             fds.append(fd)
             view = memoryview(data)

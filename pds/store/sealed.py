@@ -43,13 +43,22 @@ def _aad(key_gen: int, fid: str, part: bytes) -> bytes:
     return MAGIC + bytes([VERSION]) + key_gen.to_bytes(4, "big") + fid.encode() + b"|" + part
 
 
-def encode(vault: Vault, fid: str, meta: dict[str, Any], body: bytes = b"") -> bytes:
+def encode(vault: Vault, fid: str, meta: dict[str, Any], body: bytes = b"") -> bytearray:
+    """The sealed file; the body is encrypted straight into it (no copies of a large body)."""
     gen = vault.current_key
     cipher = vault.cipher(gen)
     sealed_meta = crypto.seal(cipher, codec.dumps(meta), _aad(gen, fid, b"meta"))
     nonce = sealed_meta[: crypto.NONCE_BYTES]
-    sealed_body = crypto.seal(cipher, body, _aad(gen, fid, b"body|" + nonce))
-    return _PREFIX.pack(MAGIC, VERSION, gen, len(sealed_meta)) + sealed_meta + sealed_body
+    head = _PREFIX.pack(MAGIC, VERSION, gen, len(sealed_meta)) + sealed_meta
+    body_at = len(head) + crypto.NONCE_BYTES
+    aad = _aad(gen, fid, b"body|" + nonce)
+    if not hasattr(cipher, "encrypt_into"):  # cryptography < 45
+        return bytearray(head + crypto.seal(cipher, bytes(body), aad))
+    out = bytearray(body_at + len(body) + crypto.TAG_BYTES)
+    out[: len(head)] = head
+    out[len(head) : body_at] = body_nonce = crypto.new_nonce()
+    cipher.encrypt_into(body_nonce, body, aad, memoryview(out)[body_at:])
+    return out
 
 
 def _damaged(path: Path, why: str) -> IntegrityError:

@@ -20,6 +20,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from pds.store import codec
+from pds.store.runs import Run
 
 RECORDS = "records"
 SPAN_ROW = 5  # a meta row [id, order, values, start, end] says where its record lies
@@ -32,6 +33,21 @@ class RecordTable(Table):
 
     def _get_next_id(self) -> Any:  # pragma: no cover - every record carries its id
         raise ValueError("records carry their own ids")
+
+    def insert_owned(self, records: list[dict[str, Any]]) -> None:
+        """Insert records the table may keep as they are (fresh copies nobody else holds).
+
+        ``insert_multiple`` copies each document twice (into a ``Document``, then into
+        a plain dict); the store's records are already its own deep copies.
+        """
+
+        def add(table: dict[str, Any]) -> None:
+            for record in records:
+                if record["id"] in table:
+                    raise ValueError(f"Document with ID {record['id']} already exists")
+            table.update({record["id"]: record for record in records})
+
+        self._update_table(add)
 
 
 class _ShardDB(TinyDB):
@@ -66,15 +82,24 @@ class Shard:
         body: bytes | None = None,
         size: int = 0,
         rows: list[list[Any]] | None = None,
+        seq: int = 0,
     ) -> None:
         """A shard of ``records``, or of a serialised ``body`` of ``size`` records.
 
         A body is parsed on first use: opening a store caches decrypted shards without
         paying to parse the ones nobody reads. Until then, a record whose byte span
-        is known (the ``rows`` of the shard's meta part) is read on its own.
+        is known (the ``rows`` of the shard's meta part) is read on its own, and new
+        records are appended to the body as they were encoded (``append``), so
+        that a bulk insert neither builds nor re-serialises objects. TinyDB parses
+        the body when it is asked to change the shard. A new shard is an empty body.
+
+        ``seq`` is the batch sequence number stamped in the shard's file: the highest
+        pending batch (see ``batches``) whose records the file holds.
         """
         self.name = name
-        self._body = body
+        if records is None and body is None:
+            body = b"{}"
+        self._body: bytes | bytearray | None = body
         self._size = size
         self._rows = rows
         self._spans: dict[str, tuple[int, int]] | None = None
@@ -82,6 +107,8 @@ class Shard:
             {RECORDS: records or {}} if body is None else None
         )
         self.dirty = False
+        self.saved_seq = seq  # stamped in the file on disk
+        self.seq = seq  # the highest batch applied in memory: above saved_seq = unsaved
         self._db = _ShardDB(storage=lambda: _ShardStorage(self))
         self.table: RecordTable = self._db.table(RECORDS, cache_size=0)  # type: ignore[assignment]
 
@@ -100,11 +127,23 @@ class Shard:
     def tables(self, value: dict[str, dict[str, Any]]) -> None:
         self._tables, self._body = value, None
 
-    def _span(self, record_id: str) -> tuple[int, int] | None:
+    def _span_map(self) -> dict[str, tuple[int, int]]:
         if self._spans is None:
             rows, self._rows = self._rows or [], None
             self._spans = {row[0]: (row[3], row[4]) for row in rows if len(row) == SPAN_ROW}
-        return self._spans.get(record_id)
+        return self._spans
+
+    def _span(self, record_id: str) -> tuple[int, int] | None:
+        return self._span_map().get(record_id)
+
+    @property
+    def parsed(self) -> bool:
+        return self._tables is not None
+
+    @property
+    def holds_pending(self) -> bool:
+        """Records of a pending batch that the shard's file does not hold yet."""
+        return self.seq > self.saved_seq
 
     @property
     def records(self) -> dict[str, Any]:
@@ -125,7 +164,32 @@ class Shard:
         self.table.insert(Document(record, doc_id=record["id"]))
 
     def insert_many(self, records: list[dict[str, Any]]) -> None:
-        self.table.insert_multiple(Document(r, doc_id=r["id"]) for r in records)
+        """Insert the store's own fresh copies (kept as they are, not copied again)."""
+        self.table.insert_owned(records)
+
+    def append(self, run: Run) -> None:
+        """Add new records (ids not in the shard), encoded as a run.
+
+        An unparsed shard appends the run to its body; a parsed one inserts decoded
+        copies through TinyDB.
+        """
+        if self._tables is not None or len(self._span_map()) != self._size:
+            self.insert_many(list(codec.loads(run.as_object()).values()))
+            return
+        spans = self._span_map()
+        body = self._body
+        if not isinstance(body, bytearray):
+            body = self._body = bytearray(body or b"{}")
+        del body[-1]  # the closing "}"
+        if self._size:
+            body += b","
+        at = len(body)
+        body += run.data
+        body += b"}"
+        for record_id, (start, end) in zip(run.ids, run.spans, strict=True):
+            spans[record_id] = (at + start, at + end)
+        self._size += len(run)
+        self.dirty = True
 
     def replace(self, record: dict[str, Any]) -> None:
         def swap(doc: dict[str, Any]) -> None:
@@ -137,18 +201,24 @@ class Shard:
     def remove(self, record_id: str) -> None:
         self.table.remove(doc_ids=[record_id])
 
-    def body(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    def body(self) -> tuple[bytes | bytearray, dict[str, tuple[int, int]]]:
         """The records as one JSON object, and where each record's value lies in it."""
+        if self._tables is None and self._body is not None:
+            spans = self._span_map()
+            if len(spans) == self._size:  # every record's span is known: the body as it is
+                return self._body, spans
+        records = self.records
+        heads = [codec.dumps(record_id) + b":" for record_id in records]
+        values = list(map(codec.dumps, records.values()))
         parts, spans, at = [b"{"], {}, 1
-        for record_id, record in self.records.items():
-            head = codec.dumps(record_id) + b":"
-            value = codec.dumps(record)
-            if len(parts) > 1:
-                parts.append(b",")
-                at += 1
-            parts += (head, value)
-            spans[record_id] = (at + len(head), at + len(head) + len(value))
-            at += len(head) + len(value)
+        for record_id, head, value in zip(records, heads, values):  # noqa: B905
+            start = at + len(head)
+            at = start + len(value)
+            spans[record_id] = (start, at)
+            parts += (head, value, b",")
+            at += 1
+        if len(parts) > 1:
+            parts.pop()  # the last ","
         parts.append(b"}")
         return b"".join(parts), spans
 
@@ -160,7 +230,8 @@ class Shard:
 class ShardCache:
     """LRU of decrypted shards, bounded by how many records they hold in total.
 
-    Dirty shards (written in an open transaction) are never evicted.
+    Dirty shards (written in an open transaction) and shards holding records of a
+    pending batch (which their file does not hold yet) are never evicted.
     """
 
     def __init__(self, max_records: int) -> None:
@@ -206,7 +277,8 @@ class ShardCache:
         looked = 0
         while self.records > self.max_records and len(self._shards) > max(1, looked):
             name = next(iter(self._shards))
-            if self._shards[name].dirty:  # written in an open transaction: keep it
+            shard = self._shards[name]
+            if shard.dirty or shard.holds_pending:  # not on disk yet (or not whole): keep it
                 self._shards.move_to_end(name)
                 looked += 1
             else:

@@ -5,7 +5,8 @@ lock serialises every read and write, because TinyDB is not thread-safe.
 Writes happen in transactions: the shards they touch are persisted when the
 outermost transaction commits. A commit of one file is an atomic replace; a
 commit of several goes through a sealed journal so that a crash leaves all of
-them or none.
+them or none. A large transaction that only inserted records is committed as one
+pending batch file instead (see ``batches``); a checkpoint later writes its shards.
 """
 
 from __future__ import annotations
@@ -17,20 +18,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pds.errors import StoreError, StoreLocked
-from pds.store import codec, sealed
+from pds.errors import IntegrityError, StoreError, StoreLocked
+from pds.store import batches, codec, sealed
 from pds.store.audit import AuditLog
+from pds.store.batches import PendingBatches, Piece
 from pds.store.collection import Collection
 from pds.store.crypto import ScryptParams
 from pds.store.fs import (
     atomic_write,
     fsync_dir,
+    remove_durably,
     remove_scratch_files,
 )
 from pds.store.gcpause import freeze_survivors, paused_gc
-from pds.store.index import CollectionSpec, entry_for
+from pds.store.index import CollectionSpec, ShardRef, entries_for, entry_for
 from pds.store.journal import CommitDecided, Journal
 from pds.store.lock import ProcessLock
+from pds.store.runs import Run
 from pds.store.shards import Shard, ShardCache
 from pds.store.vault import Vault
 
@@ -38,6 +42,8 @@ DATA_DIR = "data"
 AUDIT_DIR = "audit"
 DEFAULT_SHARD_CAPACITY = 128
 DEFAULT_CACHE_RECORDS = 200_000
+DEFAULT_BATCH_RECORDS = 1_000  # an insert-only transaction this large is a pending batch
+DEFAULT_CHECKPOINT_RECORDS = 100_000  # pending records that trigger a checkpoint
 
 
 @dataclass
@@ -48,10 +54,26 @@ class Transaction:
     touched: dict[str, set[str]] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)  # the records inserted, per shard
+    inserts: int = 0
+    rewrites: bool = False  # a record was replaced or deleted
 
     def touch(self, collection: Collection, record_id: str) -> None:
         self.collections[collection.name] = collection
         self.touched.setdefault(collection.name, set()).add(record_id)
+
+    def touch_many(self, collection: Collection, record_ids: list[str]) -> None:
+        self.collections[collection.name] = collection
+        self.touched.setdefault(collection.name, set()).update(record_ids)
+
+    def inserted(self, collection: str, runs: dict[ShardRef, Run]) -> None:
+        """New records, encoded as stored, went to these shards."""
+        for ref, run in runs.items():
+            self.pieces.append(Piece(collection, ref, run))
+            self.inserts += len(run)
+
+    def rewrote(self) -> None:
+        self.rewrites = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,8 @@ class StoreStats:
     kdf: dict[str, Any]
     created_at: str
     cached_records: int
+    pending_batches: int  # batch files not yet checkpointed into their shards
+    pending_records: int
 
 
 class Store:
@@ -77,16 +101,21 @@ class Store:
         specs: Iterable[CollectionSpec],
         shard_capacity: int,
         cache_records: int,
+        batch_records: int = DEFAULT_BATCH_RECORDS,
+        checkpoint_records: int = DEFAULT_CHECKPOINT_RECORDS,
     ) -> None:
         self.home = home
         self.data_dir = home / DATA_DIR
         self._journal = Journal(vault, home, self.data_dir)
         self.vault = vault
         self.shard_capacity = shard_capacity
+        self.batch_records = batch_records
+        self.checkpoint_records = checkpoint_records
         self._process_lock = lock
         self._lock = threading.RLock()
         self._txn: Transaction | None = None
         self._cache = ShardCache(cache_records)
+        self._pending = PendingBatches()
         self._collections: dict[str, Collection] = {s.name: Collection(self, s) for s in specs}
         self._closed = False
         self.audit: AuditLog
@@ -120,13 +149,29 @@ class Store:
         shard_capacity: int = DEFAULT_SHARD_CAPACITY,
         cache_records: int = DEFAULT_CACHE_RECORDS,
         lock_timeout: float = 0.0,
+        batch_records: int = DEFAULT_BATCH_RECORDS,
+        checkpoint_records: int = DEFAULT_CHECKPOINT_RECORDS,
     ) -> Store:
-        """Unlock the store at ``home``. A wrong passphrase changes nothing on disk."""
+        """Unlock the store at ``home``. A wrong passphrase changes nothing on disk.
+
+        ``batch_records``: an insert-only transaction of at least this many records is
+        committed as one pending batch file; ``checkpoint_records``: pending records
+        that make the store write them into their shards (see ``checkpoint``).
+        """
         vault = Vault.unlock(home, passphrase)
         lock = ProcessLock(home)
         lock.acquire(lock_timeout)
         try:
-            store = cls(home, vault, lock, specs, shard_capacity, cache_records)
+            store = cls(
+                home,
+                vault,
+                lock,
+                specs,
+                shard_capacity,
+                cache_records,
+                batch_records,
+                checkpoint_records,
+            )
             store._recover()
             store._load()
             freeze_survivors()
@@ -143,12 +188,17 @@ class Store:
         return not self._closed
 
     def close(self) -> None:
+        """Checkpoint pending batches, then let go of the store."""
         with self._lock:
             if self._closed:
                 return
-            self._closed = True
-            self._cache.clear()
-            self._process_lock.release()
+            try:
+                self._checkpoint()
+            finally:
+                self._closed = True
+                self._cache.clear()
+                self.audit.close()  # group-committed entries are fsynced before we let go
+                self._process_lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -170,32 +220,62 @@ class Store:
     def _load_files(self) -> None:
         for collection in self._collections.values():
             collection.index.begin_load()
+        pending: list[tuple[Path, sealed.Sealed]] = []
         for path in sorted(self.data_dir.glob("*.pds")):
             unsealed = sealed.read(self.vault, path)
             meta = unsealed.meta
-            collection = self._collection_for_file(meta)
+            if batches.is_batch(meta):
+                pending.append((path, unsealed))
+                continue
+            seq = int(meta.get("seq", 0))
+            self._pending.saw(seq)
+            collection = self._collection_named(meta["collection"])
             prefix, number = meta["prefix"], int(meta["number"])
+            if not meta["rows"]:  # an empty file, stamped: the next checkpoint removes it
+                self._pending.tombstones.add(meta["name"])
             if meta["layout"] != collection.spec.layout():
-                self._reindex(collection, meta["name"], unsealed.body or b"{}")
+                self._reindex(collection, meta["name"], unsealed.body or b"{}", seq)
                 continue
             collection.index.load((prefix, number), meta["rows"])
             if self._cache.records + len(meta["rows"]) <= self._cache.max_records:
                 body = unsealed.body or b"{}"
                 rows = meta["rows"]
-                self._cache.put(Shard(meta["name"], body=body, size=len(rows), rows=rows))
+                shard = Shard(meta["name"], body=body, size=len(rows), rows=rows, seq=seq)
+                self._cache.put(shard)
+        for path, unsealed in sorted(pending, key=lambda item: int(item[1].meta["seq"])):
+            self._replay(path, unsealed)
         for collection in self._collections.values():
             collection.index.finish_load()
 
-    def _collection_for_file(self, meta: dict[str, Any]) -> Collection:
-        name = meta["collection"]
+    def _replay(self, path: Path, unsealed: sealed.Sealed) -> None:
+        """Put a pending batch's records into the shards whose files do not hold them."""
+        meta = unsealed.meta
+        seq = int(meta["seq"])
+        for cname, ref, records in batches.groups(meta, unsealed.body or b"[]"):
+            collection = self._collection_named(cname)
+            shard = self.load_shard(collection.shard_name(*ref))
+            if seq <= shard.saved_seq:  # the shard's file holds this batch (and what came after)
+                continue
+            ids = [record["id"] for record in records]
+            if any(record_id in collection.index for record_id in ids):
+                where = f"{path.parent.name}/{path.name}"
+                raise IntegrityError(f"{where}: batch holds a record twice", {"file": where})
+            orders, values = entries_for(collection.spec, records)
+            collection.index.load(ref, list(zip(ids, orders, values, strict=True)))
+            shard.insert_many(records)
+            self._pending.hold(shard, seq)
+            self._cache.put(shard)
+        self._pending.add(batches.describe(path, meta))
+
+    def _collection_named(self, name: str) -> Collection:
         if name not in self._collections:  # data of a collection nobody declared: keep it
             self._collections[name] = Collection(self, CollectionSpec(name))
             self._collections[name].index.begin_load()
         return self._collections[name]
 
-    def _reindex(self, collection: Collection, name: str, body: bytes) -> None:
+    def _reindex(self, collection: Collection, name: str, body: bytes, seq: int) -> None:
         """A collection's declared layout changed: rebuild its rows and rewrite the shard."""
-        shard = Shard(name, codec.loads(body))
+        shard = Shard(name, codec.loads(body), seq=seq)
         prefix, number = name.rsplit("/", 2)[-2:]
         rows = []
         for record in shard.records.values():
@@ -223,15 +303,18 @@ class Store:
         if self._txn is not None and name in self._txn.shards:
             return self._txn.shards[name]  # written in this transaction (the cache may not hold it)
 
-        def load() -> Shard:
-            path = self._path_of(name)
-            if not path.exists():
-                return Shard(name)
-            unsealed = sealed.read(self.vault, path)
-            rows = unsealed.meta["rows"]
-            return Shard(name, body=unsealed.body or b"{}", size=len(rows), rows=rows)
+        return self._cache.get(name, lambda: self._read_shard(name))
 
-        return self._cache.get(name, load)
+    def _read_shard(self, name: str) -> Shard:
+        """The shard as its file holds it (an empty one if there is no file)."""
+        path = self._path_of(name)
+        if not path.exists():
+            return Shard(name)
+        unsealed = sealed.read(self.vault, path)
+        meta = unsealed.meta
+        rows = meta["rows"]
+        body = unsealed.body or b"{}"
+        return Shard(name, body=body, size=len(rows), rows=rows, seq=int(meta.get("seq", 0)))
 
     def writable_shard(self, name: str) -> Shard:
         shard = self.load_shard(name)
@@ -273,6 +356,8 @@ class Store:
                 self._txn = None
             for event in txn.events:
                 self.audit.append(event)
+            if self._pending.records >= self.checkpoint_records:
+                self._checkpoint()
 
     def transaction(self) -> Any:
         """``with store.transaction():`` groups writes; all of them persist, or none.
@@ -297,30 +382,95 @@ class Store:
             "prefix": prefix,
             "number": int(number),
             "layout": collection.spec.layout(),
+            "seq": shard.seq,
         }
         body, spans = shard.body()
-        rows = collection.index.rows_for(shard.records)
-        for row in rows:
-            row.extend(spans[row[0]])
-        meta["rows"] = rows
+        meta["rows"] = collection.index.rows_for(spans)
         return sealed.encode(self.vault, self.vault.file_id(shard.name), meta, body)
 
     def _commit(self, txn: Transaction) -> None:
+        if not txn.rewrites and txn.inserts >= max(1, self.batch_records):
+            self._commit_batch(txn)
+        else:
+            self._commit_shards(txn)
+
+    def _commit_shards(self, txn: Transaction) -> None:
+        """Write each touched shard whole (stamped with the batches it holds)."""
         writes: dict[Path, bytes] = {}
         deletes: list[Path] = []
+        tombstones: set[str] = set()
         for name, shard in txn.shards.items():
             collection = self._collections[name.split("/")[1]]
+            path = self._path_of(name)
             if len(shard):
-                writes[self._path_of(name)] = self._encode(collection, shard)
-            elif self._path_of(name).exists():
-                deletes.append(self._path_of(name))
+                writes[path] = self._encode(collection, shard)
+            elif self._pending.naming(name):  # an empty file stamped with seq: no replay
+                writes[path] = self._encode(collection, shard)
+                tombstones.add(name)
+            elif path.exists():
+                deletes.append(path)
         self._write_files(writes, deletes)
-        for shard in txn.shards.values():
+        for name, shard in txn.shards.items():
             shard.dirty = False
+            self._pending.saved(shard, tombstone=name in tombstones)
             if len(shard):
                 self._cache.put(shard)
             else:
                 self._cache.drop(shard.name)
+
+    def _commit_batch(self, txn: Transaction) -> None:
+        """Commit an insert-only transaction as one pending batch file."""
+        seq = self._pending.next_seq()
+        path = self._path_of(batches.logical_name(seq))
+        data = batches.encode(self.vault, seq, txn.pieces)
+        try:
+            atomic_write(path, data)
+        except BaseException as exc:
+            try:  # renamed into place but not known durable: make it surely absent
+                remove_durably(path)
+            except BaseException:
+                self._abandon()
+                raise StoreError(
+                    "a batch commit failed and its file could not be removed; reopen the store"
+                ) from exc
+            raise
+        self._pending.add(batches.PendingBatch(seq, path, frozenset(txn.shards), txn.inserts))
+        for shard in txn.shards.values():
+            shard.dirty = False
+            self._pending.hold(shard, seq)
+            self._cache.put(shard)
+
+    def checkpoint(self) -> int:
+        """Write the shards holding pending batches, then remove the batch files.
+
+        One journaled commit: a crash leaves the batches pending or checkpointed.
+        Returns how many pending records were written into their shards.
+        """
+        with self._lock:
+            self._check_open()
+            if self._txn is not None:
+                raise StoreError("cannot checkpoint inside a transaction")
+            return self._checkpoint()
+
+    def _checkpoint(self) -> int:
+        pending = self._pending
+        if not pending:
+            return 0
+        records = pending.records
+        writes: dict[Path, bytes] = {}
+        deletes = pending.paths()
+        for name, shard in pending.unsaved.items():
+            if len(shard):
+                collection = self._collections[name.split("/")[1]]
+                writes[self._path_of(name)] = self._encode(collection, shard)
+            elif self._path_of(name).exists():
+                deletes.append(self._path_of(name))
+        deletes += [self._path_of(n) for n in sorted(pending.tombstones - set(pending.unsaved))]
+        self._write_files(writes, deletes)
+        for shard in pending.unsaved.values():
+            self._cache.put(shard)
+        pending.checkpointed()
+        return records
 
     def _write_files(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
         try:
@@ -340,32 +490,47 @@ class Store:
     def _abandon(self) -> None:
         self._closed = True
         self._cache.clear()
+        self.audit.close()
         self._process_lock.release()
 
     def _rollback(self, txn: Transaction) -> None:
-        """Forget in-memory changes; the files on disk still hold the last commit."""
+        """Forget in-memory changes: back to the files on disk and the pending batches."""
         if self._closed:  # abandoned in the middle of a journaled commit
             return
         remove_scratch_files(self.data_dir)
-        for name, shard in txn.shards.items():
-            shard.dirty = False
-            self._cache.drop(name)
         for cname, ids in txn.touched.items():
             index = txn.collections[cname].index
             for record_id in ids:
                 index.remove(record_id)
-        for name in txn.shards:
-            path = self._path_of(name)
-            cname = name.split("/")[1]
+        for name, shard in txn.shards.items():
+            shard.dirty = False
+            restored = self._restore_shard(name)
+            self._pending.restored(restored)
+            if restored.holds_pending:
+                self._cache.put(restored)
+            else:
+                self._cache.drop(name)
+            _, cname, prefix, number = name.split("/")
             ids = txn.touched.get(cname)
-            if not ids or not path.exists():
+            back = [r for rid, r in restored.records.items() if rid in ids] if ids else []
+            if back:
+                collection = self._collections[cname]
+                orders, values = entries_for(collection.spec, back)
+                refs = [(prefix, int(number))] * len(back)
+                collection.index.add_many([r["id"] for r in back], refs, orders, values)
+
+    def _restore_shard(self, name: str) -> Shard:
+        """The shard as its file and the pending batches (replayed over it) hold it."""
+        shard = self._read_shard(name)
+        for batch in self._pending.naming(name):
+            if batch.seq <= shard.saved_seq:
                 continue
-            meta = sealed.read(self.vault, path, with_body=False).meta
-            index = self._collections[cname].index
-            for record_id, order, values, *_ in meta["rows"]:
-                if record_id in ids:
-                    vals = tuple(tuple(v) if isinstance(v, list) else v for v in values)
-                    index.add(record_id, (meta["prefix"], int(meta["number"])), order, vals)
+            unsealed = sealed.read(self.vault, batch.path)
+            for cname, ref, records in batches.groups(unsealed.meta, unsealed.body or b"[]"):
+                if Shard.logical_name(cname, *ref) == name:
+                    shard.insert_many(records)
+            shard.seq = batch.seq
+        return shard
 
     # -- keys ----------------------------------------------------------------------
 
@@ -420,4 +585,6 @@ class Store:
                 kdf={k: v for k, v in header.kdf.to_json().items() if k != "salt"},
                 created_at=header.created_at,
                 cached_records=self._cache.records,
+                pending_batches=len(self._pending),
+                pending_records=self._pending.records,
             )

@@ -5,7 +5,9 @@
 For each size it builds a store of purchase-like records in a temporary directory
 and measures, each phase in a fresh process so that sizes do not pollute each other:
 
-- build process: bulk insert rate (``insert_many``, 10k records per transaction);
+- build process: bulk insert rate (``insert_many``, 10k records per transaction; each
+  call returns once its records are durable), and the same rate with the final
+  checkpoint (``close``, which writes pending batches into their shards) counted in;
 - open process: scrypt time alone, open/unlock time (close and reopen, median of 3,
   production KDF parameters), query latency (one random vendor's purchases in a
   random 3-month range, page of 50, newest first), resident memory after open and
@@ -134,11 +136,20 @@ def phase_build(home: Path, size: int) -> dict[str, Any]:
     spent = 0.0
     for batch in batches(size, rng, vendors):
         started = time.perf_counter()
-        purchases.insert_many(batch)
+        purchases.insert_many(batch)  # durable when it returns (a pending batch file)
         spent += time.perf_counter() - started
     assert len(purchases) == size
-    store.close()
-    return {"bulk_rate": size / spent, "bulk_seconds": spent}
+    pending = store.stats().pending_records
+    started = time.perf_counter()
+    store.close()  # the final checkpoint: pending batches written into their shards
+    closing = time.perf_counter() - started
+    return {
+        "bulk_rate": size / spent,
+        "bulk_seconds": spent,
+        "bulk_rate_checkpointed": size / (spent + closing),
+        "close_seconds": closing,
+        "pending_at_close": pending,
+    }
 
 
 def phase_open(home: Path, size: int) -> dict[str, Any]:
@@ -233,13 +244,14 @@ def human(n: int) -> str:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| records | bulk insert (rec/s) | single write p50 / p95 (ms) | query p50 / p95 (ms) "
+        "| records | bulk insert (rec/s) | bulk incl. final checkpoint (rec/s) "
+        "| single write p50 / p95 (ms) | query p50 / p95 (ms) "
         "| open (s) | of which scrypt (s) | RSS after open+queries (MB) | on disk (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {human(r['size'])} | {r['bulk_rate']:,.0f} "
+            f"| {human(r['size'])} | {r['bulk_rate']:,.0f} | {r['bulk_rate_checkpointed']:,.0f} "
             f"| {r['write_p50_ms']:.1f} / {r['write_p95_ms']:.1f} "
             f"| {r['query_p50_ms']:.2f} / {r['query_p95_ms']:.2f} "
             f"| {r['open_seconds']:.2f} | {r['kdf_seconds']:.2f} "
@@ -269,14 +281,18 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]
                 large["query_p50_ms"] <= 50,
             )
         )
-    slowest = min(results, key=lambda r: r["bulk_rate"])
-    checks.append(
-        (
-            "bulk insert >= 20,000 records/s",
-            f"{slowest['bulk_rate']:,.0f} rec/s (slowest, at {human(slowest['size'])})",
-            slowest["bulk_rate"] >= 20_000,
+    for key, what in (
+        ("bulk_rate_checkpointed", "incl. final checkpoint (judged)"),
+        ("bulk_rate", "durable inserts only"),
+    ):
+        slowest = min(results, key=lambda r: r[key])
+        checks.append(
+            (
+                f"bulk insert >= 20,000 records/s, {what}",
+                f"{slowest[key]:,.0f} rec/s (slowest, at {human(slowest['size'])})",
+                slowest[key] >= 20_000,
+            )
         )
-    )
     if 100_000 in by:
         seconds = by[100_000]["open_seconds"]
         checks.append(("open of a 100k store <= 2 s", f"{seconds:.2f} s", seconds <= 2))

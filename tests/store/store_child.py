@@ -15,6 +15,15 @@ Modes:
 - ``exit_after_journal``: open, then commit a multi-shard transaction but die
   (``os._exit``) right after the journal is durable and ``renames`` files have been
   moved into place: a crash in the middle of a journaled commit.
+- ``bulk_writer``: like ``writer``, with large insert-only transactions (pending
+  batches, given small ``batch_records`` / ``checkpoint_records`` options, so that
+  checkpoints run often), deletes (``del <id>``) and replacements that move records
+  between months (``upd <id> <version>``), each printed once it returned; ``touch
+  <txn> <id> del|upd`` is printed before record ``id`` (of transaction ``txn``) is
+  deleted or replaced.
+- ``exit_in_checkpoint``: open, commit ``batches`` of records (pending batch files),
+  then checkpoint but die: after the scratch files are durable (``renames`` = -1) or
+  after the journal and ``renames`` renames.
 """
 
 from __future__ import annotations
@@ -87,6 +96,70 @@ def writer(config: dict[str, Any]) -> None:
                 say(rid)
 
 
+def bulk_writer(config: dict[str, Any]) -> None:
+    store = open_from(config)
+    purchases = store.collection("purchases")
+    rng = random.Random(config.get("seed"))
+    say("ready")
+    live: list[tuple[str, str]] = []
+    n = 0
+    while True:
+        n += 1
+        step = n % 4
+        if step in (0, 1):
+            size = rng.randint(10, 40)
+            txn = f"b{config.get('seed')}-{n}"
+            ids = purchases.insert_many(make_record(n, rng, txn, size) for _ in range(size))
+            live += [(rid, txn) for rid in ids]
+            for rid in ids:
+                say(rid)
+        elif step == 2 and live:
+            rid, txn = live.pop(rng.randrange(len(live)))
+            say(f"touch {txn} {rid} del")  # before: once begun, it may have happened
+            purchases.delete(rid)
+            say(f"del {rid}")
+        elif live:
+            rid, txn = rng.choice(live)
+            moved = make_record(n, rng)  # another date: often another month and shard
+            version = purchases.get(rid).get("version", 0) + 1
+            say(f"touch {txn} {rid} upd")
+            purchases.replace(rid, {**moved, "version": version})
+            say(f"upd {rid} {version}")
+
+
+def exit_in_checkpoint(config: dict[str, Any]) -> None:
+    from pds.store import journal as journal_module
+
+    store = open_from(config)
+    purchases = store.collection("purchases")
+    for batch in config["batches"]:
+        purchases.insert_many(batch)
+    say(f"pending {store.stats().pending_batches}")
+    renames = int(config["renames"])
+    if renames < 0:
+        real_write = journal_module.write_all_durably
+
+        def write_then_die(files: Any) -> None:
+            real_write(files)
+            os._exit(17)
+
+        journal_module.write_all_durably = write_then_die  # type: ignore[attr-defined]
+    else:
+        budget = {"renames": renames}
+        real_replace = os.replace
+
+        def replace(src: Any, dst: Any) -> None:
+            if Path(src).name.count(".") == 3 and Path(dst).parent.name == "data":
+                if budget["renames"] == 0:  # the journal is durable: the commit is decided
+                    os._exit(17)
+                budget["renames"] -= 1
+            real_replace(src, dst)
+
+        journal_module.os.replace = replace  # type: ignore[attr-defined]
+    store.checkpoint()
+    say("checkpointed")  # never reached
+
+
 def rotate(config: dict[str, Any]) -> None:
     store = open_from(config)
     say("ready")
@@ -138,6 +211,8 @@ def main() -> None:
         "rotate": rotate,
         "open": try_open,
         "exit_after_journal": exit_after_journal,
+        "bulk_writer": bulk_writer,
+        "exit_in_checkpoint": exit_in_checkpoint,
     }[mode](config)
 
 

@@ -131,3 +131,17 @@ def test_no_plaintext_while_open(home: Path) -> None:
         assert reopened.collection("purchases").count(where={"vendor_id": MARKERS[0]}) == 9
     finally:
         reopened.close()
+
+
+def test_no_plaintext_in_pending_batches(home: Path) -> None:
+    """Every insert-only transaction is a pending batch file here: sealed like the rest."""
+    store = create_store(home, shard_capacity=4, batch_records=1, checkpoint_records=10**6)
+    write_markers(store)
+    try:
+        assert store.stats().pending_batches >= 3
+        assert_no_plaintext(home)
+        assert_looks_encrypted(home)
+    finally:
+        store.close()
+    assert_no_plaintext(home)
+    assert_looks_encrypted(home)
