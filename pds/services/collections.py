@@ -21,6 +21,8 @@ CODES = "codes"
 SIGNING_KEYS = "signing_keys"
 TERMS = "terms"
 PROVIDER = "provider"
+RFPS = "rfps"
+OFFERS = "offers"
 
 #: The collections of the owner's records (what ``Services.counts`` reports).
 DOMAIN = (PURCHASES, INTERACTIONS, RELATIONSHIPS, PREFERENCES, PROFILE)
@@ -49,4 +51,6 @@ SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(SIGNING_KEYS),  # the OpenID Provider's signing keys (services.signing_keys)
     CollectionSpec(TERMS, order_by=None, indexes=("version",)),  # the owner's personal terms
     CollectionSpec(PROVIDER),  # the OpenID Provider's own secrets (services.subjects)
+    CollectionSpec(RFPS, indexes=("status", "category", "visibility", "pseudonym")),
+    CollectionSpec(OFFERS, indexes=("rfp_id", "client_id", "status")),  # vendors' answers
 )

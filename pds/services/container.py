@@ -10,10 +10,12 @@ from pds.services.context import Clock, Context, IdSource, utc_now
 from pds.services.credentials import OwnerCredentials
 from pds.services.grants import GrantService
 from pds.services.interactions import InteractionService
+from pds.services.offers import OfferService
 from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
 from pds.services.relationships import RelationshipService
+from pds.services.rfps import RfpService
 from pds.services.signing_keys import SigningKeys
 from pds.services.subjects import Subjects
 from pds.services.terms import TermsService
@@ -26,7 +28,8 @@ class Services:
     """The domain over ``store``: ``profile``, ``purchases``, ``preferences``,
     ``relationships``, ``interactions``, the owner's ``credentials``; and for the OpenID
     Provider its ``signing_keys``, the vendors as ``clients``, the owner's ``grants``,
-    their ``tokens``, the pairwise ``subjects`` and the owner's personal ``terms``.
+    their ``tokens``, the pairwise ``subjects`` and the owner's personal ``terms``;
+    the owner's personal RFPs as ``rfps`` and the vendors' ``offers`` on them.
 
     ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
     names new records (UUIDv7); tests and the demo inject their own.
@@ -61,6 +64,8 @@ class Services:
         self.consent = ConsentService(
             ctx, self.grants, self.relationships, self.purchases, self.terms
         )
+        self.rfps = RfpService(ctx)
+        self.offers = OfferService(ctx, self.rfps)
 
     def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
         """The same services over the same store, with another clock or id source."""
