@@ -50,24 +50,23 @@ def json_body() -> Any:
     return data
 
 
-#: The fields that leave as they are, and the nested ones with their own plan.
+#: The fields that may leave, and the nested ones with their own plan.
 Plan = tuple[frozenset[str], tuple[tuple[str, "Plan"], ...]]
 
 
 @lru_cache(maxsize=64)
 def _plan(schema_class: type[Schema]) -> Plan:
     """Which fields of ``schema_class`` leave, and how nested ones do."""
-    leaves, nested = set(), []
+    allowed, nested = set(), []
     for name, field in schema_class().fields.items():
         assert field.data_key is None, "API schemas use their field names on the wire"
         if field.load_only:
             continue
+        allowed.add(name)
         inner = _nested(field)
-        if inner is None:
-            leaves.add(name)
-        else:
+        if inner is not None:
             nested.append((name, _plan(type(inner))))
-    return frozenset(leaves), tuple(nested)
+    return frozenset(allowed), tuple(nested)
 
 
 def _nested(field: fields.Field) -> Schema | None:
@@ -78,22 +77,26 @@ def _nested(field: fields.Field) -> Schema | None:
     return None
 
 
-def _apply(plan: Plan, data: Any) -> Any:
+def _trim(plan: Plan, data: Any) -> None:
     if data.__class__ is list:
-        return [_apply(plan, item) for item in data]
-    leaves, nested = plan
-    shaped = {key: value for key, value in data.items() if key in leaves}
+        for item in data:
+            _trim(plan, item)
+        return
+    allowed, nested = plan
+    for key in [key for key in data if key not in allowed]:
+        del data[key]
     for name, inner in nested:
         value = data.get(name)
         if value is not None:
-            shaped[name] = _apply(inner, value)
-    return shaped
+            _trim(inner, value)
 
 
 def project(schema: Schema, data: Any) -> Any:
-    """``data`` (already in JSON storage form) cut down to the fields ``schema`` declares:
-    nothing undeclared (an owner's note, an internal field) can leave through the API."""
-    return _apply(_plan(type(schema)), data)
+    """``data`` (JSON storage form, built for this response) cut down, in place, to the
+    fields ``schema`` declares: nothing undeclared (an owner's note, an internal field)
+    can leave through the API."""
+    _trim(_plan(type(schema)), data)
+    return data
 
 
 def respond(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
