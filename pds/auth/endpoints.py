@@ -4,6 +4,7 @@ revocation, introspection and UserInfo. (The consent page is the portal's: ``pds
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from authlib.oauth2.rfc7591 import InvalidClientMetadataError, InvalidRedirectURIError
@@ -68,10 +69,10 @@ def register() -> Any:
             else InvalidClientMetadataError
         )
         return _registration_error(error_class(described))
-    body = {k: v for k, v in public_view(record).items() if k not in ("id", "status")}
-    body.pop("registered_at", None)
+    internal = ("id", "status", "registered_at")
+    body = {k: v for k, v in public_view(record).items() if k not in internal}
     body["client_id"] = record["id"]
-    body["client_id_issued_at"] = _epoch(record["registered_at"])
+    body["client_id_issued_at"] = int(datetime.fromisoformat(record["registered_at"]).timestamp())
     if secret is not None:
         body["client_secret"] = secret
         body["client_secret_expires_at"] = 0
@@ -103,9 +104,3 @@ def _flat(messages: Any) -> list[str]:
     if isinstance(messages, list):
         return [m for item in messages for m in _flat(item)]
     return [str(messages)]
-
-
-def _epoch(iso: str) -> int:
-    from datetime import datetime
-
-    return int(datetime.fromisoformat(iso).timestamp())
