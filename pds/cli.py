@@ -19,6 +19,7 @@ from pds.errors import ConfigError, PdsError, ValidationFailed
 from pds.services import Services
 from pds.services.collections import SPECS
 from pds.services.credentials import OwnerCredentials, check_password
+from pds.services.rfps import STATUSES as RFP_STATUSES
 from pds.store import ScryptParams, Store
 from pds.version import __version__
 
@@ -366,6 +367,79 @@ def grants_revoke(ctx: click.Context, grant_id: str) -> None:
     with _services(_settings(ctx)) as services:
         grant = services.grants.revoke(grant_id, actor="owner")
     click.echo(f"revoked grant {grant['id']} of client {grant['client_id']}")
+
+
+@main.group()
+def rfp() -> None:
+    """Your personal RFPs: list, show, publish, close, award."""
+
+
+@rfp.command("list")
+@click.option("--status", type=click.Choice(RFP_STATUSES), help="Only RFPs in this state.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_context
+def rfp_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """RFPs, newest first: id, status, category, deadline, title."""
+    with _services(_settings(ctx)) as services:
+        rows = services.rfps.list(status=status)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo(f"no {status} rfps" if status else "no rfps")
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']}  {row['status']:<9}  {row['category']}  "
+            f"deadline {row['deadline']}  {row['title']}"
+        )
+
+
+@rfp.command("show")
+@click.argument("rfp_id")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_context
+def rfp_show(ctx: click.Context, rfp_id: str, as_json: bool) -> None:
+    """One RFP as you see it: every field, its pseudonym and its history."""
+    with _services(_settings(ctx)) as services:
+        record = services.rfps.get(rfp_id)
+    if as_json:
+        click.echo(json.dumps(record, indent=2))
+        return
+    for key, value in record.items():
+        shown = value if isinstance(value, str | int) else json.dumps(value)
+        click.echo(f"{key}: {shown}")
+
+
+@rfp.command("publish")
+@click.argument("rfp_id")
+@click.pass_context
+def rfp_publish(ctx: click.Context, rfp_id: str) -> None:
+    """Open a draft RFP to vendors under its pseudonym."""
+    with _services(_settings(ctx)) as services:
+        record = services.rfps.publish(rfp_id)
+    click.echo(f"published rfp {record['id']} as {record['pseudonym']}")
+
+
+@rfp.command("close")
+@click.argument("rfp_id")
+@click.pass_context
+def rfp_close(ctx: click.Context, rfp_id: str) -> None:
+    """Close an open RFP without awarding it."""
+    with _services(_settings(ctx)) as services:
+        record = services.rfps.close(rfp_id)
+    click.echo(f"closed rfp {record['id']}")
+
+
+@rfp.command("award")
+@click.argument("rfp_id")
+@click.argument("offer_id")
+@click.pass_context
+def rfp_award(ctx: click.Context, rfp_id: str, offer_id: str) -> None:
+    """Award an open RFP to one of its live offers; the others are not selected."""
+    with _services(_settings(ctx)) as services:
+        record = services.rfps.award(rfp_id, offer_id)
+    click.echo(f"awarded rfp {record['id']} to offer {record['awarded_offer_id']}")
 
 
 @main.group("import")

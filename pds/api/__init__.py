@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from pds.api import openapi, owner, purchases
+from pds.api import feed, openapi, owner, purchases
 from pds.api.conventions import RATE_LIMITER
 from pds.api.ratelimit import RateLimiter
 from pds.config import Settings
@@ -19,7 +19,7 @@ PREFIX = "/api/"
 
 def register_api(app: Flask, settings: Settings) -> None:
     app.extensions[RATE_LIMITER] = RateLimiter(settings.api_rate_per_minute)
-    for module in (purchases, owner, openapi):
+    for module in (purchases, owner, openapi, feed):
         app.register_blueprint(module.bp)
     origins = frozenset(settings.api_cors_origins)
 
