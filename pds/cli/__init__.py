@@ -1,0 +1,9 @@
+"""The ``pds`` command line. Every command maps ``PdsError`` to one line and an exit code.
+
+``main`` is the click group (``pds.cli.root``); each module below adds its commands.
+"""
+
+from pds.cli import access_commands, data_commands, rfp_commands, store_commands
+from pds.cli.root import main
+
+__all__ = ["access_commands", "data_commands", "main", "rfp_commands", "store_commands"]

@@ -1,0 +1,176 @@
+"""Commands about the store itself: init, serve, status, passwd, rotate-key."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from pds.cli.root import (
+    check_passphrase,
+    main,
+    open_for,
+    prompt_secret,
+    services_of,
+    settings_of,
+)
+from pds.errors import ValidationFailed
+from pds.services import Services
+from pds.services.collections import SPECS
+from pds.services.credentials import OwnerCredentials, check_password
+from pds.store import ScryptParams, Store
+from pds.version import __version__
+
+
+@main.command()
+@click.option(
+    "--scrypt-n",
+    type=click.IntRange(min=2**10),
+    default=2**17,
+    show_default=True,
+    help="scrypt cost (a power of two); lower only for throwaway stores.",
+)
+@click.pass_context
+def init(ctx: click.Context, scrypt_n: int) -> None:
+    """Create a new, empty store.
+
+    Non-interactive when PDS_PASSPHRASE (or PDS_PASSPHRASE_FILE) and
+    PDS_OWNER_PASSWORD are set; otherwise asks for both.
+    """
+    settings = settings_of(ctx)
+    if scrypt_n & (scrypt_n - 1):
+        raise ValidationFailed("--scrypt-n must be a power of two", {"scrypt_n": ["not 2**k"]})
+    passphrase = check_passphrase(
+        settings.resolve_passphrase() or prompt_secret("New passphrase", confirm=True)
+    )
+    password = check_password(
+        os.environ.get("PDS_OWNER_PASSWORD") or prompt_secret("Owner portal password", confirm=True)
+    )
+    store = Store.create(settings.home, passphrase, specs=SPECS, kdf=ScryptParams.fresh(n=scrypt_n))
+    try:
+        OwnerCredentials(store).set_password(password)
+        Services(store).signing_keys.ensure()
+        store.audit.append({"actor": "owner", "action": "store.created"})
+    finally:
+        store.close()
+    click.echo(f"created an encrypted store at {settings.home}")
+
+
+@main.command()
+@click.option("--host", help="Listen address (default: $PDS_HOST or 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: $PDS_PORT or 8000).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Run the server (waitress: one process, several threads)."""
+    import logging
+
+    from waitress import serve as waitress_serve
+
+    from pds.app import create_app
+
+    settings = settings_of(ctx).with_overrides(
+        {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    )
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    store = open_for(settings)
+    try:
+        app = create_app(settings, store=store)
+        click.echo(f"pds {__version__} serving {settings.home} on {settings.issuer_url}")
+        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+    finally:
+        store.close()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--verify", is_flag=True, help="Also verify the whole audit chain.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool, verify: bool) -> None:
+    """Counts per collection, size on disk, key and format facts."""
+    settings = settings_of(ctx)
+    with services_of(settings) as services:
+        stats = services.store.stats()
+        verified = services.store.audit.verify() if verify else None
+    facts = {
+        "home": str(settings.home),
+        "store_id": stats.store_id,
+        "format_version": stats.format_version,
+        "created_at": stats.created_at,
+        "key_generation": stats.key_generation,
+        "kdf": stats.kdf,
+        "files": stats.files,
+        "bytes_on_disk": stats.bytes_on_disk,
+        "counts": stats.counts,
+        "audit_entries": stats.audit_entries,
+    }
+    if verified is not None:
+        facts["audit_verified"] = True
+    if as_json:
+        click.echo(json.dumps(facts, indent=2))
+        return
+    click.echo(f"store      {facts['home']} (id {stats.store_id})")
+    click.echo(f"format     version {stats.format_version}, created {stats.created_at}")
+    kdf = stats.kdf
+    click.echo(
+        f"keys       data key generation {stats.key_generation}, "
+        f"scrypt n={kdf['n']} r={kdf['r']} p={kdf['p']}, AES-256-GCM"
+    )
+    click.echo(f"disk       {stats.files} files, {_size(stats.bytes_on_disk)}")
+    for name, count in stats.counts.items():
+        click.echo(f"  {name:<14} {count:>9,}")
+    audit_line = f"{stats.audit_entries:,} entries"
+    click.echo(f"audit log  {audit_line}{', chain verified' if verify else ''}")
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+@main.command()
+@click.pass_context
+def passwd(ctx: click.Context) -> None:
+    """Change the store passphrase (re-wraps the data key; data files are untouched).
+
+    Non-interactive with PDS_PASSPHRASE (current) and PDS_NEW_PASSPHRASE.
+    """
+    settings = settings_of(ctx)
+    store = open_for(settings)
+    try:
+        new = os.environ.get("PDS_NEW_PASSPHRASE") or prompt_secret("New passphrase", confirm=True)
+        store.change_passphrase(check_passphrase(new))
+        store.audit.append({"actor": "owner", "action": "store.passphrase_changed"})
+    finally:
+        store.close()
+    click.echo("passphrase changed")
+
+
+@main.command("rotate-key")
+@click.pass_context
+def rotate_key(ctx: click.Context) -> None:
+    """Re-encrypt every file under a new data key (crash-safe, resumable)."""
+    store = open_for(settings_of(ctx))
+    try:
+        with click.progressbar(length=1, label="re-encrypting", file=sys.stderr) as bar:
+            progress: Callable[[int, int], None] = _progress_to(bar)
+            generation = store.rotate_key(progress)
+        store.audit.append({"actor": "owner", "action": "store.key_rotated", "key": generation})
+    finally:
+        store.close()
+    click.echo(f"data key rotated: now generation {generation}")
+
+
+def _progress_to(bar: Any) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done - bar.pos)
+
+    return update
