@@ -11,7 +11,7 @@ with the vendor, grant, endpoint and how many records it returned.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,6 @@ class VendorAccess:
     sub: str
     scopes: tuple[str, ...]
     returned: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def actor(self) -> str:

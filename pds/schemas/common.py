@@ -14,6 +14,7 @@ turned into ``pds.errors.ValidationFailed`` in exactly one place: ``load`` here.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -166,6 +167,45 @@ class Choice(fields.Field):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return value
+
+
+class ScalarOrList(fields.Field):
+    """A JSON scalar (string, finite number within ±2^53, boolean) or a list of them."""
+
+    MAX_INT = 2**53
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid": "Must be a string, number, boolean or a list of them.",
+        "number": "Numbers must be finite and within ±2^53.",
+        "too_many": "At most {max} values.",
+    }
+
+    def __init__(
+        self, *, max_text: int, max_items: int, multiline: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.max_items = max_items
+        self._text = Text(max_length=max_text, multiline=multiline)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list | tuple):
+            if len(value) > self.max_items:
+                raise self.make_error("too_many", max=self.max_items)
+            return [self._scalar(item, attr, data) for item in value]
+        return self._scalar(value, attr, data)
+
+    def _scalar(self, value: Any, attr: str | None, data: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            if abs(value) > self.MAX_INT or not math.isfinite(value):  # (abs first: huge ints)
+                raise self.make_error("number")
+            return value
+        if isinstance(value, str):
+            return self._text.deserialize(value, attr, data)
+        raise self.make_error("invalid")
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return list(value) if isinstance(value, list | tuple) else value
 
 
 class UniqueList(fields.List):

@@ -9,20 +9,18 @@ number, boolean) or a list of them; ``null`` is not a value (delete the preferen
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, ClassVar
 
-from marshmallow import fields, post_load
+from marshmallow import post_load
 
-from pds.schemas.common import Choice, Id, Label, Schema, Text
+from pds.schemas.common import Choice, Id, Label, ScalarOrList, Schema, Text
 from pds.schemas.temporal import Instant
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 MAX_KEY_LENGTH = 128
 VISIBILITIES = ("private", "shared", "public")
 MAX_LIST = 100
-MAX_INT = 2**53
 
 
 class PreferenceKey(Text):
@@ -44,43 +42,11 @@ def namespace_of(key: str) -> str:
     return key.split(".", 1)[0]
 
 
-class PreferenceValue(fields.Field):
+class PreferenceValue(ScalarOrList):
     """A JSON scalar (string up to 1000 characters, finite number, boolean) or a list of them."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Must be a string, number, boolean or a list of them.",
-        "number": "Numbers must be finite and within ±2^53.",
-        "too_many": f"At most {MAX_LIST} values.",
-    }
-
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._text = Text(max_length=1000, multiline=True)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, list | tuple):
-            if len(value) > MAX_LIST:
-                raise self.make_error("too_many")
-            return [self._scalar(item, attr, data) for item in value]
-        return self._scalar(value, attr, data)
-
-    def _scalar(self, value: Any, attr: str | None, data: Any) -> Any:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int):
-            if abs(value) > MAX_INT:
-                raise self.make_error("number")
-            return value
-        if isinstance(value, float):
-            if not math.isfinite(value) or abs(value) > MAX_INT:
-                raise self.make_error("number")
-            return value
-        if isinstance(value, str):
-            return self._text.deserialize(value, attr, data)
-        raise self.make_error("invalid")
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return list(value) if isinstance(value, list | tuple) else value
+        super().__init__(max_text=1000, multiline=True, max_items=MAX_LIST, **kwargs)
 
 
 class PreferenceSchema(Schema):

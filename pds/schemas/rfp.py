@@ -15,7 +15,6 @@ A requirement is ``{key, operator, value}``; the operator decides what the value
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -23,7 +22,7 @@ from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from pds.schemas.common import Choice, Label, Schema, Text, UniqueList
+from pds.schemas.common import Choice, Label, ScalarOrList, Schema, Text, UniqueList
 from pds.schemas.money import Currency, ExactDecimal
 from pds.schemas.preference import PreferenceKey
 from pds.schemas.purchase import LineItemSchema
@@ -71,41 +70,19 @@ class RequirementKey(Text):
         return text
 
 
-class RequirementValue(fields.Field):
+class RequirementValue(ScalarOrList):
     """A string, finite number, boolean or date, or a list of them (the operator decides)."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Must be a string, number, boolean or a list of them.",
-        "number": "Numbers must be finite.",
-        "too_many": f"At most {MAX_LIST} values.",
-    }
-
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._text = Text(max_length=200)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, list | tuple):
-            if len(value) > MAX_LIST:
-                raise self.make_error("too_many")
-            return [self._scalar(item, attr, data) for item in value]
-        return self._scalar(value, attr, data)
+        super().__init__(max_text=200, max_items=MAX_LIST, **kwargs)
 
     def _scalar(self, value: Any, attr: str | None, data: Any) -> Any:
-        if isinstance(value, bool | int | date):
-            return value
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise self.make_error("number")
-            return value
-        if isinstance(value, str):
-            return self._text.deserialize(value, attr, data)
-        raise self.make_error("invalid")
+        return value if isinstance(value, date) else super()._scalar(value, attr, data)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if isinstance(value, date):
             return value.isoformat()
-        return list(value) if isinstance(value, list | tuple) else value
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def _is_number(value: Any) -> bool:

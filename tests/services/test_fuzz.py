@@ -90,8 +90,12 @@ def test_interactions_log(services: Services, data: Any) -> None:
     only_pds_errors(lambda: services.interactions.log(data))
 
 
+#: keyword names other than set()'s own positional parameters (those would clash in the call)
+EXTRA_NAMES = st.text(max_size=8).filter(lambda name: name not in ("key", "value"))
+
+
 @SETTINGS
-@given(key=json_values, value=json_values, extra=st.dictionaries(st.text(max_size=8), json_values))
+@given(key=json_values, value=json_values, extra=st.dictionaries(EXTRA_NAMES, json_values))
 def test_preferences_set(services: Services, key: Any, value: Any, extra: dict[str, Any]) -> None:
     only_pds_errors(lambda: services.preferences.set(key, value, **extra))
     only_pds_errors(lambda: services.preferences.add(extra))
