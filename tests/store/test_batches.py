@@ -21,7 +21,7 @@ from pds.store import Store
 
 from .storekit import contents, create_store, data_files, open_store, purchase, snapshot
 
-BULK = {"batch_records": 10, "checkpoint_records": 1000}
+BULK = {"batch_records": 10, "checkpoint_records": 1000, "close_checkpoint_records": 0}
 
 
 def months(n: int, per_month: int, year: int = 2024, start: int = 0) -> list[dict[str, Any]]:
@@ -185,6 +185,21 @@ def test_rollback_keeps_the_pending_records(home: Path) -> None:
         assert contents(reopened) == expected
     finally:
         reopened.close()
+
+
+def test_close_leaves_a_few_pending_records_for_the_next_open(home: Path) -> None:
+    store = create_store(home, batch_records=10, close_checkpoint_records=50)
+    store.collection("purchases").insert_many(months(4, 10))  # 40: fewer than the bound
+    expected = contents(store)
+    store.close()
+    assert len(data_files(home)) == 1  # the batch file, no shard written
+    reopened = open_store(home, batch_records=10, close_checkpoint_records=50)
+    try:
+        assert contents(reopened) == expected and reopened.stats().pending_records == 40
+        reopened.collection("purchases").insert_many(months(1, 10, year=2025))
+    finally:
+        reopened.close()  # 50 pending: checkpointed
+    assert len(data_files(home)) == 5  # one shard per month
 
 
 def test_checkpoint_when_pending_records_pass_the_bound(home: Path) -> None:
