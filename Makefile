@@ -6,7 +6,9 @@ DEMO_HOME := .pds-demo
 DEMO_PASSPHRASE := correct horse battery staple
 DEMO_PASSWORD := demo-owner-password
 
-.PHONY: run test install lint bench docs clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install chromium lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+## the browser suite (tests/browser) drives Debian's Chromium; never a downloaded browser
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "$(CHROMIUM) is missing: installing Debian's chromium with apt (needs root)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
 
 ## make run: a demo store (created on first run) served on http://127.0.0.1:8000
 run: install
@@ -33,7 +43,7 @@ run: install
 	PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' $(BIN)/pds serve --host 127.0.0.1 --port 8000
 
 ## make test: lint, import contracts, the whole suite
-test: install
+test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

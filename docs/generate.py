@@ -41,7 +41,8 @@ def cli_reference() -> str:
         "Generated from `pds --help` by `make docs`; do not edit by hand.\n",
         "Every command prints one clear line on error and exits non-zero: 1 general, "
         "2 invalid input, 3 configuration, 4 not found, 10 store problem, "
-        "11 store locked by another process, 12 wrong passphrase, 13 integrity error.\n",
+        "11 store locked by another process, 12 wrong passphrase, 13 integrity error, "
+        "14 archive refused.\n",
         "## pds\n",
         f"```\n{cli_main.get_help(root)}\n```\n",
     ]
@@ -65,8 +66,10 @@ def configuration_reference() -> str:
         lines.append(f"| `{variable}` | `{default}` | {help_text} |")
     lines.append("")
     lines.append(
-        "Commands also read `PDS_OWNER_PASSWORD` (`pds init`: the portal password) and "
-        "`PDS_NEW_PASSPHRASE` (`pds passwd`), so they can run without a terminal.\n"
+        "Commands also read `PDS_OWNER_PASSWORD` (`pds init`: the portal password), "
+        "`PDS_NEW_PASSPHRASE` (`pds passwd`) and `PDS_ARCHIVE_PASSPHRASE` (`pds export "
+        "--encrypt`, `pds import` of an encrypted archive), so they can run without a "
+        "terminal.\n"
     )
     return "\n".join(lines)
 
@@ -144,7 +147,9 @@ def api_reference() -> str:
         f"Base URL: `{{issuer}}/api/v1` (here `{EXAMPLE_ISSUER}/api/v1`). Every call needs "
         "`Authorization: Bearer <access token>` from the OAuth flow (authorization code + "
         "PKCE S256; see [security](security.md#authorization-server) and "
-        "[vendors](vendors.md)). Errors are RFC 9457 `application/problem+json`; GET "
+        "[vendors](vendors.md)); the `rfp:respond` calls take a client-credentials token "
+        "instead ([vendors](vendors.md#answering-rfps)). Errors are RFC 9457 "
+        "`application/problem+json`; GET "
         "responses carry an `ETag` (send `If-None-Match` for a 304); each vendor is rate "
         "limited (429 with `Retry-After`).\n",
         "## Endpoints\n",

@@ -1,7 +1,10 @@
 """The Flask application factory: ``create_app(config)``.
 
 It unlocks the store once, builds the services once and keeps them in
-``app.extensions["pds"]``; views reach them through ``pds.web.context``.
+``app.extensions["pds"]``; views reach them through ``pds.web.context``. When
+``webhooks_enabled`` (the default), it starts the courier thread (webhooks and the RFP
+expiry sweep), kept in ``app.extensions["pds.courier"]``; ``stop_background(app)``
+ends it (``pds serve`` and the tests call it before closing the store).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from pds.config import Settings, settings_from_env
 from pds.errors import ConfigError
 from pds.services import Services
 from pds.services.collections import SPECS
+from pds.services.courier import Courier
+from pds.services.webhooks import RetryPolicy
 from pds.store import Store
 from pds.web import register_web
 
 log = logging.getLogger("pds")
+COURIER = "pds.courier"
 
 
 def open_store(settings: Settings, passphrase: str | None = None) -> Store:
@@ -50,9 +56,20 @@ def create_app(
     app = Flask("pds", template_folder="web/templates", static_folder="web/static")
     app.config["PDS_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    services = app.extensions["pds"] = Services(store)
+    retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)
+    services = app.extensions["pds"] = Services(store, issuer=settings.issuer_url, retry=retry)
     init_auth(app, services, settings.issuer_url)
     register_web(app)
     register_api(app, settings)
     log.info("store %s unlocked: %d collections", store.vault.store_id, len(store.collections))
+    if settings.webhooks_enabled:
+        courier = app.extensions[COURIER] = Courier(services)
+        courier.start()
     return app
+
+
+def stop_background(app: Flask) -> None:
+    """Stop the app's courier thread, if it runs (before the store is closed)."""
+    courier: Courier | None = app.extensions.pop(COURIER, None)
+    if courier is not None:
+        courier.stop()

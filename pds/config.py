@@ -91,6 +91,15 @@ def _choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false (or 1/0, yes/no, on/off)")
+
+
 def _origins(raw: str) -> tuple[str, ...]:
     origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
     for origin in origins:
@@ -98,6 +107,14 @@ def _origins(raw: str) -> tuple[str, ...]:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
             raise ValueError(f"{origin!r} is not an origin such as https://shop.example")
     return origins
+
+
+def _address(raw: str) -> str:
+    value = raw.strip()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in value):
+        raise ValueError("must be an e-mail address such as owner@example.org")
+    return value
 
 
 def _setting(default: Any, help: str, parse: Callable[[str], Any], env: bool = True) -> Any:
@@ -145,6 +162,44 @@ class Settings:
         "none by default.",
         _origins,
     )
+    webhooks_enabled: bool = _setting(
+        True,
+        "Run the background courier in the server: it posts RFP webhooks to subscribed "
+        "vendors and expires RFPs whose deadline has passed.",
+        _bool,
+    )
+    webhook_retry_seconds: int = _setting(
+        30,
+        "Seconds before a failed webhook is retried; doubled after each failed attempt "
+        "(plus up to 10 % jitter).",
+        _int_in(1, 24 * 3600),
+    )
+    webhook_attempts: int = _setting(
+        8, "Attempts per webhook delivery before it is marked failed.", _int_in(1, 50)
+    )
+
+    smtp_host: str | None = _setting(
+        None, "Mail server that sends the reminder e-mail; e-mail is off without it.", str.strip
+    )
+    smtp_port: int = _setting(587, "TCP port of the mail server.", _int_in(1, 65535))
+    smtp_starttls: bool = _setting(
+        True, "Upgrade the mail server connection with STARTTLS before logging in.", _bool
+    )
+    smtp_username: str | None = _setting(
+        None, "User name at the mail server (no login without it).", str.strip
+    )
+    smtp_password: Secret | None = _setting(
+        None, "Password at the mail server (prefer PDS_SMTP_PASSWORD_FILE).", Secret
+    )
+    smtp_password_file: Path | None = _setting(
+        None, "File whose first line is the mail server password.", _path
+    )
+    smtp_from: str | None = _setting(
+        None, "Sender address of the reminder e-mail, e.g. pds@example.org.", _address
+    )
+    reminder_email_to: str | None = _setting(
+        None, "Where the reminder e-mail goes (the owner's address).", _address
+    )
 
     @property
     def issuer_url(self) -> str:
@@ -166,6 +221,14 @@ class Settings:
             return lines[0]
         return None
 
+    def resolve_smtp_password(self) -> str | None:
+        """The mail server password from PDS_SMTP_PASSWORD or PDS_SMTP_PASSWORD_FILE."""
+        if self.smtp_password is not None:
+            return self.smtp_password.reveal()
+        if self.smtp_password_file is None:
+            return None
+        return _first_line(self.smtp_password_file, "PDS_SMTP_PASSWORD_FILE")
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         known = {f.name: f for f in fields(self)}
         changes: dict[str, Any] = {}
@@ -176,6 +239,16 @@ class Settings:
                 value = _parse(known[name], value, name)
             changes[name] = value
         return replace(self, **changes)
+
+
+def _first_line(path: Path, label: str) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read {path}: {exc.strerror}") from None
+    if not lines or not lines[0]:
+        raise ConfigError(f"{label}: {path} is empty")
+    return lines[0]
 
 
 def _parse(f: Any, raw: str, label: str) -> Any:

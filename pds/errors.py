@@ -143,6 +143,14 @@ class ArchiveInvalid(PdsError):
     exit_code = 14
 
 
+class DeliveryFailed(PdsError):
+    """A message could not be handed to the mail server (the message says why)."""
+
+    code = "delivery_failed"
+    http_status = 502
+    exit_code = 15
+
+
 class ConfigError(PdsError):
     """A setting has a value that cannot be used; the message names the setting."""
 

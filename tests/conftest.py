@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.app import create_app
+from pds.app import create_app, stop_background
 from pds.services import Services
 from pds.services.collections import SPECS
 from pds.services.credentials import OwnerCredentials
@@ -49,10 +49,18 @@ def made_store(home: Path) -> Path:
 
 
 @pytest.fixture
-def app(made_store: Path) -> Iterator[Flask]:
-    application = create_app({"home": made_store, "passphrase": PASSPHRASE})
+def app_overrides() -> dict[str, Any]:
+    """Settings for the app under test (a module may override this fixture), e.g.
+    ``{"webhooks_enabled": False}`` to keep the courier thread from posting webhooks."""
+    return {}
+
+
+@pytest.fixture
+def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app({"home": made_store, "passphrase": PASSPHRASE, **app_overrides})
     application.config["TESTING"] = True
     yield application
+    stop_background(application)
     application.extensions["pds"].store.close()
 
 

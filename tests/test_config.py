@@ -27,12 +27,23 @@ def test_environment_is_parsed_strictly() -> None:
         ("PDS_ISSUER", "ftp://x", "PDS_ISSUER: must be an http(s) URL"),
         ("PDS_LOG_LEVEL", "loud", "PDS_LOG_LEVEL: must be one of"),
         ("PDS_HOME", "  ", "PDS_HOME: must not be empty"),
+        ("PDS_WEBHOOKS_ENABLED", "maybe", "PDS_WEBHOOKS_ENABLED: must be true or false"),
+        ("PDS_WEBHOOK_RETRY_SECONDS", "0", "PDS_WEBHOOK_RETRY_SECONDS: must be between 1 and"),
+        ("PDS_WEBHOOK_ATTEMPTS", "51", "PDS_WEBHOOK_ATTEMPTS: must be between 1 and 50"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, says: str) -> None:
     with pytest.raises(ConfigError) as caught:
         settings_from_env({variable: value})
     assert str(caught.value).startswith(says)
+
+
+def test_webhook_settings() -> None:
+    defaults = settings_from_env({})
+    assert (defaults.webhooks_enabled, defaults.webhook_retry_seconds) == (True, 30)
+    assert defaults.webhook_attempts == 8
+    for raw, value in (("false", False), ("0", False), ("off", False), ("Yes", True)):
+        assert settings_from_env({"PDS_WEBHOOKS_ENABLED": raw}).webhooks_enabled is value
 
 
 def test_secrets_never_print() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from pds.api import feed, openapi, owner, purchases
+from pds.api import feed, openapi, owner, purchases, rfps, subscriptions
 from pds.api.conventions import RATE_LIMITER
 from pds.api.ratelimit import RateLimiter
 from pds.config import Settings
@@ -19,7 +19,7 @@ PREFIX = "/api/"
 
 def register_api(app: Flask, settings: Settings) -> None:
     app.extensions[RATE_LIMITER] = RateLimiter(settings.api_rate_per_minute)
-    for module in (purchases, owner, openapi, feed):
+    for module in (purchases, owner, openapi, feed, rfps, subscriptions):
         app.register_blueprint(module.bp)
     origins = frozenset(settings.api_cors_origins)
 
@@ -31,7 +31,7 @@ def register_api(app: Flask, settings: Settings) -> None:
         if origin and origin in origins:  # no CORS at all unless the owner configured it
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE"
             response.headers["Access-Control-Expose-Headers"] = "ETag, Location, Retry-After"
             response.vary.add("Origin")
         return response

@@ -10,6 +10,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, current_app, jsonify
 
+from pds.api.openapi_parts import PROBLEM, media, problems, read
+from pds.api.openapi_rfps import RFP_COMPONENTS, RFP_SCOPE, rfp_paths
 from pds.schemas.common import Choice, Id, Text
 from pds.schemas.money import Currency, ExactDecimal
 from pds.schemas.temporal import Day, Instant
@@ -27,19 +29,6 @@ from policies.scopes import CATALOGUE
 
 bp = Blueprint("openapi", __name__)
 
-PROBLEM = {
-    "type": "object",
-    "required": ["type", "title", "status", "code", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "code": {"type": "string"},
-        "detail": {"type": "string"},
-        "error": {"type": "string"},
-        "errors": {"type": "object"},
-    },
-}
 PURCHASE_EXAMPLE = {
     "id": "01920000-0000-7000-8000-000000000001",
     "vendor_id": "01920000-0000-7000-8000-0000000000aa",
@@ -62,44 +51,6 @@ RECEIPT_EXAMPLE = {
     "currency": "EUR",
     "category": "clothing",
 }
-
-
-def _errors(*statuses: int) -> dict[str, Any]:
-    words = {
-        304: "Not modified (If-None-Match matched the ETag).",
-        400: "The body could not be read (not valid JSON).",
-        401: "No valid access token (see WWW-Authenticate).",
-        403: "The grant does not include the scope this call needs.",
-        404: "No such record within the grant.",
-        413: "The body is too large.",
-        415: "The body is not application/json.",
-        422: "Invalid input; `errors` names each field.",
-        429: "Rate limited; retry after `Retry-After` seconds.",
-    }
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    return {
-        str(code): {"description": words[code], **({} if code == 304 else {"content": problem})}
-        for code in statuses
-    }
-
-
-def _json(schema: str, example: Any | None = None) -> dict[str, Any]:
-    media: dict[str, Any] = {"schema": schema}
-    if example is not None:
-        media["example"] = example
-    return {"application/json": media}
-
-
-def _get(summary: str, scope: str | None, schema: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "summary": summary,
-        "security": [{"oauth2": [scope] if scope else []}],
-        "responses": {
-            "200": {"description": "OK", "content": _json(schema, extra.pop("example", None))},
-            **_errors(304, 401, 403, 404, 422, 429),
-        },
-        **extra,
-    }
 
 
 def _teach(plugin: MarshmallowPlugin) -> None:
@@ -133,7 +84,9 @@ def build_spec(issuer: str) -> dict[str, Any]:
         info={
             "description": "What a vendor may read and write in one person's data store, under "
             "the grant that person gave. Obtain tokens by OAuth 2.0 authorization code + PKCE "
-            "(S256) after dynamic client registration; see the OpenID configuration."
+            "(S256) after dynamic client registration; see the OpenID configuration. "
+            "Vendors answering the owner's RFPs use client credentials instead (scope "
+            "rfp:respond): they never learn who the owner is."
         },
         servers=[{"url": f"{issuer}/api/v1"}],
     )
@@ -147,7 +100,11 @@ def build_spec(issuer: str) -> dict[str, Any]:
                     "tokenUrl": f"{issuer}/oauth/token",
                     "refreshUrl": f"{issuer}/oauth/token",
                     "scopes": {name: s.title for name, s in CATALOGUE.items()},
-                }
+                },
+                "clientCredentials": {
+                    "tokenUrl": f"{issuer}/oauth/token",
+                    "scopes": {RFP_SCOPE: CATALOGUE[RFP_SCOPE].title},
+                },
             },
         },
     )
@@ -160,21 +117,23 @@ def build_spec(issuer: str) -> dict[str, Any]:
         ("Me", MeSchema),
         ("Preferences", PreferenceListSchema),
         ("Relationship", ApiRelationshipSchema),
+        *RFP_COMPONENTS,
     ):
         spec.components.schema(name, schema=schema)
     _paths(spec)
+    rfp_paths(spec)
     return spec.to_dict()
 
 
 def _paths(spec: APISpec) -> None:
     spec.path(
         "/me",
-        operations={"get": _get("The owner's pairwise sub and granted claims", None, "Me")},
+        operations={"get": read("The owner's pairwise sub and granted claims", None, "Me")},
     )
     spec.path(
         "/purchases",
         operations={
-            "get": _get(
+            "get": read(
                 "Purchases within the grant, newest first (cursor pagination)",
                 "purchases:read",
                 "PurchasePage",
@@ -184,14 +143,14 @@ def _paths(spec: APISpec) -> None:
             "post": {
                 "summary": "Push a digital receipt (stored as new, source vendor:<client_id>)",
                 "security": [{"oauth2": ["purchases:write"]}],
-                "requestBody": {"required": True, "content": _json("Receipt", RECEIPT_EXAMPLE)},
+                "requestBody": {"required": True, "content": media("Receipt", RECEIPT_EXAMPLE)},
                 "responses": {
                     "201": {
                         "description": "Stored",
                         "headers": {"Location": {"schema": {"type": "string"}}},
-                        "content": _json("Purchase", PURCHASE_EXAMPLE),
+                        "content": media("Purchase", PURCHASE_EXAMPLE),
                     },
-                    **_errors(400, 401, 403, 413, 415, 422, 429),
+                    **problems(400, 401, 403, 413, 415, 422, 429),
                 },
             },
         },
@@ -202,19 +161,19 @@ def _paths(spec: APISpec) -> None:
             {"in": "path", "name": "purchase_id", "required": True, "schema": {"type": "string"}}
         ],
         operations={
-            "get": _get("One purchase within the grant", "purchases:read", "Purchase"),
+            "get": read("One purchase within the grant", "purchases:read", "Purchase"),
         },
     )
     spec.path(
         "/preferences",
         operations={
-            "get": _get("Preferences shared with vendors", "preferences:read", "Preferences")
+            "get": read("Preferences shared with vendors", "preferences:read", "Preferences")
         },
     )
     spec.path(
         "/relationship",
         operations={
-            "get": _get(
+            "get": read(
                 "The owner's public record of this relationship",
                 "relationship:read",
                 "Relationship",

@@ -1,4 +1,4 @@
-"""The two grant types the store offers, and where they are stricter than Authlib's.
+"""The grant types the store offers, and where they are stricter than Authlib's.
 
 - Authorization code with PKCE, S256 only: every client must send an S256
   challenge (Authlib's ``CodeChallenge`` accepts none, or ``plain``).
@@ -6,21 +6,32 @@
 - A code is consumed atomically under the store's writer lock before any token
   is issued; a replayed code revokes the grant it created (and so every token).
 - Refresh tokens rotate; a used one presented again revokes the whole grant.
+- Client credentials (a vendor answering the owner's RFPs): confidential clients
+  registered for it only, scope ``rfp:respond`` only, under the client's standing
+  grant; no refresh token, no ID token.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants
+from authlib.oauth2.rfc6749 import (
+    InvalidGrantError,
+    InvalidRequestError,
+    InvalidScopeError,
+    grants,
+)
+from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
 
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
+from pds.services.grants import CLIENT_SCOPES
 
 if TYPE_CHECKING:
     from pds.auth.server import Server
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]  # Authlib wants lists
+SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
 
 
 def _server(grant: Any) -> Server:
@@ -125,3 +136,24 @@ class RefreshGrant(grants.RefreshTokenGrant):
 
     def revoke_old_credential(self, refresh_token: Token) -> None:
         """Nothing more to do: the old token was marked used before the new one was issued."""
+
+
+class ClientGrant(grants.ClientCredentialsGrant):
+    """Client credentials for RFP work: ``rfp:respond`` (the default) and nothing else."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = SECRET_METHODS
+
+    def validate_requested_scope(self) -> None:
+        requested = scope_to_list(self.request.payload.scope) or list(CLIENT_SCOPES)
+        if set(requested) != set(CLIENT_SCOPES):
+            raise InvalidScopeError(
+                f"Client credentials give {' '.join(CLIENT_SCOPES)} only.",
+            )
+
+    def create_token_response(self) -> Any:
+        client: Client = self.request.client
+        grant = _server(self).services.grants.standing_for_client(client.client_id)
+        token = self.generate_token(
+            user=Owner(grant), scope=" ".join(CLIENT_SCOPES), include_refresh_token=False
+        )
+        return 200, token, self.TOKEN_RESPONSE_HEADER

@@ -2,8 +2,9 @@
 
 ``require_grant(scope)`` checks the bearer token (RFC 6750: 401 with
 ``WWW-Authenticate`` when missing, unknown, expired or revoked; 403
-``insufficient_scope``), then hands the view a ``VendorAccess`` (the grant,
-its client and the owner's pairwise ``sub`` for that client). The view asks
+``insufficient_scope``), then hands the view a ``VendorAccess`` (the grant and
+its client; never the owner's ``sub``, which only the token and UserInfo endpoints
+compute, so no view can send it by mistake). The view asks
 ``policies.access`` about each record. Every call is appended to the audit log
 with the vendor, grant, endpoint and how many records it returned.
 """
@@ -31,7 +32,6 @@ class VendorAccess:
 
     grant: dict[str, Any]
     client_id: str
-    sub: str
     scopes: tuple[str, ...]
     returned: int = 0
 
@@ -121,7 +121,6 @@ def _access_for(server: Server, token: Token) -> VendorAccess:
     return VendorAccess(
         grant=grant,
         client_id=token.client_id,
-        sub=server.subject(token.client_id),
         scopes=tuple(token.record["scopes"]),
     )
 

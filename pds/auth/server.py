@@ -17,9 +17,10 @@ from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import create_half_hash
 
-from pds.auth.grants import AUTH_METHODS, CodeGrant, RefreshGrant, S256Challenge
+from pds.auth.grants import AUTH_METHODS, ClientGrant, CodeGrant, RefreshGrant, S256Challenge
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services import Services
+from pds.services.grants import CLIENT_KIND
 from pds.services.signing_keys import ID_TOKEN_SECONDS
 from pds.services.tokens import ACCESS, REFRESH
 from policies.scopes import SUPPORTED
@@ -34,6 +35,7 @@ class Server(AuthorizationServer):
         self.register_token_generator("default", self._issue_tokens)
         self.register_grant(CodeGrant, [S256Challenge(required=True), IdTokens(self)])
         self.register_grant(RefreshGrant)
+        self.register_grant(ClientGrant)
         self.register_endpoint(Revocation(self))
         self.register_endpoint(Introspection(self))
         self.register_extension(Issuer(issuer))
@@ -168,7 +170,9 @@ class Introspection(_TokenLookup, IntrospectionEndpoint):
         return token.check_client(client)
 
     def introspect_token(self, token: Token) -> dict[str, Any]:
-        return {
+        """The token's facts; a standing grant's token (RFP work) names no ``sub``: the
+        vendor does not know who the owner is."""
+        facts = {
             "active": True,
             "client_id": token.client_id,
             "token_type": "Bearer" if token.kind == ACCESS else "refresh_token",
@@ -179,3 +183,6 @@ class Introspection(_TokenLookup, IntrospectionEndpoint):
             "exp": int(token.expires_at.timestamp()),
             "iat": int(token.issued_at.timestamp()),
         }
+        if (token.grant or {}).get("kind") == CLIENT_KIND:
+            del facts["sub"]
+        return facts

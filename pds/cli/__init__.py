@@ -3,7 +3,26 @@
 ``main`` is the click group (``pds.cli.root``); each module below adds its commands.
 """
 
-from pds.cli import access_commands, data_commands, rfp_commands, store_commands
+from pds.cli import (
+    access_commands,
+    archive_commands,
+    data_commands,
+    import_commands,
+    insights_commands,
+    remind_commands,
+    rfp_commands,
+    store_commands,
+)
 from pds.cli.root import main
 
-__all__ = ["access_commands", "data_commands", "main", "rfp_commands", "store_commands"]
+__all__ = [
+    "access_commands",
+    "archive_commands",
+    "data_commands",
+    "import_commands",
+    "insights_commands",
+    "main",
+    "remind_commands",
+    "rfp_commands",
+    "store_commands",
+]

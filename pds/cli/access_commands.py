@@ -11,6 +11,7 @@ from pds.cli.root import (
     services_of,
     settings_of,
 )
+from pds.services.grants import grant_label
 
 
 @main.group()
@@ -78,7 +79,7 @@ def grants_list(ctx: click.Context, show_all: bool, as_json: bool) -> None:
         used = (row["last_used_at"] or "never")[:16]
         vendor = names.get(row["client_id"], row["client_id"])
         click.echo(
-            f"{row['id']}  {vendor}  [{' '.join(row['scopes'])}]  "
+            f"{row['id']}  {vendor}  [{grant_label(row)}]  "
             f"ends {ends}  last used {used}  {row['status']}"
         )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from pds.cli.import_group import ImportGroup
 from pds.cli.root import (
     main,
     services_of,
@@ -28,9 +29,13 @@ def demo(ctx: click.Context, seed: int, years: int) -> None:
     click.echo("demo data added: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 
-@main.group("import")
+@main.group("import", cls=ImportGroup)
 def import_() -> None:
-    """Import data from files."""
+    """Import data from files.
+
+    `pds import FILE [--merge]` restores an archive made by `pds export` (the same as
+    `pds import archive FILE`); the subcommands below read other formats.
+    """
 
 
 @import_.command("purchases")

@@ -79,9 +79,18 @@ def rfp_close(ctx: click.Context, rfp_id: str) -> None:
 @rfp.command("award")
 @click.argument("rfp_id")
 @click.argument("offer_id")
+@click.option(
+    "--share-shipping",
+    is_flag=True,
+    help="Tell the winner it may ask for your shipping address (you decide at consent).",
+)
 @click.pass_context
-def rfp_award(ctx: click.Context, rfp_id: str, offer_id: str) -> None:
-    """Award an open RFP to one of its live offers; the others are not selected."""
+def rfp_award(ctx: click.Context, rfp_id: str, offer_id: str, share_shipping: bool) -> None:
+    """Award an open RFP to one of its live offers; the others are not selected.
+
+    The winner, the others and the rest of the RFP's audience are told by webhook
+    (sent by the running server), and the winner's vendor record is updated.
+    """
     with services_of(settings_of(ctx)) as services:
-        record = services.rfps.award(rfp_id, offer_id)
+        record = services.rfps.award(rfp_id, offer_id, share_shipping=share_shipping)
     click.echo(f"awarded rfp {record['id']} to offer {record['awarded_offer_id']}")

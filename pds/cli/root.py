@@ -93,7 +93,7 @@ def open_for(settings: Settings, passphrase: str | None = None) -> Store:
 def services_of(settings: Settings) -> Iterator[Services]:
     store = open_for(settings)
     try:
-        yield Services(store)
+        yield Services(store, issuer=settings.issuer_url)
     finally:
         store.close()
 

@@ -65,23 +65,30 @@ def init(ctx: click.Context, scrypt_n: int) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: $PDS_PORT or 8000).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Run the server (waitress: one process, several threads)."""
+    """Run the server (waitress: one process, several threads).
+
+    Unless PDS_WEBHOOKS_ENABLED is false, a background thread posts RFP webhooks to
+    subscribed vendors (with retries) and expires RFPs whose deadline has passed.
+    """
     import logging
 
     from waitress import serve as waitress_serve
 
-    from pds.app import create_app
+    from pds.app import create_app, stop_background
 
     settings = settings_of(ctx).with_overrides(
         {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     store = open_for(settings)
+    app = None
     try:
         app = create_app(settings, store=store)
         click.echo(f"pds {__version__} serving {settings.home} on {settings.issuer_url}")
         waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads)
     finally:
+        if app is not None:
+            stop_background(app)
         store.close()
 
 

@@ -3,6 +3,10 @@
 Redirect URIs must be ``https``, or ``http`` on a loopback address (a vendor
 developing on its own machine); they may not carry a fragment and are matched
 exactly. Metadata the store does not understand is ignored, as RFC 7591 asks.
+
+Two flows: the authorization code (with ``refresh_token``), which needs redirect URIs
+and the ``code`` response type; and ``client_credentials`` (a vendor answering the
+owner's RFPs), which needs a client secret and may be registered alone.
 """
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ import ipaddress
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from marshmallow import EXCLUDE, ValidationError, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, post_load, validate, validates_schema
 
 from pds.schemas.common import Choice, Schema, Text, UniqueList
 from pds.schemas.contact import Email, Url
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
-GRANT_TYPES = ("authorization_code", "refresh_token")
+GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 RESPONSE_TYPES = ("code",)
 MAX_REDIRECT_URIS = 10
 LOOPBACK_HOSTS = ("localhost",)
@@ -62,7 +66,7 @@ class ClientMetadataSchema(Schema):
     policy_uri = Url()
     tos_uri = Url()
     redirect_uris = UniqueList(
-        RedirectUri(), required=True, validate=validate.Length(min=1, max=MAX_REDIRECT_URIS)
+        RedirectUri(), validate=validate.Length(min=1, max=MAX_REDIRECT_URIS)
     )
     contacts = UniqueList(Email(), validate=validate.Length(max=10))
     token_endpoint_auth_method = Choice(AUTH_METHODS, load_default="client_secret_basic")
@@ -71,17 +75,52 @@ class ClientMetadataSchema(Schema):
         load_default=lambda: ["authorization_code", "refresh_token"],
         validate=validate.Length(min=1),
     )
-    response_types = UniqueList(
-        Choice(RESPONSE_TYPES), load_default=lambda: ["code"], validate=validate.Length(min=1)
-    )
+    response_types = UniqueList(Choice(RESPONSE_TYPES))
     scope = Text(max_length=1000)
     id_token_signed_response_alg = Text(max_length=10)
     software_id = Text(max_length=200)
     software_version = Text(max_length=50)
 
     @validates_schema
-    def _code_flow_only(self, data: dict[str, Any], **_: Any) -> None:
-        if "authorization_code" not in data.get("grant_types", ["authorization_code"]):
-            raise ValidationError(
-                {"grant_types": ["Must include authorization_code (the only flow offered)."]}
-            )
+    def _flows(self, data: dict[str, Any], **_: Any) -> None:
+        grant_types = data.get("grant_types", ["authorization_code"])
+        if "authorization_code" in grant_types:
+            problems = _code_flow_problems(data)
+        elif "client_credentials" in grant_types:
+            problems = _client_credentials_only_problems(data)
+        else:
+            problems = {"grant_types": ["Must include authorization_code or client_credentials."]}
+        if "client_credentials" in grant_types and data["token_endpoint_auth_method"] == "none":
+            problems["token_endpoint_auth_method"] = [
+                "client_credentials needs a client secret: "
+                "client_secret_basic or client_secret_post."
+            ]
+        if problems:
+            raise ValidationError(problems)
+
+    @post_load
+    def _default_response_types(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "response_types" not in data:
+            data["response_types"] = ["code"] if "authorization_code" in data["grant_types"] else []
+        data.setdefault("redirect_uris", [])
+        return data
+
+
+def _code_flow_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if "redirect_uris" not in data:
+        problems["redirect_uris"] = ["Missing data for required field."]
+    if data.get("response_types") == []:
+        problems["response_types"] = ["Shorter than minimum length 1."]
+    return problems
+
+
+def _client_credentials_only_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if "refresh_token" in data["grant_types"]:
+        problems["grant_types"] = [
+            "refresh_token needs authorization_code (client credentials are not refreshed)."
+        ]
+    if data.get("response_types"):
+        problems["response_types"] = ["Must be empty without authorization_code."]
+    return problems

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from pds.schemas.common import Choice, Id, Schema, Tags, Text, UniqueList
 from pds.schemas.contact import Domain, Email, Phone, Url
+from pds.schemas.interaction import CHANNELS
 from pds.schemas.query import PageQuerySchema
 from pds.schemas.temporal import Day, Instant
 
@@ -22,6 +23,14 @@ MAX_CONTACTS = 20
 
 def _contacts(field: Any) -> UniqueList:
     return UniqueList(field, validate=validate.Length(max=MAX_CONTACTS))
+
+
+class SharedContactSchema(Schema):
+    """What the owner chose to tell this vendor about keeping in touch (``relationship:read``)."""
+
+    contact_every_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+    channel = Choice(CHANNELS)
+    note = Text(max_length=500)
 
 
 class RelationshipSchema(Schema):
@@ -36,6 +45,7 @@ class RelationshipSchema(Schema):
     status = Choice(STATUSES, load_default="active")
     tags = Tags()
     notes = Text(max_length=4000, multiline=True)
+    shared = fields.Nested(SharedContactSchema)
     since = Day()
     created_at = Instant()
     updated_at = Instant()

@@ -63,13 +63,23 @@ class PreferenceListSchema(Schema):
     items = fields.List(fields.Nested(ApiPreferenceSchema), required=True)
 
 
+class ApiSharedContactSchema(Schema):
+    """What the owner chose to tell this vendor about keeping in touch (each field optional)."""
+
+    contact_every_days = fields.Integer(metadata={"description": "Contact at most every N days."})
+    channel = fields.String(metadata={"description": "The channel to use, e.g. email."})
+    note = fields.String(metadata={"description": "The owner's note to the vendor."})
+
+
 class ApiRelationshipSchema(Schema):
-    """The owner's public-facing record of one vendor relationship."""
+    """The owner's public-facing record of one vendor relationship: never notes, tags,
+    contact targets or anything inferred from the interaction log."""
 
     name = Text(max_length=200, required=True)
     status = fields.String(required=True)
     since = Day(allow_none=True)
     preferred_channel = fields.String(allow_none=True)
+    shared = fields.Nested(ApiSharedContactSchema, allow_none=True)
 
 
 class MeSchema(Schema):

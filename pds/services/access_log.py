@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from pds.services.context import Context
+from pds.services.periods import last_days
 
 API_CALL = "api.call"
 
@@ -102,6 +103,25 @@ class AccessLog:
             first = first or entry.at
             last = entry.at
         return VendorSeen(calls, sum(by_endpoint.values()), dict(by_endpoint), first, last)
+
+    def calls_per_day(
+        self, days: int = 30, *, client_id: str | None = None, today: date | None = None
+    ) -> list[tuple[str, int]]:
+        """Vendor API calls per day of the last ``days`` days (UTC, oldest first), of every
+        vendor or of ``client_id``'s."""
+        keys = last_days(today or self._ctx.now().date(), days)
+        counts = dict.fromkeys(keys, 0)
+        actor = f"vendor:{client_id}" if client_id else None
+        for entry in self._ctx.store.audit.entries(descending=True):
+            day = entry.at[:10]
+            if day < keys[0]:
+                break  # newest first: everything further is older still
+            event = entry.event
+            if day not in counts or event.get("action") != API_CALL:
+                continue
+            if actor is None or event.get("actor") == actor:
+                counts[day] += 1
+        return list(counts.items())
 
 
 def _entry(seq: int, at: str, event: Mapping[str, Any]) -> AccessEntry:

@@ -23,6 +23,10 @@ TERMS = "terms"
 PROVIDER = "provider"
 RFPS = "rfps"
 OFFERS = "offers"
+SUBSCRIPTIONS = "subscriptions"
+DELIVERIES = "deliveries"
+REMINDERS = "reminders"
+INSIGHTS = "insights"
 
 #: The collections of the owner's records (what ``Services.counts`` reports).
 DOMAIN = (PURCHASES, INTERACTIONS, RELATIONSHIPS, PREFERENCES, PROFILE)
@@ -38,7 +42,7 @@ SPECS: tuple[CollectionSpec, ...] = (
         INTERACTIONS,
         order_by="date",
         shard_by="date",
-        indexes=("counterpart_id", "kind", "purchase_id"),
+        indexes=("counterpart_id", "kind", "purchase_id", "channel"),
     ),
     CollectionSpec(RELATIONSHIPS, order_by=None, indexes=("kind", "status", "tags", "domain")),
     CollectionSpec(PREFERENCES, indexes=("key", "category", "visibility")),
@@ -53,4 +57,8 @@ SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(PROVIDER),  # the OpenID Provider's own secrets (services.subjects)
     CollectionSpec(RFPS, indexes=("status", "category", "visibility", "pseudonym")),
     CollectionSpec(OFFERS, indexes=("rfp_id", "client_id", "status")),  # vendors' answers
+    CollectionSpec(SUBSCRIPTIONS, indexes=("client_id",)),  # vendors' webhook subscriptions
+    CollectionSpec(DELIVERIES, indexes=("state", "client_id", "rfp_id")),  # webhook outbox + log
+    CollectionSpec(REMINDERS, indexes=("kind", "subject")),  # contact targets, snoozes, feed key
+    CollectionSpec(INSIGHTS, indexes=("kind", "relationship_id")),  # drift answers, tier labels
 )

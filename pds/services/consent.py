@@ -86,7 +86,7 @@ class ConsentService:
             message = "Choose at least one kind of access, or press Deny."
             raise ValidationFailed(message, {"scopes": [message]})
         with self._ctx.store.transaction():
-            vendor = self.vendor_facts(client).relationship or self._new_vendor(client)
+            vendor = self.vendor_for(client)
             return self._grants.create(
                 client_id=client["id"],
                 scopes=chosen,
@@ -99,11 +99,23 @@ class ConsentService:
     def deny(self, client: Mapping[str, Any]) -> None:
         self._ctx.audit("owner", "grant.deny", target=client["id"])
 
-    def _new_vendor(self, client: Mapping[str, Any]) -> dict[str, Any]:
+    def vendor_for(
+        self, client: Mapping[str, Any], *, how_known: str = "Asked for access to my data store."
+    ) -> dict[str, Any]:
+        """The owner's relationship record of ``client``: the one an earlier grant links it
+        to, else the vendor with its domain or name, else a new one."""
+        for grant in self._grants.list(client_id=client["id"]):
+            vendor_id = grant.get("vendor_id")
+            linked = self._relationships.find(vendor_id) if vendor_id else None
+            if linked is not None:
+                return linked
+        return self.vendor_facts(client).relationship or self._new_vendor(client, how_known)
+
+    def _new_vendor(self, client: Mapping[str, Any], how_known: str) -> dict[str, Any]:
         record: dict[str, Any] = {
             "kind": "vendor",
             "name": client["client_name"],
-            "how_known": "Asked for access to my data store.",
+            "how_known": how_known,
         }
         domain = client_domain(client)
         if domain:

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from pds.services.access_log import AccessLog
+from pds.services.archive.service import ArchiveService
 from pds.services.clients import ClientService
 from pds.services.collections import DOMAIN
 from pds.services.consent import ConsentService
 from pds.services.context import Clock, Context, IdSource, utc_now
 from pds.services.credentials import OwnerCredentials
 from pds.services.grants import GrantService
+from pds.services.insights import InsightService
 from pds.services.interactions import InteractionService
 from pds.services.offers import OfferService
 from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
 from pds.services.relationships import RelationshipService
+from pds.services.reminders import ReminderService
+from pds.services.rfp_events import RfpEvents
 from pds.services.rfps import RfpService
 from pds.services.signing_keys import SigningKeys
 from pds.services.subjects import Subjects
+from pds.services.subscriptions import SubscriptionService
 from pds.services.terms import TermsService
 from pds.services.tokens import TokenService
 from pds.services.vendor_view import VendorView
+from pds.services.webhooks import RetryPolicy, WebhookService
 from pds.store import Store, StoreStats, new_id
 
 
@@ -29,20 +35,35 @@ class Services:
     ``relationships``, ``interactions``, the owner's ``credentials``; and for the OpenID
     Provider its ``signing_keys``, the vendors as ``clients``, the owner's ``grants``,
     their ``tokens``, the pairwise ``subjects`` and the owner's personal ``terms``;
-    the owner's personal RFPs as ``rfps`` and the vendors' ``offers`` on them.
+    the owner's personal RFPs as ``rfps`` and the vendors' ``offers`` on them, and the
+    vendors' webhook ``subscriptions`` to them.
 
     ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
-    names new records (UUIDv7); tests and the demo inject their own.
+    names new records (UUIDv7); tests and the demo inject their own. The RFP events go
+    out as signed ``webhooks`` (an outbox, retried as ``retry`` says); ``issuer`` (the
+    store's public URL) tells an RFP's winner where to ask for the shipping address.
     """
 
-    def __init__(self, store: Store, *, clock: Clock = utc_now, ids: IdSource = new_id) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock = utc_now,
+        ids: IdSource = new_id,
+        issuer: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.ids = ids
+        self.issuer = issuer
+        self.retry = retry
         ctx = Context(store, clock, ids)
         self.relationships = RelationshipService(ctx)
         self.interactions = InteractionService(ctx, self.relationships)
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
+        self.reminders = ReminderService(ctx, self.relationships, self.interactions)
+        self.insights = InsightService(ctx, self.relationships, targets=self.reminders)
         self.preferences = PreferenceService(ctx)
         self.profile = ProfileService(ctx)
         self.credentials = OwnerCredentials(store, clock=clock)
@@ -64,12 +85,28 @@ class Services:
         self.consent = ConsentService(
             ctx, self.grants, self.relationships, self.purchases, self.terms
         )
-        self.rfps = RfpService(ctx)
+        self.subscriptions = SubscriptionService(ctx)
+        self.webhooks = WebhookService(ctx, retry)
+        self.rfps = RfpService(
+            ctx,
+            events=RfpEvents(ctx, self.webhooks, self.subscriptions, issuer),
+            interactions=self.interactions,
+            relationships=self.relationships,
+            consent=self.consent,
+            profile=self.profile,
+        )
         self.offers = OfferService(ctx, self.rfps)
+        self.archive = ArchiveService(store)
 
     def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
         """The same services over the same store, with another clock or id source."""
-        return Services(self.store, clock=clock or self.clock, ids=ids or self.ids)
+        return Services(
+            self.store,
+            clock=clock or self.clock,
+            ids=ids or self.ids,
+            issuer=self.issuer,
+            retry=self.retry,
+        )
 
     @property
     def unlocked(self) -> bool:

@@ -4,11 +4,15 @@ A grant names the vendor (client), the scopes, the constraints that narrow them
 (``policies.access`` evaluates them), its expiry and the version of the owner's
 personal terms the vendor accepted. Revoking a grant deletes every token and code
 issued under it in the same transaction, so the very next request is refused.
+
+A vendor registered for client credentials answers the owner's RFPs under a standing
+grant of kind ``client`` (scope ``rfp:respond`` only, no constraints, no terms), made
+on its first token request. Revoking it ends its tokens; blocking the vendor stops it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +25,12 @@ from policies.access import ConstraintsInvalid, grant_status, validate_constrain
 from policies.scopes import UnknownScope, parse_scope
 
 ACTIVE, REVOKED = "active", "revoked"
+#: The kind of a vendor's standing grant for RFP work (client credentials), its scopes
+#: and how the owner's lists name it. Grants the owner gave on the consent screen have
+#: no ``kind``.
+CLIENT_KIND = "client"
+CLIENT_SCOPES = ("rfp:respond",)
+CLIENT_LABEL = "may answer your RFPs"
 #: The expiry choices the consent screen offers (``None``: until revoked).
 EXPIRY_CHOICES: dict[str, timedelta | None] = {
     "1d": timedelta(days=1),
@@ -89,6 +99,30 @@ class GrantService:
             self._ctx.audit(actor, "grant.allow", target=grant["id"])
         return grant
 
+    def standing_for_client(self, client_id: str) -> dict[str, Any]:
+        """``client_id``'s active standing grant for RFP work, made if it has none."""
+        with self._ctx.store.transaction():
+            for grant in self.list(client_id=client_id, status=ACTIVE):
+                if grant.get("kind") == CLIENT_KIND and self.usable(grant["id"]):
+                    return grant
+            grant = {
+                "id": self._ctx.ids(),
+                "client_id": client_id,
+                "kind": CLIENT_KIND,
+                "vendor_id": None,
+                "scopes": list(CLIENT_SCOPES),
+                "constraints": validate_constraints({}),
+                "expires_at": None,
+                "terms_version": None,
+                "status": ACTIVE,
+                "created_at": self._ctx.now().isoformat(),
+                "last_used_at": None,
+                "revoked_at": None,
+            }
+            self._col.insert(grant)
+            self._ctx.audit(f"vendor:{client_id}", "grant.standing", target=grant["id"])
+        return grant
+
     def find(self, grant_id: Any) -> dict[str, Any] | None:
         return self._col.find(grant_id) if is_id(grant_id) else None
 
@@ -109,6 +143,17 @@ class GrantService:
         """Grants, newest first, optionally of one client and/or in one status."""
         where = {k: v for k, v in (("client_id", client_id), ("status", status)) if v}
         return sorted(self._col.query(where=where or None), key=lambda g: g["id"], reverse=True)
+
+    def expiring(self, within: timedelta, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Active grants that expire between now and ``within`` from now, soonest first."""
+        start = now or self._ctx.now()
+        end = start + within
+        found = [
+            g
+            for g in self.list(status=ACTIVE)
+            if g.get("expires_at") and start <= datetime.fromisoformat(g["expires_at"]) <= end
+        ]
+        return sorted(found, key=lambda g: g["expires_at"])
 
     def revoke(self, grant_id: str, *, actor: str = "owner", reason: str = "revoked") -> dict:
         """Revoke a grant and delete its tokens and codes, in one transaction."""
@@ -141,3 +186,11 @@ class GrantService:
         with self._ctx.store.transaction():
             if self.find(grant["id"]) is not None:
                 self._col.update(grant["id"], {"last_used_at": now.isoformat()})
+
+
+def grant_label(grant: Mapping[str, Any]) -> str:
+    """How the owner's lists name ``grant``: what a standing grant lets the vendor do,
+    else its scopes."""
+    if grant.get("kind") == CLIENT_KIND:
+        return CLIENT_LABEL
+    return " ".join(grant["scopes"])

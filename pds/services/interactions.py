@@ -1,7 +1,8 @@
 """Interactions: the log of what happened between the owner and each relationship.
 
 Every interaction points at a counterpart (a vendor or a person) and may point at
-a purchase. Adding a purchase logs a ``purchase`` interaction by itself (see
+a purchase; an ``rfp`` entry points at one of the owner's RFPs (and the winning vendor,
+for an award). Adding a purchase logs a ``purchase`` interaction by itself (see
 ``purchases``); everything else is logged here.
 """
 
@@ -15,9 +16,10 @@ from pds.errors import ValidationFailed
 from pds.schemas import InteractionQuerySchema, InteractionSchema, load
 from pds.schemas.query import day_bounds
 from pds.services.base import RecordService, present
-from pds.services.collections import INTERACTIONS, PURCHASES
+from pds.services.collections import INTERACTIONS, PURCHASES, RFPS
 from pds.services.context import Context, check_actor, find_by_id
 from pds.services.paging import Page
+from pds.services.periods import last_months
 from pds.services.relationships import RelationshipService
 
 
@@ -71,12 +73,16 @@ class InteractionService(RecordService):
         self._ctx.audit(actor, "interaction.delete", target=record["id"])
 
     def _check_references(self, record: Mapping[str, Any]) -> None:
-        self._relationships.require(record["counterpart_id"], field="counterpart_id")
+        if "counterpart_id" in record:  # only an rfp entry may have none (the schema checks)
+            self._relationships.require(record["counterpart_id"], field="counterpart_id")
         purchase_id = record.get("purchase_id")
         if purchase_id and find_by_id(self._ctx.collection(PURCHASES), purchase_id) is None:
             raise ValidationFailed(
                 f"no purchase {purchase_id}", {"purchase_id": ["No purchase with this id."]}
             )
+        rfp_id = record.get("rfp_id")
+        if rfp_id and find_by_id(self._ctx.collection(RFPS), rfp_id) is None:
+            raise ValidationFailed(f"no rfp {rfp_id}", {"rfp_id": ["No rfp with this id."]})
 
     # -- reads -------------------------------------------------------------------------
 
@@ -110,3 +116,20 @@ class InteractionService(RecordService):
         where = {f: query[f] for f in ("counterpart_id", "kind", "purchase_id") if f in query}
         start, end = day_bounds(query.get("since"), query.get("until"))
         return self._page(query, where=where, start=start, end=end)
+
+    def per_month(
+        self, months: int = 24, today: date | None = None, counterpart_id: str | None = None
+    ) -> dict[str, list[int]]:
+        """Interactions per month of the last ``months`` (oldest first), per counterpart;
+        only ``counterpart_id``'s when given. Read from the index: no record is decrypted."""
+        keys = last_months(today or self._ctx.now().date(), months)
+        column = {key: i for i, key in enumerate(keys)}
+        counts: dict[str, list[int]] = {}
+        for when, (counterpart,) in self._col.columns(("counterpart_id",)):
+            index = column.get(when[:7])
+            if counterpart is None or index is None:
+                continue
+            if counterpart_id is not None and counterpart != counterpart_id:
+                continue
+            counts.setdefault(counterpart, [0] * months)[index] += 1
+        return counts

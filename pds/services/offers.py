@@ -7,7 +7,9 @@ refused everything, and its offers are hidden from the owner's comparison. An RF
 shown only to chosen vendors does not exist for any other vendor.
 
 Vendors see their offers through ``vendor_view``: the RFP under its pseudonym,
-never the owner's record id.
+never the owner's record id. The owner may ``decline`` a live offer while its RFP is
+open (the vendor is told "not selected"), and answering a question tells the vendor
+too (``offer.answered``), by webhook in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,18 +24,23 @@ from pds.schemas.rfp import OfferSchema, QuestionSchema
 from pds.schemas.temporal import format_instant
 from pds.services.collections import CLIENTS, OFFERS
 from pds.services.context import Context, find_by_id
-from pds.services.rfps import DRAFT, EXPIRED, LIVE, OPEN, RfpService
+from pds.services.rfp_views import vendor_view
+from pds.services.rfps import DRAFT, EXPIRED, LIVE, NOT_SELECTED, OPEN, RfpService
 
 WITHDRAWN = "withdrawn"
 SORTS = ("price", "delivery_date")
 BLOCKED = "blocked"
 _OFFER = OfferSchema()
 _QUESTION = QuestionSchema()
+__all__ = ["OfferService", "vendor_view"]
 
 
-def vendor_view(offer: Mapping[str, Any]) -> dict[str, Any]:
-    """The offer as its vendor sees it: the RFP named by its pseudonym only."""
-    return {key: value for key, value in offer.items() if key != "rfp_id"}
+def _visible(rfp: Mapping[str, Any], client_id: str) -> bool:
+    """Whether the vendor ``client_id`` may see ``rfp`` at all: published, and public or
+    shown to this vendor."""
+    if rfp["status"] == DRAFT:
+        return False
+    return rfp["visibility"] != "chosen" or client_id in rfp.get("chosen_vendors", [])
 
 
 def _sort_key(sort: str) -> Any:
@@ -56,7 +63,7 @@ class OfferService:
     def submit(self, rfp_pseudonym: str, client_id: str, data: Any) -> dict[str, Any]:
         """Make or update ``client_id``'s live offer on the RFP named ``rfp_pseudonym``."""
         self._require_active(client_id)
-        rfp = self._visible_rfp(rfp_pseudonym, client_id)
+        rfp = self.visible_rfp(rfp_pseudonym, client_id)
         self._require_open(rfp)
         loaded = load(_OFFER, data, what="offer")
         self._check_against(rfp, loaded)
@@ -78,7 +85,7 @@ class OfferService:
     def withdraw(self, offer_id: str, client_id: str) -> dict[str, Any]:
         """Withdraw the vendor's live offer, while its RFP is open."""
         self._require_active(client_id)
-        offer = self._own(offer_id, client_id)
+        offer = self.own(offer_id, client_id)
         if offer["status"] != LIVE:
             raise Conflict(
                 f"offer {offer['id']} cannot go from {offer['status']} to {WITHDRAWN}",
@@ -95,10 +102,15 @@ class OfferService:
         """The vendor's own offers (every state), oldest first."""
         return [vendor_view(o) for o in self._col.query(where={"client_id": client_id})]
 
+    def open_rfps_for(self, client_id: str, category: str | None = None) -> list[dict[str, Any]]:
+        """The open RFPs (of ``category`` if given) that the vendor ``client_id`` may see."""
+        found = self._rfps.list(status=OPEN, category=category)
+        return [rfp for rfp in found if _visible(rfp, client_id)]
+
     def ask(self, offer_id: str, client_id: str, text: Any) -> dict[str, Any]:
         """The vendor asks the owner a question about its own offer."""
         self._require_active(client_id)
-        offer = self._own(offer_id, client_id)
+        offer = self.own(offer_id, client_id)
         if offer["status"] != LIVE:
             raise Conflict(
                 f"offer {offer['id']} is {offer['status']}; questions need a live offer",
@@ -130,15 +142,40 @@ class OfferService:
         return sorted(offers, key=_sort_key(sort)) if sort else offers
 
     def answer(self, offer_id: str, text: Any) -> dict[str, Any]:
-        """The owner answers the vendor's open question on an offer."""
-        offer = self.get(offer_id)
-        thread = offer["thread"]
-        if not thread or thread[-1]["from"] != "vendor":
-            raise Conflict(
-                f"offer {offer['id']} has no question awaiting an answer",
-                {"thread": ["The last message is not a vendor's question."]},
-            )
-        return self._add_to_thread(offer, "owner", text, "owner")
+        """The owner answers the vendor's open question on an offer (the vendor is told)."""
+        with self._ctx.store.transaction():
+            offer = self.get(offer_id)
+            thread = offer["thread"]
+            if not thread or thread[-1]["from"] != "vendor":
+                raise Conflict(
+                    f"offer {offer['id']} has no question awaiting an answer",
+                    {"thread": ["The last message is not a vendor's question."]},
+                )
+            answered = self._add_to_thread(offer, "owner", text, "owner")
+            self._rfps.events.answered(answered)
+        return answered
+
+    def decline(self, offer_id: str) -> dict[str, Any]:
+        """The owner turns down a live offer of an open RFP; its vendor is told only that."""
+        self._rfps.get(self.get(offer_id)["rfp_id"])  # a due expiry persists even if refused
+        with self._ctx.store.transaction():
+            offer = self.get(offer_id)
+            if offer["status"] != LIVE:
+                raise Conflict(
+                    f"offer {offer['id']} cannot go from {offer['status']} to {NOT_SELECTED}",
+                    {"status": [f"Is {offer['status']}; only a live offer can be declined."]},
+                )
+            rfp = self._rfps.get(offer["rfp_id"])
+            if rfp["status"] != OPEN:
+                raise Conflict(
+                    f"rfp {rfp['id']} is {rfp['status']}; offers are declined only while open",
+                    {"rfp": [f"Is {rfp['status']}, not open."]},
+                )
+            changes = {"status": NOT_SELECTED, "updated_at": format_instant(self._ctx.now())}
+            declined = self._col.update(offer["id"], changes)
+            self._ctx.audit("owner", "offer.decline", target=offer["id"])
+            self._rfps.events.not_selected(declined)
+        return declined  # type: ignore[no-any-return]
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -155,14 +192,11 @@ class OfferService:
         client = self._ctx.collection(CLIENTS).find(client_id)
         return client is not None and client["status"] == BLOCKED
 
-    def _visible_rfp(self, pseudonym: str, client_id: str) -> dict[str, Any]:
-        """The published RFP ``pseudonym`` if this vendor may see it, else ``NotFound``."""
+    def visible_rfp(self, pseudonym: str, client_id: str) -> dict[str, Any]:
+        """The published RFP ``pseudonym`` if this vendor may see it, else ``NotFound``
+        (the same answer as for an RFP that does not exist)."""
         rfp = self._rfps.find_by_pseudonym(pseudonym)
-        if (
-            rfp is None
-            or rfp["status"] == DRAFT
-            or (rfp["visibility"] == "chosen" and client_id not in rfp.get("chosen_vendors", []))
-        ):
+        if rfp is None or not _visible(rfp, client_id):
             raise NotFound(f"no rfp {pseudonym}", {"rfp": [f"No rfp {pseudonym}."]})
         return rfp
 
@@ -194,7 +228,7 @@ class OfferService:
         found = self._col.query(where={"rfp_id": rfp_id, "client_id": client_id, "status": LIVE})
         return found[0] if found else None
 
-    def _own(self, offer_id: str, client_id: str) -> dict[str, Any]:
+    def own(self, offer_id: str, client_id: str) -> dict[str, Any]:
         """The offer if it is this vendor's (``NotFound`` for another vendor's offer)."""
         offer = find_by_id(self._col, offer_id)
         if offer is None or offer["client_id"] != client_id:

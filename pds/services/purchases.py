@@ -24,7 +24,9 @@ from pds.services.collections import PURCHASES
 from pds.services.context import Context, check_actor
 from pds.services.interactions import InteractionService
 from pds.services.paging import Page
+from pds.services.periods import first_day, first_day_after, last_months
 from pds.services.relationships import VENDOR, RelationshipService
+from pds.services.spending import MonthlySpending, VendorSpending, per_month, per_vendor
 
 OWNER_SOURCES = ("owner", "import")
 _QUERY = PurchaseQuerySchema()
@@ -138,6 +140,27 @@ class PurchaseService(RecordService):
         """How many purchases the owner has made from this vendor."""
         return self._col.count(where={"vendor_id": vendor_id})
 
+    def in_months(self, months: int, today: date | None = None) -> list[dict[str, Any]]:
+        """Every purchase of the last ``months`` calendar months (``today``'s included)."""
+        day = today or self._ctx.now().date()
+        keys = last_months(day, months)
+        start, end = first_day(keys[0]), first_day_after(keys[-1])
+        return self._col.query(start=start.isoformat(), end=end.isoformat())
+
+    def spending_per_month(self, months: int = 12, today: date | None = None) -> MonthlySpending:
+        """The last ``months`` months' spending per month and category, in the main currency."""
+        day = today or self._ctx.now().date()
+        return per_month(self.in_months(months, day), last_months(day, months))
+
+    def spending_per_vendor(self, months: int = 12, today: date | None = None) -> VendorSpending:
+        """The last ``months`` months' spending per vendor, in the main currency."""
+        bought = self.in_months(months, today)
+        names = {}
+        for vendor_id in {p["vendor_id"] for p in bought}:
+            record = self._relationships.find(vendor_id)
+            names[vendor_id] = record["name"] if record else vendor_id
+        return per_vendor(bought, names)
+
     def list(
         self,
         *,
@@ -152,11 +175,13 @@ class PurchaseService(RecordService):
         cursor: str | None = None,
         descending: bool = True,
         within: Callable[[dict[str, Any]], bool] | None = None,
+        text: str | None = None,
     ) -> Page:
         """A page of purchases, newest first by default; ``since``/``until`` days are included.
 
         Pass the page's ``next_cursor`` as ``cursor`` (with the same filters) for the next.
         ``within`` keeps only the records it accepts (a grant's reach, for a vendor).
+        ``text`` keeps those whose order reference, notes or line items contain it (any case).
         """
         query = load(
             _QUERY,
@@ -186,7 +211,31 @@ class PurchaseService(RecordService):
             if key in query
         }
         start, end = day_bounds(query.get("since"), query.get("until"))
-        return self._page(query, where=where, start=start, end=end, predicate=within)
+        predicate = _both(within, _matching(text.strip())) if text and text.strip() else within
+        return self._page(query, where=where, start=start, end=end, predicate=predicate)
+
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def _matching(text: str) -> Predicate:
+    """Whether a purchase's order reference, notes or line items contain ``text``."""
+    wanted = text.casefold()
+
+    def matches(record: dict[str, Any]) -> bool:
+        items = record.get("items") or []
+        haystack = [record.get("order_ref"), record.get("notes"), record.get("category")]
+        haystack += [item.get("description") for item in items]
+        haystack += [item.get("sku") for item in items]
+        return any(wanted in str(value).casefold() for value in haystack if value)
+
+    return matches
+
+
+def _both(first: Predicate | None, second: Predicate) -> Predicate:
+    if first is None:
+        return second
+    return lambda record: first(record) and second(record)
 
 
 def _with_source(data: Any, actor: str) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas import RelationshipQuerySchema, RelationshipSchema, load
+from pds.schemas.common import Label, Schema
 from pds.schemas.contact import normalise_domain
 from pds.services.base import RecordService, present
 from pds.services.collections import INTERACTIONS, PURCHASES, RELATIONSHIPS
@@ -100,6 +101,48 @@ class RelationshipService(RecordService):
             self._col.delete(record["id"])
         self._ctx.audit(actor, "relationship.delete", target=record["id"])
         return counts
+
+    # -- tags and what is shared ---------------------------------------------------------
+
+    def tag(
+        self,
+        record_id: str,
+        *,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        actor: str = "owner",
+    ) -> dict[str, Any]:
+        """Add and remove tags of one relationship (tags are checked like any field)."""
+        record = self.get(record_id)
+        return self.update(record["id"], {"tags": _retagged(record, add, remove)}, actor=actor)
+
+    def bulk_tag(
+        self, record_ids: Sequence[str], tag: str, *, remove: bool = False, actor: str = "owner"
+    ) -> int:
+        """Apply (or remove) ``tag`` on every listed relationship, all or none; how many changed."""
+        check_actor(actor)
+        if not record_ids:
+            raise ValidationFailed("no relationships selected", {"ids": ["Select at least one."]})
+        tag = clean_tag(tag)
+        changed = 0
+        with self._ctx.store.transaction():
+            for record_id in dict.fromkeys(record_ids):
+                record = self.get(record_id)
+                tags = _retagged(record, () if remove else (tag,), (tag,) if remove else ())
+                if tags == list(record.get("tags", [])):
+                    continue
+                updated = self.changed_record(record, {"tags": tags})
+                self._col.replace(updated["id"], updated)
+                changed += 1
+        self._ctx.audit(actor, "relationship.bulk_tag", count=changed)
+        return changed
+
+    def share(
+        self, record_id: str, shared: Mapping[str, Any] | None, *, actor: str = "owner"
+    ) -> dict[str, Any]:
+        """Set what the vendor may read about keeping in touch (``None`` or empty: nothing)."""
+        kept = {k: v for k, v in (shared or {}).items() if v not in (None, "")}
+        return self.update(record_id, {"shared": kept or None}, actor=actor)
 
     def _delete_all(
         self, purchases: Iterable[Mapping[str, Any]], interactions: Iterable[Mapping[str, Any]]
@@ -204,3 +247,23 @@ class RelationshipService(RecordService):
             what = "vendor" if kind == VENDOR else "relationship"
             raise ValidationFailed(f"no {what} {record_id}", {field: [f"No {what} with this id."]})
         return record
+
+
+def _retagged(record: Mapping[str, Any], add: Sequence[str], remove: Sequence[str]) -> list[str]:
+    """``record``'s tags with ``add`` appended and ``remove`` taken out (case-insensitive)."""
+    gone = {str(t).strip().lower() for t in remove}
+    tags = [t for t in record.get("tags", []) if t not in gone]
+    for tag in add:
+        cleaned = tag.strip().lower() if isinstance(tag, str) else tag
+        if cleaned not in tags:
+            tags.append(cleaned)
+    return tags
+
+
+class _TagSchema(Schema):
+    tag = Label(max_length=32, required=True)
+
+
+def clean_tag(value: Any) -> str:
+    """``value`` as a tag (lower-case, no separators); ``ValidationFailed`` on ``tag``."""
+    return str(load(_TagSchema(), {"tag": value}, what="tag")["tag"])

@@ -8,8 +8,12 @@ Lifecycle (every other move is a ``Conflict`` naming both states)::
                             --(deadline passes)--> expired
 
 Expiry needs no cron: every read (``get``, ``find_open``, ``list``) expires an open RFP
-whose deadline has passed, and ``expire_due`` sweeps them all. Each move is appended
-to the record's ``history`` and to the audit log (ids only).
+whose deadline has passed, and ``expire_due`` sweeps them all (the server's courier
+thread calls it every so often). Each move is appended to the record's ``history``, to
+the audit log (ids only) and to the owner's interaction log (kind ``rfp``), and tells
+the vendors concerned by webhook (``rfp_events``) in the same transaction. An open
+RFP may still be ``amend``ed (description, requirements, budget, a later deadline,
+quantity). An award also creates or updates the winner's vendor relationship.
 
 Vendors never see the record: ``public_view`` is all they get before award, under the
 RFP's own random pseudonym.
@@ -28,8 +32,14 @@ from pds.schemas import dump, load
 from pds.schemas.rfp import STATUSES, RfpQuerySchema, RfpSchema
 from pds.schemas.temporal import format_instant, parse_instant
 from pds.services.base import present
-from pds.services.collections import CLIENTS, OFFERS, PREFERENCES, RFPS
+from pds.services.collections import CLIENTS, INTERACTIONS, OFFERS, PREFERENCES, RFPS
+from pds.services.consent import ConsentService
 from pds.services.context import Context, find_by_id
+from pds.services.interactions import InteractionService
+from pds.services.profile import ProfileService
+from pds.services.relationships import RelationshipService
+from pds.services.rfp_events import RfpEvents
+from pds.services.rfp_views import public_view
 
 DRAFT, OPEN = "draft", "open"
 AWARDED, CLOSED, EXPIRED, WITHDRAWN = "awarded", "closed", "expired", "withdrawn"
@@ -40,6 +50,18 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 #: Offer states (``pds.services.offers`` keeps them; award moves them here).
 LIVE, NOT_SELECTED, OFFER_AWARDED = "live", "not_selected", "awarded"
+#: What an open RFP may still change (``amend``); the deadline only to a later one.
+AMENDABLE = ("description", "requirements", "budget", "deadline", "quantity")
+#: How each state reads in the owner's interaction log.
+VERBS = {
+    OPEN: "published",
+    AWARDED: "awarded",
+    CLOSED: "closed",
+    EXPIRED: "expired",
+    WITHDRAWN: "withdrawn",
+}
+RFP_TAG = "rfp"
+MAX_TAGS = 20
 __all__ = ["STATUSES", "RfpService", "public_view"]
 PSEUDONYM_PREFIX = "rfp-"
 _SCHEMA = RfpSchema()
@@ -61,21 +83,6 @@ def to_minute(when: datetime) -> str:
     return format_instant(when.replace(second=0, microsecond=0))
 
 
-def public_view(rfp: Mapping[str, Any]) -> dict[str, Any]:
-    """Exactly what a vendor may see of a published RFP before award, and nothing else."""
-    view: dict[str, Any] = {"id": rfp["pseudonym"]}
-    for key in ("title", "description", "category", "requirements", "budget", "deadline"):
-        if key in rfp:
-            view[key] = rfp[key]
-    view["quantity"] = rfp["quantity"]
-    if "location_hint" in rfp:
-        view["location_hint"] = rfp["location_hint"]
-    view["disclosed"] = dict(rfp.get("disclosed", {}))
-    if "published_at" in rfp:
-        view["published_at"] = rfp["published_at"]
-    return view
-
-
 def check_transition(rfp: Mapping[str, Any], target: str) -> None:
     """``Conflict`` unless ``rfp`` may move to ``target``."""
     current = rfp["status"]
@@ -87,8 +94,22 @@ def check_transition(rfp: Mapping[str, Any], target: str) -> None:
 
 
 class RfpService:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        events: RfpEvents,
+        interactions: InteractionService,
+        relationships: RelationshipService,
+        consent: ConsentService,
+        profile: ProfileService,
+    ) -> None:
         self._ctx = ctx
+        self.events = events
+        self._interactions = interactions
+        self._relationships = relationships
+        self._consent = consent
+        self._profile = profile
 
     @property
     def _col(self) -> Any:
@@ -136,7 +157,8 @@ class RfpService:
         return record
 
     def publish(self, rfp_id: str) -> dict[str, Any]:
-        """Open a draft to vendors; the disclosed preferences' values are frozen now."""
+        """Open a draft to vendors; the disclosed preferences' values (and, if the owner
+        reveals who they are, their name and email) are frozen now."""
         with self._ctx.store.transaction():
             rfp = self.get(rfp_id)
             check_transition(rfp, OPEN)
@@ -145,7 +167,36 @@ class RfpService:
             if problems:
                 raise ValidationFailed(f"invalid rfp: check {', '.join(problems)}", problems)
             changes = {"disclosed": self._disclosed(rfp), "published_at": to_minute(now)}
+            if rfp.get("reveal_identity"):
+                changes["buyer"] = self._buyer()
             return self._move(rfp, OPEN, "owner", changes)
+
+    def amend(self, rfp_id: str, changes: Any) -> dict[str, Any]:
+        """Change what an open RFP asks for (``AMENDABLE`` fields; ``None`` clears one);
+        the vendors that heard of it are told (``rfp.updated``)."""
+        if not isinstance(changes, Mapping):
+            raise ValidationFailed(
+                "invalid rfp: changes must be an object", {"_schema": ["Invalid input type."]}
+            )
+        self.get(rfp_id)  # an expiry that is due persists even if the amendment is refused
+        with self._ctx.store.transaction():
+            current = self.get(rfp_id)
+            if current["status"] != OPEN:
+                raise Conflict(
+                    f"rfp {current['id']} is {current['status']}; only an open rfp can be amended",
+                    {"status": [f"Is {current['status']}, not open."]},
+                )
+            merged = {**owner_fields(current), **changes}
+            fields = dump(_SCHEMA, load(_SCHEMA, merged, what="rfp"))
+            problems = _amend_problems(current, changes, fields)
+            if problems:
+                raise ValidationFailed(f"invalid rfp: check {', '.join(problems)}", problems)
+            server = {k: v for k, v in current.items() if k not in _OWNER_FIELDS}
+            at = format_instant(self._ctx.now())
+            record = self._col.replace(current["id"], {**server, **fields, "updated_at": at})
+            self._ctx.audit("owner", "rfp.amend", target=record["id"])
+            self.events.updated(record)
+        return record  # type: ignore[no-any-return]
 
     def withdraw(self, rfp_id: str) -> dict[str, Any]:
         return self._transition(rfp_id, WITHDRAWN)
@@ -153,8 +204,13 @@ class RfpService:
     def close(self, rfp_id: str) -> dict[str, Any]:
         return self._transition(rfp_id, CLOSED)
 
-    def award(self, rfp_id: str, offer_id: str) -> dict[str, Any]:
-        """Award an open RFP to one of its live offers; its other live offers are not selected."""
+    def award(self, rfp_id: str, offer_id: str, *, share_shipping: bool = False) -> dict[str, Any]:
+        """Award an open RFP to one of its live offers; its other live offers are not selected.
+
+        The winner is told (with how to ask for the shipping address if ``share_shipping``),
+        the others "not selected", the rest of the audience that the RFP closed; the
+        winner's vendor relationship is created or updated and the award logged on it.
+        """
         offers = self._ctx.collection(OFFERS)
         self.get(rfp_id)  # an expiry that is due persists even if the award is refused
         with self._ctx.store.transaction():
@@ -167,10 +223,16 @@ class RfpService:
                     {"offer_id": ["Must be a live offer for this rfp."]},
                 )
             now = format_instant(self._ctx.now())
+            moved = {}
             for other in offers.query(where={"rfp_id": rfp["id"], "status": LIVE}):
                 status = OFFER_AWARDED if other["id"] == offer["id"] else NOT_SELECTED
-                offers.update(other["id"], {"status": status, "updated_at": now})
-            return self._move(rfp, AWARDED, "owner", {"awarded_offer_id": offer["id"]})
+                changes = {"status": status, "updated_at": now}
+                moved[other["id"]] = offers.update(other["id"], changes)
+            vendor_id = self._winner_relationship(rfp, offer)
+            awarded = {"awarded_offer_id": offer["id"]}
+            record = self._move(rfp, AWARDED, "owner", awarded, counterpart_id=vendor_id)
+            self._tell_award(record, moved.pop(offer["id"]), list(moved.values()), share_shipping)
+            return record
 
     def expire_due(self, now: datetime | None = None) -> int:
         """Expire every open RFP whose deadline has passed by ``now``; returns how many."""
@@ -218,13 +280,64 @@ class RfpService:
         target: str,
         actor: str,
         changes: Mapping[str, Any] | None = None,
+        *,
+        counterpart_id: str | None = None,
     ) -> dict[str, Any]:
+        """Move ``rfp`` to ``target`` (in the caller's transaction): history, interaction,
+        audit, and the webhooks of a publish or an ending (an award tells its own)."""
         at = format_instant(self._ctx.now())
         history = [*rfp["history"], {"state": target, "at": at}]
         record = {**rfp, **(changes or {}), "status": target, "history": history, "updated_at": at}
         record = self._col.replace(rfp["id"], record)
+        self._log_interaction(record, counterpart_id)
         self._ctx.audit(actor, f"rfp.{target}", target=rfp["id"])
+        if target == OPEN:
+            self.events.published(record)
+        elif target != AWARDED:
+            self.events.closed(record)
         return record  # type: ignore[no-any-return]
+
+    def _log_interaction(self, rfp: Mapping[str, Any], counterpart_id: str | None) -> None:
+        entry: dict[str, Any] = {
+            "kind": "rfp",
+            "date": format_instant(self._ctx.now()),
+            "note": f"rfp {VERBS[rfp['status']]}: {rfp['title']}",
+            "rfp_id": rfp["id"],
+        }
+        if counterpart_id is not None:
+            entry["counterpart_id"] = counterpart_id
+        self._ctx.collection(INTERACTIONS).insert(self._interactions.new_record(entry))
+
+    def _winner_relationship(self, rfp: Mapping[str, Any], offer: Mapping[str, Any]) -> str | None:
+        """The id of the winner's vendor relationship (found or made, tagged ``rfp``)."""
+        client = self._ctx.collection(CLIENTS).find(offer["client_id"])
+        if client is None:
+            return None
+        vendor = self._consent.vendor_for(client, how_known=f"Won my RFP: {rfp['title']}")
+        tags = vendor.get("tags", [])
+        if RFP_TAG not in tags and len(tags) < MAX_TAGS:
+            vendor = self._relationships.update(vendor["id"], {"tags": [*tags, RFP_TAG]})
+        return str(vendor["id"])
+
+    def _tell_award(
+        self,
+        rfp: Mapping[str, Any],
+        winner: Mapping[str, Any],
+        losers: list[dict[str, Any]],
+        share_shipping: bool,
+    ) -> None:
+        self.events.awarded(rfp, winner, share_shipping=share_shipping)
+        for loser in losers:
+            self.events.not_selected(loser)
+        told = [winner["client_id"], *(loser["client_id"] for loser in losers)]
+        self.events.closed(rfp, told=told)
+
+    def _buyer(self) -> dict[str, Any]:
+        """The owner's name and email as the profile has them now (for reveal_identity)."""
+        profile = self._profile.get()
+        parts = (profile.get("given_name"), profile.get("family_name"))
+        name = profile.get("name") or " ".join(p for p in parts if p) or None
+        return {"name": name, "email": profile.get("email")}
 
     def _expired_if_due(self, rfp: dict[str, Any]) -> dict[str, Any]:
         if rfp["status"] != OPEN or not _past_deadline(rfp, self._ctx.now()):
@@ -260,3 +373,19 @@ class RfpService:
 
 def _past_deadline(rfp: Mapping[str, Any], now: datetime) -> bool:
     return parse_instant(rfp["deadline"]) <= now
+
+
+def _amend_problems(
+    current: Mapping[str, Any], changes: Mapping[str, Any], fields: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Why ``changes`` may not be made to the open RFP ``current`` (``fields``: the result)."""
+    problems: dict[str, Any] = {
+        key: ["Cannot be changed once published."]
+        for key in sorted(changes)
+        if key not in AMENDABLE and key in _OWNER_FIELDS and fields.get(key) != current.get(key)
+    }
+    if parse_instant(fields["deadline"]) < parse_instant(current["deadline"]):
+        problems["deadline"] = ["Must not be earlier than the current deadline."]
+    if fields["budget"]["currency"] != current["budget"]["currency"]:
+        problems["budget"] = {"currency": ["Cannot be changed once published."]}
+    return problems

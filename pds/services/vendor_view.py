@@ -32,6 +32,7 @@ from policies.scopes import claims_for
 Grant = Mapping[str, Any]
 _QUERY, _RECEIPT = ApiPurchaseQuerySchema(), ReceiptSchema()
 CHANNEL_PREFERENCE = "contact.channel"  # the owner's preferred channel, if shared
+SHARED_FIELDS = ("contact_every_days", "channel", "note")  # of a relationship's ``shared``
 
 
 class VendorView:
@@ -55,6 +56,11 @@ class VendorView:
     def _allowed(self, grant: Grant, scope: str, collection: str, record: Any) -> bool:
         now: datetime = self._ctx.now()
         return decide(grant, scope=scope, collection=collection, record=record, now=now).allowed
+
+    def readers(self, grants: list[Grant], collection: str, record: Any) -> list[Grant]:
+        """Those of ``grants`` that let their vendor read ``record`` of ``collection`` now."""
+        scope = f"{collection}:read"
+        return [g for g in grants if self._allowed(g, scope, collection, record)]
 
     # -- identity ----------------------------------------------------------------------
 
@@ -124,7 +130,8 @@ class VendorView:
         ]
 
     def relationship(self, grant: Grant) -> dict[str, Any]:
-        """The owner's public-facing record of this vendor (never notes or tags)."""
+        """The owner's public-facing record of this vendor and what the owner chose to share
+        about keeping in touch (``shared``); never notes, tags, targets or any inference."""
         record = self._relationships.find(grant.get("vendor_id"))
         if record is None or not self._allowed(grant, "relationship:read", "relationships", record):
             raise NotFound("no relationship record for this vendor", {})
@@ -135,8 +142,17 @@ class VendorView:
             "status": record["status"],
             "since": record.get("since"),
             "preferred_channel": channel["value"] if shared and channel else None,
+            "shared": _shared_block(record.get("shared")),
         }
         return public
+
+
+def _shared_block(shared: Any) -> dict[str, Any] | None:
+    """Only the fields the owner can set in the shared block, copied one by one."""
+    if not isinstance(shared, Mapping):
+        return None
+    block = {key: shared[key] for key in SHARED_FIELDS if shared.get(key) is not None}
+    return block or None
 
 
 def _day(value: Any) -> str | None:

@@ -29,7 +29,7 @@ import mmap
 import os
 import struct
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,12 +158,15 @@ class AuditLog:
         body = crypto.seal(self._vault.cipher(gen), plaintext, self._aad(seq, gen))
         return _RECORD.pack(4 + len(body), gen) + body
 
-    def _decode(self, seq: int, raw: bytes) -> AuditEntry:
+    def _unseal(self, seq: int, raw: bytes) -> bytes:
         length, gen = _RECORD.unpack_from(raw)
         try:
-            plain = crypto.unseal(self._vault.cipher(gen), raw[8 : 4 + length], self._aad(seq, gen))
+            return crypto.unseal(self._vault.cipher(gen), raw[8 : 4 + length], self._aad(seq, gen))
         except crypto.InvalidTag:
             raise self._damaged(f"entry {seq + 1} failed authentication") from None
+
+    def _decode(self, seq: int, raw: bytes) -> AuditEntry:
+        plain = self._unseal(seq, raw)
         data = codec.loads(plain)
         if data.get("seq") != seq + 1:
             raise self._damaged(f"entry {seq + 1} is out of place")
@@ -284,6 +287,46 @@ class AuditLog:
                 previous = entry.hash
             if previous != self._last_hash:
                 raise self._damaged("last entry does not match the recorded head")
+            return len(self._offsets)
+
+    def plaintexts(self, count: int | None = None) -> Iterator[bytes]:
+        """The first ``count`` entries (all by default), oldest first, as their exact
+        plaintext JSON; each entry's hash is the SHA-256 of these bytes. The chain is
+        checked as it is read."""
+        count = len(self._offsets) if count is None else min(count, len(self._offsets))
+        previous = GENESIS
+        with self.path.open("rb") as handle:
+            for index in range(count):
+                handle.seek(self._offsets[index])
+                length = int.from_bytes(handle.read(4), "big")
+                plain = self._unseal(index, length.to_bytes(4, "big") + handle.read(length))
+                data = codec.loads(plain)
+                if data.get("seq") != index + 1 or data.get("prev") != previous:
+                    raise self._damaged(f"chain broken at entry {index + 1}")
+                previous = hashlib.sha256(plain).hexdigest()
+                yield plain
+
+    def adopt(self, plaintexts: Iterable[bytes]) -> int:
+        """Write another log's entries, exactly as they were, into this empty log (a
+        restore): each must carry the next sequence number and chain onto the one
+        before, so their hashes and the chain stay what they were. Returns the count."""
+        with self._lock:
+            if self._offsets:
+                raise self._damaged("entries can only be adopted into an empty log")
+            previous = GENESIS
+            with self.path.open("ab") as handle:
+                for plain in plaintexts:
+                    seq = len(self._offsets) + 1
+                    data = codec.loads(plain)
+                    if data.get("seq") != seq or data.get("prev") != previous:
+                        raise self._damaged(f"adopted entry {seq} does not follow the one before")
+                    self._offsets.append(handle.tell())
+                    handle.write(self._encode(seq - 1, plain))
+                    previous = hashlib.sha256(plain).hexdigest()
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._last_hash = previous
+            self._write_head()
             return len(self._offsets)
 
     def reencrypt(self) -> None:

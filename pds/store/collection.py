@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 _MONTH = re.compile(r"^\d{4}-\d{2}")
 UNSHARDED = "all"
 UNDATED = "undated"
+SCAN_BATCH = 1000  # records a scan_ordered reads per turn of the store's lock
+SCAN_WINDOW_RECORDS = 16_384  # records of shards a scan_ordered keeps read (not cached)
 BULK = 1000  # from this many records on, insert_many lets posting lists re-sort on demand
 Key = TypeVar("Key")
 _PLAIN = frozenset({str, int, float, bool, type(None), list, dict})  # what JSON reads back
@@ -44,6 +47,35 @@ def _positions(keys: list[Key]) -> dict[Key, list[int]]:
         else:
             ats.append(at)
     return positions
+
+
+class ShardWindow:
+    """Shards a scan read from their files: least recently used out beyond ``records``."""
+
+    def __init__(self, records: int) -> None:
+        self.max_records = records
+        self._shards: OrderedDict[str, Shard] = OrderedDict()
+        self._records = 0
+        self._generation: int | None = None
+
+    def valid_for(self, generation: int) -> None:
+        """Drop every shard if the store has committed since they were read."""
+        if generation != self._generation:
+            self._shards.clear()
+            self._records = 0
+            self._generation = generation
+
+    def get(self, name: str, read: Callable[[str], Shard]) -> Shard:
+        shard = self._shards.get(name)
+        if shard is not None:
+            self._shards.move_to_end(name)
+            return shard
+        shard = self._shards[name] = read(name)
+        self._records += len(shard)
+        while self._records > self.max_records and len(self._shards) > 1:
+            _, evicted = self._shards.popitem(last=False)
+            self._records -= len(evicted)
+        return shard
 
 
 class Collection:
@@ -176,6 +208,15 @@ class Collection:
             except ValueError as exc:
                 raise ValidationFailed(str(exc), {"where": [str(exc)]}) from None
 
+    def columns(self, fields: Iterable[str]) -> list[tuple[str, tuple[Any, ...]]]:
+        """``(order value, (values of fields))`` of every record, from the in-memory index:
+        no shard is read. ``fields`` must be indexed; a list value comes as a tuple."""
+        with self._store.reading():
+            try:
+                return self.index.columns(list(fields))
+            except ValueError as exc:
+                raise ValidationFailed(str(exc), {"fields": [str(exc)]}) from None
+
     def scan(self) -> Iterator[dict[str, Any]]:
         """Every record, shard by shard (each shard is read once)."""
         with self._store.reading():
@@ -188,6 +229,54 @@ class Collection:
             with self._store.reading():
                 records = list(self._store.load_shard(name).iter_records())
             yield from records
+
+    def scan_ordered(
+        self, batch: int = SCAN_BATCH, window: int = SCAN_WINDOW_RECORDS, encoded: bool = False
+    ) -> Iterator[Any]:
+        """Every record in the collection's order (order value, then id), a batch at a time;
+        with ``encoded``, each as the JSON bytes the store keeps (not decoded).
+
+        Each batch is read under the store's lock; between batches others may write:
+        a record written meanwhile is seen if it sorts after the batch just read.
+        Shards the store does not hold in memory are read into a window of their own
+        (at most ``window`` records, least recently used out), so that a scan neither
+        evicts what the store caches nor holds more than that.
+        """
+        shards = ShardWindow(window)
+        key: tuple[str, str] | None = None
+        while True:
+            with self._store.reading():
+                shards.valid_for(self._store.generation)
+                keys = self.index.keys_after(key, batch)
+                records = self._read_batch([record_id for _, record_id in keys], shards, encoded)
+            if not keys:
+                return
+            key = keys[-1]
+            yield from records
+
+    def _read_batch(self, ids: list[str], shards: ShardWindow, encoded: bool) -> list[Any]:
+        found: list[Any] = []
+        held: dict[ShardRef, Shard] = {}  # the shards this batch has used so far
+        for record_id in ids:
+            ref = self.index.shard_of(record_id)
+            if ref is None:
+                continue
+            shard = held.get(ref)
+            if shard is None:
+                name = self.shard_name(*ref)
+                shard = self._store.peek_shard(name)
+                if shard is None:
+                    shard = shards.get(name, self._store.read_shard_file)
+                held[ref] = shard
+            record = shard.encoded(record_id) if encoded else shard.get(record_id)
+            if record is not None:
+                found.append(record)
+        return found
+
+    def reset(self) -> None:
+        """Forget the index (the store is about to load its files again)."""
+        self.index = CollectionIndex(self.spec)
+        self._open_shard = {}
 
     # -- writes --------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import islice, repeat
+from operator import itemgetter
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -336,8 +337,27 @@ class CollectionIndex:
         entries = self._entries
         return [(rid, entries[rid][1][0], entries[rid][2], *span) for rid, span in spans.items()]
 
+    def keys_after(self, key: SortKey | None, limit: int) -> list[SortKey]:
+        """Up to ``limit`` sort keys after ``key`` (from the first if ``None``), in order."""
+        if key is None:
+            return list(islice(self._order, limit))
+        return list(islice(self._order.irange(minimum=key, inclusive=(False, True)), limit))
+
     def holds_any(self, record_ids: Iterable[str]) -> bool:
         return not self._entries.keys().isdisjoint(record_ids)
+
+    def columns(self, fields: Sequence[str]) -> list[tuple[str, tuple[Any, ...]]]:
+        """``(order value, (values of fields))`` of every record, in no particular order."""
+        try:
+            at = [self.spec.indexes.index(field) for field in fields]
+        except ValueError:
+            raise ValueError(
+                f"{self.spec.name}: index only {', '.join(self.spec.indexes)}"
+            ) from None
+        if len(at) == 1:
+            return [(key[0], (vals[at[0]],)) for _, key, vals in self._entries.values()]
+        get = itemgetter(*at)
+        return [(key[0], get(vals)) for _, key, vals in self._entries.values()]
 
     def sort_key(self, record_id: str) -> SortKey | None:
         entry = self._entries.get(record_id)

@@ -160,6 +160,15 @@ class Shard:
         raw = self.records.get(record_id)
         return None if raw is None else codec.loads(codec.dumps(raw))
 
+    def encoded(self, record_id: str) -> bytes | None:
+        """The record as the store encodes it (its JSON bytes), or None."""
+        if self._tables is None and self._body is not None:
+            span = self._span(record_id)
+            if span is not None:
+                return bytes(self._body[span[0] : span[1]])
+        raw = self.records.get(record_id)
+        return None if raw is None else codec.dumps(raw)
+
     def insert(self, record: dict[str, Any]) -> None:
         self.table.insert(Document(record, doc_id=record["id"]))
 
@@ -254,6 +263,10 @@ class ShardCache:
         shard = load()
         self.put(shard)
         return shard
+
+    def peek(self, name: str) -> Shard | None:
+        """The cached shard (not moved in the LRU order), or None."""
+        return self._shards.get(name)
 
     def put(self, shard: Shard) -> None:
         self.drop(shard.name)

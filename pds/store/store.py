@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pds.errors import IntegrityError, StoreError, StoreLocked
-from pds.store import batches, codec, sealed
+from pds.store import batches, codec, sealed, swap
 from pds.store.audit import AuditLog
 from pds.store.batches import PendingBatches, Piece
 from pds.store.collection import Collection
@@ -123,6 +123,7 @@ class Store:
         self._pending = PendingBatches()
         self._collections: dict[str, Collection] = {s.name: Collection(self, s) for s in specs}
         self._closed = False
+        self.generation = 0  # commits so far: a reader's copies of shards are stale once it moves
         self.audit: AuditLog
 
     # -- opening and closing -------------------------------------------------------
@@ -217,7 +218,9 @@ class Store:
         self.close()
 
     def _recover(self) -> None:
-        """Finish a journaled commit a crash interrupted; drop every scratch file."""
+        """Finish a journaled commit (or a replacement, see ``swap``) a crash interrupted;
+        drop every scratch file."""
+        swap.recover(self.home)
         self._journal.recover()
         if (self.home / AUDIT_DIR).is_dir():
             remove_scratch_files(self.home / AUDIT_DIR)
@@ -283,6 +286,24 @@ class Store:
             self._collections[name].index.begin_load()
         return self._collections[name]
 
+    def reload(self) -> None:
+        """Forget everything in memory and read the store's files again (after ``swap``
+        replaced them)."""
+        with self._lock:
+            self._check_open()
+            if self._txn is not None:
+                raise StoreError("cannot reload inside a transaction")
+            self.audit.close()
+            self._cache.clear()
+            self._pending = PendingBatches()
+            for collection in self._collections.values():
+                collection.reset()
+            self._recover()
+            self._load()
+            freeze_survivors()
+            self.audit = AuditLog(self.home / AUDIT_DIR, self.vault)
+            self.generation += 1
+
     def _reindex(self, collection: Collection, name: str, body: bytes, seq: int) -> None:
         """A collection's declared layout changed: rebuild its rows and rewrite the shard."""
         shard = Shard(name, codec.loads(body), seq=seq)
@@ -326,6 +347,17 @@ class Store:
         body = unsealed.body or b"{}"
         return Shard(name, body=body, size=len(rows), rows=rows, seq=int(meta.get("seq", 0)))
 
+    def peek_shard(self, name: str) -> Shard | None:
+        """The shard if memory holds it (cached, or written in this transaction), else None."""
+        if self._txn is not None and name in self._txn.shards:
+            return self._txn.shards[name]
+        return self._cache.peek(name)
+
+    def read_shard_file(self, name: str) -> Shard:
+        """The shard as its file holds it, not cached. Shards holding pending records are
+        always in memory: ask ``peek_shard`` first."""
+        return self._read_shard(name)
+
     def writable_shard(self, name: str) -> Shard:
         shard = self.load_shard(name)
         self.mark_dirty(shard)
@@ -364,6 +396,7 @@ class Store:
                 raise
             finally:
                 self._txn = None
+                self.generation += 1
             for event in txn.events:
                 self.audit.append(event)
             if self._pending.records >= self.checkpoint_records:
@@ -502,6 +535,16 @@ class Store:
         self._cache.clear()
         self.audit.close()
         self._process_lock.release()
+
+    def abandon(self) -> None:
+        """Let go of the store without writing anything more (no checkpoint)."""
+        with self._lock:
+            if not self._closed:
+                self._abandon()
+
+    @property
+    def cache_capacity(self) -> int:
+        return self._cache.max_records
 
     def _rollback(self, txn: Transaction) -> None:
         """Forget in-memory changes: back to the files on disk and the pending batches."""

@@ -93,6 +93,11 @@ class Vault:
             raise IntegrityError(f"{HEADER_NAME}: current key is missing", {"file": HEADER_NAME})
         return cls(home, header, kek, data_keys, names_key)
 
+    def moved_to(self, home: Path) -> Vault:
+        """The same keys for a store built at ``home`` to replace this one's files (its
+        header stays where it is: nothing is written)."""
+        return Vault(home, self.header, self._kek, self._data_keys, self._names_key)
+
     # -- keys ----------------------------------------------------------------------
 
     @property

@@ -7,7 +7,23 @@ import secrets
 from flask import Flask
 
 from pds.services.login_throttle import LoginThrottle
-from pds.web import access, consent, health, portal, security, terms
+from pds.web import (
+    access,
+    archive,
+    consent,
+    health,
+    insights,
+    portal,
+    preferences,
+    purchase_import,
+    purchases,
+    relationships,
+    reminders,
+    rfps,
+    security,
+    terms,
+)
+from pds.web import settings as settings_pages
 from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
 from pds.web.headers import add_security_headers
@@ -29,3 +45,12 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(terms.bp)
     app.register_blueprint(consent.bp)
     app.register_blueprint(access.bp)
+    app.register_blueprint(archive.bp)
+    app.register_blueprint(rfps.bp)
+    app.register_blueprint(relationships.bp)
+    app.register_blueprint(reminders.bp)
+    app.register_blueprint(insights.bp)
+    app.register_blueprint(purchases.bp)
+    app.register_blueprint(purchase_import.bp)
+    app.register_blueprint(preferences.bp)
+    app.register_blueprint(settings_pages.bp)

@@ -10,9 +10,11 @@ from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.web.context import services
+from pds.web.pictures import access_per_day
 from pds.web.portal import owner_required
 
 bp = Blueprint("access", __name__)
+ACCESS_CHART_DAYS = 30
 
 
 @bp.get("/vendors")
@@ -61,9 +63,12 @@ def access_log() -> tuple[str, int]:
         client_id = None
     entries = services().access_log.entries(client_id=client_id, since=since, until=until)
     seen = services().access_log.seen_by(client_id) if client_id else None
+    per_day = services().access_log.calls_per_day(ACCESS_CHART_DAYS, client_id=client_id)
+    who = clients[client_id]["client_name"] if client_id else "all vendors"
     return render_template(
         "access_log.html",
         entries=entries,
+        access_chart=access_per_day(per_day, who),
         clients=clients,
         chosen=client_id,
         seen=seen,

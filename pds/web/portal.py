@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from pds.services.attention import RECENT_DAYS, attention
 from pds.services.login_throttle import Admission, LoginThrottle
+from pds.web import pictures
 from pds.web.context import services
 from pds.web.sessions import end_session, owner_logged_in, start_owner_session
 
@@ -97,10 +100,18 @@ def logout() -> Response:
 @bp.get("/")
 @owner_required
 def dashboard() -> str:
+    from pds.web.insights import drift_rows  # the insights blueprint needs owner_required
+
+    svc = services()
     return render_template(
         "dashboard.html",
-        counts=services().counts(),
-        stats=services().store_facts(),
-        new_receipts=services().purchases.count_awaiting_review(),
-        active_grants=len(services().grants.list(status="active")),
+        counts=svc.counts(),
+        stats=svc.store_facts(),
+        attention=attention(svc),
+        active_grants=len(svc.grants.list(status="active")),
+        drifts=drift_rows(svc, limit=5),
+        clients={c["id"]: c["client_name"] for c in svc.clients.list()},
+        recent_since=(svc.clock().date() - timedelta(days=RECENT_DAYS - 1)).isoformat(),
+        per_month=pictures.spending_per_month(svc.purchases.spending_per_month()),
+        per_vendor=pictures.spending_per_vendor(svc.purchases.spending_per_vendor()),
     )

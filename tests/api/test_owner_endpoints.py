@@ -40,6 +40,7 @@ def test_relationship_is_the_public_record(api: Api) -> None:
         "status": "active",
         "since": None,
         "preferred_channel": "email",
+        "shared": None,
     }
 
 

@@ -1,13 +1,14 @@
 """Property-based conformance of the vendor API to its own OpenAPI document (schemathesis).
 
-Generated requests, valid and invalid, with a live token of a broad grant and with no
-token at all: never a 5xx, and every response conforms to ``/openapi.json``.
+Generated requests, valid and invalid, with a live token of a broad grant (the RFP side:
+a vendor's client-credentials token, an open RFP it may answer) and with no token at all:
+never a 5xx, and every response conforms to ``/openapi.json``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import schemathesis
@@ -17,12 +18,14 @@ from schemathesis import checks
 
 from pds.app import create_app
 from tests.api.conftest import ALL_SCOPES, seed
+from tests.api.rfpkit import publish
+from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor, authorized_tokens
 from tests.conftest import PASSPHRASE, log_in
 
 
 @pytest.fixture(scope="module")
-def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Tokens]]:
     from pds.services.collections import SPECS
     from pds.services.credentials import OwnerCredentials
     from pds.store import ScryptParams, Store
@@ -39,8 +42,19 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, s
     log_in(owner)
     vendor = Vendor.register(app.test_client())
     token = authorized_tokens(owner, vendor, scope=ALL_SCOPES, purchases_reach="all")
-    yield app, token["access_token"]
+    publish(app.extensions["pds"])
+    rfp_token = RfpVendor.register(app.test_client()).access_token()
+    yield app, Tokens(token["access_token"], rfp_token)
     app.extensions["pds"].store.close()
+
+
+#: The paths a vendor calls with its client-credentials token (scope rfp:respond).
+RFP_SIDE = ("/rfps", "/offers", "/subscription")
+
+
+class Tokens(NamedTuple):
+    grant: str  # a consent grant with every scope but rfp:respond
+    rfp: str  # a client-credentials token (rfp:respond)
 
 
 def operations(app: Flask) -> list[Any]:
@@ -49,15 +63,16 @@ def operations(app: Flask) -> list[Any]:
 
 
 def check_all(app: Flask, examples: int, check: Any) -> None:
-    """Run ``check(case)`` on generated cases of every operation of the document."""
+    """Run ``check(case, rfp_side)`` on generated cases of every operation of the document."""
     found = operations(app)
-    assert len(found) == 6
+    assert len(found) == 17
     for operation in found:
+        rfp_side = operation.path.startswith(RFP_SIDE)
 
         @given(case=operation.as_strategy())
         @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
         def run(case: Any) -> None:
-            check(case)
+            check(case, rfp_side)  # noqa: B023 (run is called at once, in this iteration)
 
         run()
 
@@ -75,18 +90,18 @@ CHECKS = [
 SKIPPED = [checks.positive_data_acceptance]
 
 
-def test_with_a_valid_token(api_app: tuple[Flask, str]) -> None:
-    app, token = api_app
-    auth = {"Authorization": f"Bearer {token}"}
-    check_all(
-        app,
-        25,
-        lambda case: case.call_and_validate(headers=auth, checks=CHECKS, excluded_checks=SKIPPED),
-    )
+def test_with_a_valid_token(api_app: tuple[Flask, Tokens]) -> None:
+    app, tokens = api_app
+
+    def valid(case: Any, rfp_side: bool) -> None:
+        auth = {"Authorization": f"Bearer {tokens.rfp if rfp_side else tokens.grant}"}
+        case.call_and_validate(headers=auth, checks=CHECKS, excluded_checks=SKIPPED)
+
+    check_all(app, 25, valid)
 
 
-def test_without_a_token(api_app: tuple[Flask, str]) -> None:
-    def refused(case: Any) -> None:
+def test_without_a_token(api_app: tuple[Flask, Tokens]) -> None:
+    def refused(case: Any, rfp_side: bool) -> None:
         response = case.call()
         assert response.status_code == 401
         case.validate_response(response, checks=CHECKS, excluded_checks=SKIPPED)

@@ -19,7 +19,11 @@ def test_both_documents_are_the_same_and_name_this_issuer(client: FlaskClient) -
 def test_capabilities_are_only_what_is_enforced(client: FlaskClient) -> None:
     meta = client.get("/.well-known/openid-configuration").get_json()
     assert meta["response_types_supported"] == ["code"]
-    assert meta["grant_types_supported"] == ["authorization_code", "refresh_token"]
+    assert meta["grant_types_supported"] == [
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+    ]
     assert meta["code_challenge_methods_supported"] == ["S256"]
     assert meta["subject_types_supported"] == ["pairwise"]
     assert meta["authorization_response_iss_parameter_supported"] is True

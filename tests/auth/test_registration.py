@@ -98,4 +98,8 @@ def test_registering_grants_nothing(client: FlaskClient, services: Any) -> None:
     assert services.grants.list(client_id=vendor.client_id) == []
     response = vendor.token(grant_type="client_credentials", scope="purchases:read")
     assert response.status_code == 400
+    assert response.get_json()["error"] == "unauthorized_client"  # not registered for it
+    response = vendor.token(grant_type="password", username="owner", password="x")
+    assert response.status_code == 400
     assert response.get_json()["error"] == "unsupported_grant_type"
+    assert services.grants.list(client_id=vendor.client_id) == []

@@ -64,3 +64,18 @@ def test_revoke_unknown_grant(pds: Invoke, initialised: Path) -> None:
     result = pds("grants", "revoke", "not-a-grant")
     assert result.exit_code == 4
     assert result.output.strip() == "error: no grant not-a-grant"
+
+
+def test_list_names_a_standing_grant_by_what_it_allows(pds: Invoke, initialised: Path) -> None:
+    store = Store.open(initialised, PASSPHRASE, specs=SPECS)
+    try:
+        services = Services(store)
+        client, _ = services.clients.register(
+            {"client_name": "Velo Shop", "grant_types": ["client_credentials"]}
+        )
+        grant = services.grants.standing_for_client(client["id"])
+    finally:
+        store.close()
+    result = pds("grants", "list")
+    assert result.exit_code == 0, result.output
+    assert f"{grant['id']}  Velo Shop  [may answer your RFPs]  ends when rev" in result.output

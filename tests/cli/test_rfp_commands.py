@@ -16,6 +16,7 @@ from tests.cli.conftest import Invoke
 from tests.conftest import PASSPHRASE
 
 DEADLINE = "2099-03-10T12:00:00Z"
+ISSUER = "https://pds.example.org"
 
 
 def rfp_data(title: str) -> dict[str, Any]:
@@ -121,6 +122,22 @@ def test_award_chooses_an_offer(
     assert result.exit_code == 0, result.output
     assert result.output == f"awarded rfp {rfp_id} to offer {offer_id}\n"
     assert status_of(on_disk, rfp_id) == "awarded"
+
+
+def test_award_can_offer_the_shipping_address(
+    pds: Invoke, seeded: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    rfp_id, offer = seeded["open"]["id"], seeded["offer"]
+    with on_disk() as services:
+        services.subscriptions.subscribe(offer["client_id"], {"url": "https://velo.example.com/h"})
+    result = pds("rfp", "award", "--share-shipping", rfp_id, offer["id"], PDS_ISSUER=ISSUER)
+    assert result.exit_code == 0, result.output
+    with on_disk() as services:
+        [delivery] = services.webhooks.deliveries(rfp_id=rfp_id)
+    body = json.loads(delivery["body"])
+    assert (body["type"], delivery["client_id"]) == ("offer.awarded", offer["client_id"])
+    assert body["data"]["consent"]["issuer"] == ISSUER
+    assert body["data"]["consent"]["scope"] == "openid address"
 
 
 def test_invalid_transition_is_one_line_and_conflict_exit(

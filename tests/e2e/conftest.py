@@ -1,31 +1,24 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-import requests
 
-PDS = [sys.executable, "-m", "pds"]
+from tests.e2e.processes import PDS, Running, free_port, start
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+RunPds = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
 def env(store_env: dict[str, str]) -> dict[str, str]:
-    return {**os.environ, **store_env}
+    return {**os.environ, **store_env, "PDS_WEBHOOK_RETRY_SECONDS": "1"}
 
 
 @pytest.fixture
-def run_pds(env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+def run_pds(env: dict[str, str]) -> RunPds:
     """Run the real ``pds`` command in a child process."""
 
     def run(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -37,33 +30,19 @@ def run_pds(env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[st
 
 
 @pytest.fixture
-def server(
-    env: dict[str, str], run_pds: Callable[..., subprocess.CompletedProcess[str]]
-) -> Iterator[str]:
-    """A real ``pds serve`` on a free loopback port, with a demo store behind it."""
+def store(env: dict[str, str], run_pds: RunPds, tmp_path: Path) -> Iterator[Running]:
+    """A real ``pds serve`` on a free loopback port, with a demo store behind it (a test
+    may stop it early to read the store)."""
     assert run_pds("init", "--scrypt-n", "1024").returncode == 0
     demo = run_pds("demo")
     assert demo.returncode == 0, demo.stderr
     port = free_port()
-    process = subprocess.Popen(
-        [*PDS, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"server did not start: {output}")
-        time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    command = [*PDS, "serve", "--port", str(port)]
+    running = start(command, env, f"http://127.0.0.1:{port}", "/healthz", tmp_path / "pds.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def server(store: Running) -> str:
+    return store.url

@@ -9,14 +9,9 @@ in the portal, and the shop's next call is refused and it tells its user so.
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -27,83 +22,16 @@ from pds.services import Services
 from pds.services.collections import SPECS
 from pds.store import Store
 from tests.conftest import OWNER_PASSWORD, PASSPHRASE
-from tests.e2e.conftest import PDS, free_port
+from tests.e2e.processes import Running, csrf, start_shop
 
-REPO = Path(__file__).resolve().parents[2]
 WITHDRAWN = "The owner of this data store has withdrawn our access."
-
-
-@dataclass
-class Running:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-
-
-def start(command: list[str], env: dict[str, str], url: str, ready: str, log: Path) -> Running:
-    """Start ``command`` and wait until ``url + ready`` answers 200."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=out, stderr=out)
-    running = Running(url, process, log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(url + ready, timeout=1).status_code == 200:
-                return running
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            running.stop()
-            pytest.fail(f"{command[2:4]} did not start: {log.read_text(errors='replace')}")
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def store(
-    env: dict[str, str],
-    run_pds: Callable[..., subprocess.CompletedProcess[str]],
-    tmp_path: Path,
-) -> Iterator[Running]:
-    """``pds serve`` with a demo store (this test stops it to read the store after)."""
-    assert run_pds("init", "--scrypt-n", "1024").returncode == 0
-    assert run_pds("demo").returncode == 0
-    port = free_port()
-    command = [*PDS, "serve", "--port", str(port)]
-    running = start(command, env, f"http://127.0.0.1:{port}", "/healthz", tmp_path / "pds.log")
-    yield running
-    running.stop()
 
 
 @pytest.fixture
 def shop(store: Running, tmp_path: Path) -> Iterator[tuple[Running, Path]]:
-    state = tmp_path / "shop-state"
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "vendors.demo_shop",
-        "--pds",
-        store.url,
-        "--port",
-        str(port),
-        "--state",
-        str(state),
-    ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PDS_")}
-    running = start(command, env, f"http://127.0.0.1:{port}", "/", tmp_path / "shop.log")
-    yield running, state
+    running = start_shop(store.url, tmp_path, "shop")
+    yield running, tmp_path / "shop-state"
     running.stop()
-
-
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
 
 
 def connect_through_the_store(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from pds.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pds.services import Services
+from pds.services.rfp_events import SHIPPING_NOTE
+from pds.services.rfps import public_view
+from pds.store import Store
 from tests.services.conftest import FakeClock, audit_events
 from tests.services.test_rfps import register, rfp_data
 
@@ -265,3 +269,192 @@ def test_award_after_the_deadline_is_refused(
         services.rfps.award(rfp["id"], offer["id"])
     assert caught.value.message == f"rfp {rfp['id']} cannot go from expired to awarded"
     assert services.rfps.get(rfp["id"])["status"] == "expired"
+
+
+# -- award, decline and answers tell the vendors -------------------------------------------
+
+ISSUER = "https://pds.example.org"
+
+
+@pytest.fixture
+def told(store: Store, clock: FakeClock) -> Services:
+    """Services that know the store's issuer (for the award's consent block)."""
+    return Services(store, clock=clock, issuer=ISSUER)
+
+
+def listening(services: Services, name: str, **client: Any) -> str:
+    registered, _ = services.clients.register(
+        {"client_name": name, "redirect_uris": ["https://shop.example.com/cb"], **client}
+    )
+    services.subscriptions.subscribe(registered["id"], {"url": "https://shop.example.com/hook"})
+    return str(registered["id"])
+
+
+def events(services: Services, rfp_id: str, after: int = 0) -> list[tuple[str, str, Any]]:
+    log = list(reversed(services.webhooks.deliveries(rfp_id=rfp_id)))[after:]
+    return [(d["event"], d["client_id"], json.loads(d["body"])["data"]) for d in log]
+
+
+@pytest.mark.parametrize("share_shipping", [False, True])
+def test_award_tells_winner_losers_and_the_rest(told: Services, share_shipping: bool) -> None:
+    winner_shop, loser_shop, watcher, quitter = (
+        listening(told, name) for name in ("Velo Shop", "Rad Haus", "Watcher", "Quitter")
+    )
+    rfp = told.rfps.publish(told.rfps.draft(rfp_data())["id"])
+    winner = told.offers.submit(rfp["pseudonym"], winner_shop, offer_data())
+    loser = told.offers.submit(rfp["pseudonym"], loser_shop, offer_data(price="850"))
+    gave_up = told.offers.submit(rfp["pseudonym"], quitter, offer_data())
+    told.offers.withdraw(gave_up["id"], quitter)
+    told.rfps.award(rfp["id"], winner["id"], share_shipping=share_shipping)
+
+    sent = events(told, rfp["id"], after=4)  # after the four rfp.published
+    by_client = {client: (event, data) for event, client, data in sent}
+    assert len(sent) == 4
+    event, data = by_client[winner_shop]
+    assert event == "offer.awarded"
+    assert data["offer"] == {**told.offers.for_vendor(winner_shop)[0]}
+    assert data["offer"]["status"] == "awarded"
+    assert data["rfp"] == {**public_view(told.rfps.get(rfp["id"])), "status": "awarded"}
+    if share_shipping:
+        assert data["consent"] == {
+            "issuer": ISSUER,
+            "scope": "openid address",
+            "note": SHIPPING_NOTE,
+        }
+    else:
+        assert data["consent"] is None
+    assert by_client[loser_shop] == (
+        "offer.not_selected",
+        {"offer": {"id": loser["id"], "rfp": rfp["pseudonym"], "status": "not_selected"}},
+    )
+    closed = {"id": rfp["pseudonym"], "status": "awarded"}
+    assert by_client[watcher] == ("rfp.closed", closed)
+    assert by_client[quitter] == ("rfp.closed", closed)
+    loser_body = json.dumps(by_client[loser_shop])
+    assert winner["id"] not in loser_body and winner_shop not in loser_body
+
+
+def test_award_creates_the_winners_relationship_and_logs_it(
+    services: Services, rfp: dict[str, Any], shop: str
+) -> None:
+    offer = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    services.rfps.award(rfp["id"], offer["id"])
+    [vendor] = services.relationships.list(kind="vendor").items
+    assert vendor["name"] == "Velo Shop"
+    assert vendor["how_known"] == "Won my RFP: A silver road bike"
+    assert vendor["tags"] == ["rfp"]
+    entries = services.interactions.list(kind="rfp").items
+    assert entries[0]["note"] == "rfp awarded: A silver road bike"
+    assert entries[0]["counterpart_id"] == vendor["id"]
+    assert entries[0]["rfp_id"] == rfp["id"]
+    assert [e["id"] for e in services.interactions.list(counterpart_id=vendor["id"]).items] == [
+        entries[0]["id"]
+    ]
+    assert audit_events(services.store)[-1] == {
+        "actor": "owner",
+        "action": "rfp.awarded",
+        "target": rfp["id"],
+    }
+
+
+def test_award_updates_the_relationship_a_grant_links(services: Services) -> None:
+    client, _ = services.clients.register(
+        {
+            "client_name": "Velo Shop",
+            "client_uri": "https://velo.example.com",
+            "redirect_uris": ["https://velo.example.com/cb"],
+        }
+    )
+    grant = services.consent.allow(
+        client, requested=["openid"], chosen=["openid"], constraints={}, expiry="30d"
+    )
+    vendor = services.relationships.update(grant["vendor_id"], {"name": "My bike people"})
+    rfp = services.rfps.publish(services.rfps.draft(rfp_data())["id"])
+    offer = services.offers.submit(rfp["pseudonym"], client["id"], offer_data())
+    services.rfps.award(rfp["id"], offer["id"])
+    [only] = services.relationships.list(kind="vendor").items
+    assert only["id"] == vendor["id"]
+    assert only["tags"] == ["rfp"]
+    assert only["how_known"] == "Asked for access to my data store."
+    [entry] = services.interactions.list(counterpart_id=vendor["id"]).items
+    assert entry["note"] == "rfp awarded: A silver road bike"
+
+
+def test_decline_tells_the_vendor_only_not_selected(
+    services: Services, rfp: dict[str, Any]
+) -> None:
+    shop = listening(services, "Velo Shop")
+    offer = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    declined = services.offers.decline(offer["id"])
+    assert declined["status"] == "not_selected"
+    assert services.offers.for_vendor(shop)[0]["status"] == "not_selected"
+    assert events(services, rfp["id"])[-1] == (
+        "offer.not_selected",
+        shop,
+        {"offer": {"id": offer["id"], "rfp": rfp["pseudonym"], "status": "not_selected"}},
+    )
+    assert audit_events(services.store)[-1] == {
+        "actor": "owner",
+        "action": "offer.decline",
+        "target": offer["id"],
+    }
+    assert services.rfps.get(rfp["id"])["status"] == "open"
+
+
+def test_decline_needs_a_live_offer_of_an_open_rfp(
+    services: Services, rfp: dict[str, Any], shop: str, other_shop: str
+) -> None:
+    withdrawn = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    services.offers.withdraw(withdrawn["id"], shop)
+    with pytest.raises(Conflict) as caught:
+        services.offers.decline(withdrawn["id"])
+    assert caught.value.message == (
+        f"offer {withdrawn['id']} cannot go from withdrawn to not_selected"
+    )
+    assert caught.value.details == {"status": ["Is withdrawn; only a live offer can be declined."]}
+    live = services.offers.submit(rfp["pseudonym"], other_shop, offer_data())
+    services.rfps.close(rfp["id"])
+    with pytest.raises(Conflict) as caught:
+        services.offers.decline(live["id"])
+    assert caught.value.message == f"rfp {rfp['id']} is closed; offers are declined only while open"
+    assert caught.value.details == {"rfp": ["Is closed, not open."]}
+    with pytest.raises(NotFound) as missing:
+        services.offers.decline("nope")
+    assert missing.value.message == "no offer nope"
+
+
+def test_answer_tells_the_vendor(services: Services, rfp: dict[str, Any]) -> None:
+    shop = listening(services, "Velo Shop")
+    offer = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    services.offers.ask(offer["id"], shop, "Which frame size?")
+    services.offers.answer(offer["id"], "M, please.")
+    event, client, data = events(services, rfp["id"])[-1]
+    assert (event, client) == ("offer.answered", shop)
+    assert data == {"offer": services.offers.for_vendor(shop)[0]}
+    assert [m["text"] for m in data["offer"]["thread"]] == ["Which frame size?", "M, please."]
+    assert "rfp_id" not in data["offer"]
+
+
+def test_an_update_reaches_vendors_with_live_offers_outside_the_audience(
+    services: Services, rfp: dict[str, Any]
+) -> None:
+    bidder = register(services, "Velo Shop")
+    offer = services.offers.submit(rfp["pseudonym"], bidder, offer_data())
+    services.subscriptions.subscribe(
+        bidder, {"url": "https://shop.example.com/hook", "categories": ["books"]}
+    )
+    services.rfps.amend(rfp["id"], {"quantity": 2})
+    assert [(e, c) for e, c, _ in events(services, rfp["id"])] == [("rfp.updated", bidder)]
+    services.offers.withdraw(offer["id"], bidder)
+    services.rfps.amend(rfp["id"], {"quantity": 3})
+    assert len(events(services, rfp["id"])) == 1  # no live offer: no longer told
+
+
+def test_blocked_vendors_hear_nothing(services: Services, rfp: dict[str, Any]) -> None:
+    shop = listening(services, "Velo Shop")
+    offer = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    services.clients.block(shop)
+    services.rfps.amend(rfp["id"], {"quantity": 2})
+    services.rfps.close(rfp["id"])
+    assert events(services, rfp["id"]) == []
+    assert services.offers.get(offer["id"])["status"] == "live"

@@ -374,3 +374,178 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [s for item in value.values() for s in _strings(item)]
     return [value]
+
+
+# -- side effects: webhooks, interactions, amendments ---------------------------------------
+
+
+def _listening(services: Services, name: str, **data: Any) -> str:
+    client = register(services, name)
+    services.subscriptions.subscribe(client, {"url": "https://hooks.example.com/pds", **data})
+    return client
+
+
+def _events(services: Services, rfp_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(event, client, body data) of each delivery about ``rfp_id``, oldest first."""
+    log = reversed(services.webhooks.deliveries(rfp_id=rfp_id))
+    return [(d["event"], d["client_id"], json.loads(d["body"])["data"]) for d in log]
+
+
+@pytest.mark.parametrize(("move", "state"), [("close", "closed"), ("withdraw", "withdrawn")])
+def test_every_move_tells_the_audience(services: Services, move: str, state: str) -> None:
+    shop = _listening(services, "Velo Shop", categories=["bikes"])
+    _listening(services, "Book Nook", categories=["books"])
+    rfp = services.rfps.draft(rfp_data())
+    services.rfps.publish(rfp["id"])
+    getattr(services.rfps, move)(rfp["id"])
+    events = _events(services, rfp["id"])
+    assert [(e, c) for e, c, _ in events] == [("rfp.published", shop), ("rfp.closed", shop)]
+    assert events[0][2]["id"] == rfp["pseudonym"] and events[0][2]["status"] == "open"
+    assert events[1][2] == {"id": rfp["pseudonym"], "status": state}
+
+
+def test_expiry_tells_the_audience(services: Services, clock: FakeClock) -> None:
+    shop = _listening(services, "Velo Shop")
+    rfp = services.rfps.draft(rfp_data())
+    services.rfps.publish(rfp["id"])
+    clock.advance(days=10)
+    assert services.rfps.expire_due() == 1
+    assert _events(services, rfp["id"])[-1] == (
+        "rfp.closed",
+        shop,
+        {"id": rfp["pseudonym"], "status": "expired"},
+    )
+
+
+def test_moves_are_logged_as_the_owners_interactions(services: Services) -> None:
+    rfp = services.rfps.draft(rfp_data())
+    services.rfps.publish(rfp["id"])
+    services.rfps.close(rfp["id"])
+    entries = services.interactions.list(kind="rfp", descending=False).items
+    assert [(e["note"], e["rfp_id"]) for e in entries] == [
+        ("rfp published: A silver road bike", rfp["id"]),
+        ("rfp closed: A silver road bike", rfp["id"]),
+    ]
+    assert all("counterpart_id" not in e for e in entries)
+    assert entries[0]["date"] == "2025-03-01T09:00:00Z"
+
+
+def test_chosen_rfps_are_told_only_to_the_chosen(services: Services) -> None:
+    chosen = _listening(services, "Velo Shop", categories=["books"])
+    _listening(services, "Rad Haus", categories=["bikes"])
+    rfp = services.rfps.draft(rfp_data(visibility="chosen", chosen_vendors=[chosen]))
+    services.rfps.publish(rfp["id"])
+    assert [(e, c) for e, c, _ in _events(services, rfp["id"])] == [("rfp.published", chosen)]
+
+
+def test_amend_changes_an_open_rfp_and_tells_its_vendors(
+    services: Services, clock: FakeClock
+) -> None:
+    shop = _listening(services, "Velo Shop")
+    rfp = services.rfps.draft(rfp_data())
+    services.rfps.publish(rfp["id"])
+    clock.advance(hours=1)
+    amended = services.rfps.amend(
+        rfp["id"],
+        {
+            "description": None,
+            "quantity": 2,
+            "deadline": "2025-03-12T12:00:00+02:00",
+            "budget": {"max": "1000", "currency": "EUR"},
+        },
+    )
+    assert "description" not in amended
+    assert (amended["quantity"], amended["deadline"]) == (2, "2025-03-12T10:00:00Z")
+    assert amended["budget"] == {"max": "1000", "currency": "EUR"}
+    assert amended["status"] == "open" and amended["pseudonym"] == rfp["pseudonym"]
+    assert amended["updated_at"] == "2025-03-01T10:00:00Z"
+    event, client, data = _events(services, rfp["id"])[-1]
+    assert (event, client) == ("rfp.updated", shop)
+    assert data == {**public_view(amended), "status": "open"}
+    assert audit_events(services.store)[-1] == {
+        "actor": "owner",
+        "action": "rfp.amend",
+        "target": rfp["id"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "details"),
+    [
+        ({"title": "Something else"}, {"title": ["Cannot be changed once published."]}),
+        (
+            {"visibility": "chosen", "chosen_vendors": ["x"]},
+            {
+                "chosen_vendors": ["Cannot be changed once published."],
+                "visibility": ["Cannot be changed once published."],
+            },
+        ),
+        (
+            {"deadline": "2025-03-10T11:59:59Z"},
+            {"deadline": ["Must not be earlier than the current deadline."]},
+        ),
+        (
+            {"budget": {"max": "900.50", "currency": "USD"}},
+            {"budget": {"currency": ["Cannot be changed once published."]}},
+        ),
+        (
+            {"quantity": 0},
+            {"quantity": ["Must be greater than or equal to 1 and less than or equal to 1000000."]},
+        ),
+        ({"status": "draft"}, {"status": ["Unknown field."]}),
+    ],
+)
+def test_amend_refuses_what_may_not_change(
+    services: Services, changes: dict[str, Any], details: dict[str, Any]
+) -> None:
+    rfp = services.rfps.draft(rfp_data())
+    services.rfps.publish(rfp["id"])
+    with pytest.raises(ValidationFailed) as caught:
+        services.rfps.amend(rfp["id"], changes)
+    assert caught.value.details == details
+    assert caught.value.message == f"invalid rfp: check {', '.join(details)}"
+    assert services.rfps.get(rfp["id"])["updated_at"] == rfp["updated_at"]
+
+
+def test_amend_keeps_unchanged_fixed_fields(services: Services) -> None:
+    rfp = services.rfps.draft(rfp_data())
+    services.rfps.publish(rfp["id"])
+    amended = services.rfps.amend(rfp["id"], {"title": "A silver road bike", "quantity": 3})
+    assert amended["quantity"] == 3
+
+
+def test_only_open_rfps_can_be_amended(services: Services, clock: FakeClock) -> None:
+    draft = services.rfps.draft(rfp_data())
+    with pytest.raises(Conflict) as caught:
+        services.rfps.amend(draft["id"], {"quantity": 2})
+    assert caught.value.message == f"rfp {draft['id']} is draft; only an open rfp can be amended"
+    assert caught.value.details == {"status": ["Is draft, not open."]}
+    services.rfps.publish(draft["id"])
+    clock.advance(days=10)
+    with pytest.raises(Conflict) as caught:
+        services.rfps.amend(draft["id"], {"quantity": 2})
+    assert caught.value.message == f"rfp {draft['id']} is expired; only an open rfp can be amended"
+    assert services.rfps.get(draft["id"])["status"] == "expired"
+    with pytest.raises(ValidationFailed) as invalid:
+        services.rfps.amend(draft["id"], ["quantity"])
+    assert invalid.value.details == {"_schema": ["Invalid input type."]}
+
+
+def test_reveal_identity_freezes_the_buyer_at_publish(services: Services) -> None:
+    services.profile.update({"name": "Henrietta Q.", "email": "hq@mailbox.example.org"})
+    revealed = services.rfps.draft(rfp_data(reveal_identity=True))
+    view = public_view(services.rfps.publish(revealed["id"]))
+    assert view["buyer"] == {"name": "Henrietta Q.", "email": "hq@mailbox.example.org"}
+    services.profile.update({"email": "new@mailbox.example.org"})
+    assert public_view(services.rfps.get(revealed["id"]))["buyer"]["email"] == (
+        "hq@mailbox.example.org"
+    )
+    anonymous = services.rfps.publish(services.rfps.draft(rfp_data())["id"])
+    assert "buyer" not in public_view(anonymous)
+    assert "Henrietta" not in json.dumps(public_view(anonymous))
+
+
+def test_buyer_name_falls_back_to_given_and_family_name(services: Services) -> None:
+    services.profile.update({"given_name": "Henrietta", "family_name": "Quarrington"})
+    rfp = services.rfps.publish(services.rfps.draft(rfp_data(reveal_identity=True))["id"])
+    assert rfp["buyer"] == {"name": "Henrietta Quarrington", "email": None}

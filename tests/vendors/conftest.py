@@ -13,7 +13,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.app import create_app
+from pds.app import create_app, stop_background
 from tests.auth.vendorkit import consent
 from tests.conftest import PASSPHRASE
 from tests.vendors.flask_transport import FlaskTransport
@@ -40,6 +40,7 @@ def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
     )
     application.config["TESTING"] = True
     yield application
+    stop_background(application)  # the courier thread, before the store closes
     application.extensions["pds"].store.close()
 
 

@@ -89,3 +89,14 @@ def test_access_log_filters_by_date(owner: FlaskClient, vendor: Vendor) -> None:
 def test_access_pages_need_the_owner(client: FlaskClient) -> None:
     for page in ("/vendors", "/access-log"):
         assert client.get(page).status_code == 302
+
+
+def test_a_standing_grant_reads_as_what_it_allows(
+    owner: FlaskClient, vendor: Vendor, services: Any
+) -> None:
+    """Client credentials for RFP work: named for what they allow; blocking stops them
+    (a revoked standing grant would be made again at the vendor's next token request)."""
+    services.grants.standing_for_client(vendor.client_id)
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "<td>may answer your RFPs</td>" in html
+    assert "Block the vendor to stop it" in html and ">Revoke</button>" not in html

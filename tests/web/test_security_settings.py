@@ -60,7 +60,8 @@ def test_the_page_labels_every_field_and_has_no_inline_code(owner: FlaskClient) 
     assert ">Set up two-step login</button>" in html
     assert "<script" not in html and "style=" not in html
     assert response.headers["Cache-Control"] == "no-store"
-    assert 'href="/settings/security"' in owner.get("/").get_data(as_text=True)  # in the nav
+    assert 'href="/settings"' in owner.get("/").get_data(as_text=True)  # in the nav
+    assert 'href="/settings/security"' in owner.get("/settings").get_data(as_text=True)
 
 
 def test_turning_on_two_step_login_shows_the_key_then_the_codes_once(

@@ -38,7 +38,15 @@ PRODUCTS = (
         "groceries",
     ),
     Product("MUG-EN", "Enamel mug", "Camp-fire proof.", Decimal("14.00"), "home"),
+    Product(
+        "HP-NC",
+        "Noise-cancelling headphones",
+        "Over-ear, 30 hours a charge.",
+        Decimal("89.00"),
+        "electronics",
+    ),
 )
+CATEGORIES = tuple(dict.fromkeys(product.category for product in PRODUCTS))
 BY_SKU = {product.sku: product for product in PRODUCTS}
 
 

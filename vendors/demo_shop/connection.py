@@ -4,8 +4,10 @@ The shop keeps what it must between runs under its state directory, readable by
 its own user only: ``shop.json`` (its registration: client id and secret, for this
 store and this callback address; and whether the owner withdrew access) and
 ``tokens.json`` (the SDK's token file). It registers itself on first start, and
-again if the store or its own address changed. Pending authorization requests
-(their PKCE verifiers are secrets) stay in memory, keyed by ``state``.
+again if the store, its own address, its name or its flows changed (a shop that
+answers RFPs registers for client credentials too, and may ask for ``address`` to
+ship an award). Pending authorization requests (their PKCE verifiers are secrets)
+stay in memory, keyed by ``state``, with what they are for.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import requests
 from vendors.sdk import (
     AuthorizationRequest,
     JSONFileTokenStore,
+    MemoryTokenStore,
     NotAuthorized,
     PDSClient,
     TokenSet,
 )
+from vendors.sdk.registration import CODE_FLOW, grant_types_for
 from vendors.sdk.tokens import read_json, write_private_json
 
 CLIENT_NAME = "Demo Shop"
@@ -38,9 +42,17 @@ SCOPES = (
     "preferences:read",
     "relationship:read",
 )
+RFP_SCOPES = ("address", "rfp:respond")  # to ship an award; to answer RFPs
+CONNECT = "connect"  # what a pending authorization is for (else "award:<offer id>")
 PENDING_SECONDS = 600  # an owner has ten minutes to answer the consent page
 STATE_FILE = "shop.json"
 TOKEN_FILE = "tokens.json"
+
+
+@dataclass(frozen=True)
+class Pending:
+    request: AuthorizationRequest
+    purpose: str
 
 
 @dataclass(frozen=True)
@@ -59,10 +71,15 @@ class ShopConnection:
         *,
         client_uri: str | None = None,
         session: requests.Session | None = None,
+        client_name: str = CLIENT_NAME,
+        answer_rfps: bool = False,
     ) -> None:
         self._state_path = state_dir / STATE_FILE
         self._redirect_uri = redirect_uri
         self._client_uri = client_uri
+        self.client_name = client_name
+        self.answer_rfps = answer_rfps
+        self._grant_types = grant_types_for(client_credentials=answer_rfps)
         self.tokens = JSONFileTokenStore(state_dir / TOKEN_FILE)
         saved = read_json(self._state_path) or {}
         self.client = PDSClient(
@@ -73,7 +90,7 @@ class ShopConnection:
             redirect_uri=redirect_uri,
             session=session,
         )
-        self._pending: dict[str, tuple[float, AuthorizationRequest]] = {}
+        self._pending: dict[str, tuple[float, Pending]] = {}
         self._lock = threading.Lock()
 
     # -- registration -------------------------------------------------------------------
@@ -88,16 +105,21 @@ class ShopConnection:
         """The shop's client id at this store, registering first if needed."""
         with self._lock:
             saved = self._saved()
-            same = saved.get("issuer") == self.client.store_url and (
-                saved.get("redirect_uri") == self._redirect_uri
+            same = (
+                saved.get("issuer") == self.client.store_url
+                and saved.get("redirect_uri") == self._redirect_uri
+                and saved.get("client_name", CLIENT_NAME) == self.client_name
+                and saved.get("grant_types", list(CODE_FLOW)) == self._grant_types
             )
             if same and saved.get("client_id"):
                 return str(saved["client_id"])
             extra = {"client_uri": self._client_uri} if self._client_uri else {}
+            scopes = SCOPES + RFP_SCOPES if self.answer_rfps else SCOPES
             registration = self.client.register(
-                CLIENT_NAME,
+                self.client_name,
                 [self._redirect_uri],
-                scope=" ".join(SCOPES),
+                scope=" ".join(scopes),
+                grant_types=self._grant_types,
                 software_id="pds-demo-shop",
                 **extra,
             )
@@ -109,6 +131,8 @@ class ShopConnection:
                     "redirect_uri": self._redirect_uri,
                     "client_id": registration.client_id,
                     "client_secret": registration.client_secret,
+                    "client_name": self.client_name,
+                    "grant_types": self._grant_types,
                     "lost": None,
                 },
             )
@@ -116,24 +140,46 @@ class ShopConnection:
 
     # -- the authorization flow ---------------------------------------------------------
 
-    def start(self) -> AuthorizationRequest:
+    def start(
+        self, scopes: tuple[str, ...] | str = SCOPES, purpose: str = CONNECT
+    ) -> AuthorizationRequest:
+        """A new authorization request for ``scopes``, kept (with ``purpose``) until used."""
         self.ensure_registered()
-        request = self.client.authorization_url(SCOPES)
+        request = self.client.authorization_url(scopes)
         now = time.monotonic()
         with self._lock:
             for state, (since, _) in list(self._pending.items()):
                 if now - since > PENDING_SECONDS:
                     del self._pending[state]
-            self._pending[request.state] = (now, request)
+            self._pending[request.state] = (now, Pending(request, purpose))
         return request
 
-    def pending(self, state: str) -> AuthorizationRequest | None:
-        """The request this browser started (its ``state``), once; ``None`` if unknown."""
+    def take(self, state: str) -> Pending | None:
+        """The request this browser started (its ``state``) and its purpose, once."""
         with self._lock:
             entry = self._pending.pop(state, None)
         if entry is None or time.monotonic() - entry[0] > PENDING_SECONDS:
             return None
         return entry[1]
+
+    def pending(self, state: str) -> AuthorizationRequest | None:
+        """The request this browser started (its ``state``), once; ``None`` if unknown."""
+        taken = self.take(state)
+        return None if taken is None else taken.request
+
+    def one_off_client(self) -> PDSClient:
+        """This shop's client with its own tokens in memory: for a grant used once (an
+        award's shipping address), apart from the shop's standing connection."""
+        self.ensure_registered()
+        return PDSClient(
+            self.client.store_url,
+            token_store=MemoryTokenStore(),
+            client_id=self.client.client_id,
+            client_secret=self.client.client_secret,
+            redirect_uri=self._redirect_uri,
+            session=self.client.session,
+            timeout=self.client.timeout,
+        )
 
     def finish(self, callback_url: str, request: AuthorizationRequest) -> TokenSet:
         tokens = self.client.finish_authorization(callback_url, request)

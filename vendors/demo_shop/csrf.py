@@ -20,12 +20,14 @@ def csrf_token() -> str:
     return token
 
 
-def init_csrf(app: Flask) -> None:
+def init_csrf(app: Flask, exempt: frozenset[str] = frozenset()) -> None:
+    """Require the token on every POST, except to the ``exempt`` endpoints (machine
+    endpoints that authenticate their caller otherwise: the signed webhooks)."""
     app.jinja_env.globals["csrf_token"] = csrf_token
 
     @app.before_request
     def check_token() -> None:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint in exempt:
             return
         expected = session.get(SESSION_KEY)
         sent = request.form.get(FORM_FIELD, "")

@@ -22,7 +22,9 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from vendors.demo_shop.catalogue import BY_SKU, CURRENCY, PRODUCTS, Order, parse_quantity
-from vendors.demo_shop.connection import Lost, ShopConnection
+from vendors.demo_shop.connection import CONNECT, Lost, ShopConnection
+from vendors.demo_shop.rfp_desk import AWARD_PREFIX
+from vendors.demo_shop.rfp_views import desk as rfp_desk
 from vendors.sdk import (
     AuthorizationFailed,
     Me,
@@ -108,16 +110,24 @@ def connect() -> Page:
 @bp.get("/callback")
 def callback() -> Page:
     state = session.pop("oauth_state", None)
-    pending = connection().pending(state) if isinstance(state, str) else None
-    if pending is None:
+    taken = connection().take(state) if isinstance(state, str) else None
+    if taken is None:
         detail = "This answer is not for a connection started in this browser, or it expired."
         return render_template("problem.html", title="Unexpected answer", detail=detail), 400
+    award = taken.purpose.removeprefix(AWARD_PREFIX) if taken.purpose != CONNECT else None
     try:
-        connection().finish(request.url, pending)
+        if award is None:
+            connection().finish(request.url, taken.request)
+        else:
+            rfp_desk().finish_consent(award, request.url, taken.request)
     except AuthorizationFailed as exc:
         if exc.code == "access_denied":
-            flash("You chose not to connect your data store. Nothing was shared.")
-            return redirect(url_for(".index"), 303)
+            flash(
+                "You chose not to connect your data store. Nothing was shared."
+                if award is None
+                else "You chose not to share your shipping address. Nothing was shared."
+            )
+            return redirect(url_for(".index" if award is None else "rfps.rfps"), 303)
         detail = f"The answer from the data store could not be trusted ({exc.code})."
         return render_template("problem.html", title="Not connected", detail=detail), 400
     except NotAuthorized as exc:
@@ -125,6 +135,9 @@ def callback() -> Page:
         return render_template("problem.html", title="Not connected", detail=detail), 400
     except PDSError as exc:
         return trouble(exc)
+    if award is not None:
+        flash("Thank you: we have what we need to ship your order.")
+        return redirect(url_for("rfps.rfps"), 303)
     flash("Connected: your data store shares what you allowed.")
     return redirect(url_for(".account"), 303)
 

@@ -10,11 +10,17 @@
     for purchase in client.purchases(since="2024-01-01"):
         ...
 
+    rfps = RfpClient("https://pds.example.org", client_id=..., client_secret=...)
+    subscription = rfps.subscribe("https://shop.example/webhooks", ["books"])
+    verifier = WebhookVerifier(subscription.secret)  # event = verifier.verify(headers, body)
+    rfps.submit_offer(event.data["id"], price="18.99", currency="EUR", delivery_date=...)
+
 See ``docs/vendors.md``. Never imports ``pds``.
 """
 
 from vendors.sdk.authorization import AuthorizationRequest
 from vendors.sdk.client import PDSClient
+from vendors.sdk.credentials import ClientCredentials
 from vendors.sdk.discovery import ServerMetadata
 from vendors.sdk.errors import (
     AuthorizationFailed,
@@ -40,11 +46,16 @@ from vendors.sdk.models import (
     Relationship,
 )
 from vendors.sdk.registration import Registration
+from vendors.sdk.rfp_models import Budget, Message, Offer, Requirement, Rfp, Subscription
+from vendors.sdk.rfps import RfpClient
 from vendors.sdk.tokens import JSONFileTokenStore, MemoryTokenStore, TokenSet, TokenStore
+from vendors.sdk.webhooks import WebhookError, WebhookEvent, WebhookVerifier
 
 __all__ = [
     "AuthorizationFailed",
     "AuthorizationRequest",
+    "Budget",
+    "ClientCredentials",
     "Conflict",
     "DiscoveryFailed",
     "Forbidden",
@@ -53,8 +64,10 @@ __all__ = [
     "LineItem",
     "Me",
     "MemoryTokenStore",
+    "Message",
     "NotAuthorized",
     "NotFound",
+    "Offer",
     "PDSClient",
     "PDSError",
     "Page",
@@ -65,9 +78,16 @@ __all__ = [
     "ReceiptItem",
     "Registration",
     "Relationship",
+    "Requirement",
+    "Rfp",
+    "RfpClient",
     "ServerError",
     "ServerMetadata",
     "StoreUnreachable",
+    "Subscription",
     "TokenSet",
     "TokenStore",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookVerifier",
 ]

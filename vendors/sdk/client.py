@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from authlib.integrations.requests_client import OAuth2Auth, OAuth2Session
+from authlib.integrations.requests_client import OAuth2Session
 
 from vendors.sdk.authorization import AuthorizationRequest, code_from_callback, new_request
 from vendors.sdk.discovery import ServerMetadata, discover, normalise
@@ -27,7 +27,6 @@ from vendors.sdk.errors import (
     DiscoveryFailed,
     NotAuthorized,
     PDSError,
-    RateLimited,
     ServerError,
     challenge_error,
     error_from_response,
@@ -35,11 +34,13 @@ from vendors.sdk.errors import (
 )
 from vendors.sdk.idtoken import IdTokenVerifier
 from vendors.sdk.models import Me, Page, Preference, Purchase, Receipt, Relationship
-from vendors.sdk.registration import Registration, register
+from vendors.sdk.oauth import oauth_session
+from vendors.sdk.registration import Registration, grant_types_for, register
+from vendors.sdk.rfps import RfpClient
 from vendors.sdk.tokens import TokenSet, TokenStore
+from vendors.sdk.transport import json_answer, send_bearer
 
 DEFAULT_TIMEOUT = 10.0
-JSON = {"Accept": "application/json"}
 Day = date | str | None
 
 
@@ -87,9 +88,17 @@ class PDSClient:
         return metadata
 
     def register(
-        self, client_name: str, redirect_uris: Sequence[str], **metadata: Any
+        self,
+        client_name: str,
+        redirect_uris: Sequence[str],
+        *,
+        client_credentials: bool = False,
+        **metadata: Any,
     ) -> Registration:
-        """Register with the store (RFC 7591); this client then uses the new credentials."""
+        """Register with the store (RFC 7591); this client then uses the new credentials.
+        ``client_credentials=True`` registers for that grant too (to answer RFPs)."""
+        if client_credentials:
+            metadata.setdefault("grant_types", grant_types_for(client_credentials=True))
         registration = register(
             self._http, self.metadata, client_name, redirect_uris, metadata, self.timeout
         )
@@ -102,6 +111,24 @@ class PDSClient:
     @property
     def tokens(self) -> TokenSet | None:
         return self.token_store.load()
+
+    @property
+    def session(self) -> requests.Session:
+        """The ``requests.Session`` every call goes through."""
+        return self._http
+
+    def rfp_client(self) -> RfpClient:
+        """The same vendor at the same store, for its RFP work (client credentials)."""
+        if self.client_id is None or self.client_secret is None:
+            raise PDSError(None, "not_registered", "register, or give the client its secret")
+        return RfpClient(
+            self.store_url,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            session=self._http,
+            timeout=self.timeout,
+            metadata=self._metadata,
+        )
 
     # -- authorization ------------------------------------------------------------------
 
@@ -241,14 +268,7 @@ class PDSClient:
         response = self._send(method, url, tokens, params, body)
         if response.status_code == 401 and challenge_error(response) == "invalid_token":
             response = self._send(method, url, self._refreshed(tokens), params, body)
-        if response.status_code >= 400:
-            raise error_from_response(response)
-        if response.status_code != expect:
-            raise ServerError(response.status_code, "unexpected_response", "unexpected status")
-        try:
-            return response.json()
-        except ValueError:
-            raise ServerError(response.status_code, "unexpected_response", "not JSON") from None
+        return json_answer(response, expect)
 
     def _send(
         self,
@@ -258,19 +278,9 @@ class PDSClient:
         params: Mapping[str, Any] | None,
         body: Any,
     ) -> requests.Response:
-        try:
-            return self._http.request(
-                method,
-                url,
-                params=params,
-                json=body,
-                headers=JSON,
-                auth=OAuth2Auth(tokens.for_authlib()),
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
-        except requests.RequestException as exc:
-            raise unreachable(exc) from exc
+        return send_bearer(
+            self._http, method, url, tokens, params=params, body=body, timeout=self.timeout
+        )
 
     def _usable_tokens(self) -> TokenSet:
         tokens = self.token_store.load()
@@ -314,20 +324,13 @@ class PDSClient:
         """Authlib's client for this vendor, over the same transport as every other call."""
         if self.client_id is None:
             raise PDSError(None, "not_registered", "register, or give the client its client_id")
-        oauth = OAuth2Session(
+        return oauth_session(
+            self._http,
             client_id=self.client_id,
             client_secret=self.client_secret,
             redirect_uri=self.redirect_uri,
-            code_challenge_method="S256",
-            default_timeout=self.timeout,
+            timeout=self.timeout,
         )
-        for prefix, adapter in self._http.adapters.items():
-            oauth.mount(prefix, adapter)
-        oauth.verify, oauth.cert = self._http.verify, self._http.cert
-        oauth.proxies, oauth.trust_env = self._http.proxies, self._http.trust_env
-        oauth.register_compliance_hook("access_token_response", _refuse_token_error)
-        oauth.register_compliance_hook("refresh_token_response", _refuse_token_error)
-        return oauth
 
     def _verifier(self) -> IdTokenVerifier:
         with self._discovery_lock:
@@ -342,16 +345,6 @@ class PDSClient:
         if endpoint and token:  # best effort: the code flow failed anyway
             with contextlib.suppress(requests.RequestException):
                 oauth.revoke_token(endpoint, token=token)
-
-
-def _refuse_token_error(response: requests.Response) -> requests.Response:
-    """Authlib hook: a token endpoint error becomes ``NotAuthorized`` with its OAuth code."""
-    if response.status_code < 400:
-        return response
-    error = error_from_response(response)
-    if isinstance(error, ServerError | RateLimited):
-        raise error
-    raise NotAuthorized(error.status, error.code, error.detail)
 
 
 def _list_of(body: Any, key: str = "items") -> list[Any]:

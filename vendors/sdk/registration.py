@@ -2,6 +2,8 @@
 
 Registering grants nothing; it gives the vendor a ``client_id`` (and, for a
 confidential client, a ``client_secret``) to keep and use in every flow after.
+A vendor that answers the owner's RFPs also registers for the client credentials
+grant (``grant_types_for``): on its own (no redirect URIs) or beside the code flow.
 """
 
 from __future__ import annotations
@@ -15,6 +17,19 @@ import requests
 from vendors.sdk.discovery import ServerMetadata
 from vendors.sdk.errors import DiscoveryFailed, ServerError, error_from_response, unreachable
 
+CODE_FLOW = ("authorization_code", "refresh_token")
+CLIENT_CREDENTIALS = "client_credentials"
+
+
+def grant_types_for(*, code_flow: bool = True, client_credentials: bool = False) -> list[str]:
+    """The ``grant_types`` to register: the code flow (with refresh), client credentials."""
+    types = [*CODE_FLOW] if code_flow else []
+    if client_credentials:
+        types.append(CLIENT_CREDENTIALS)
+    if not types:
+        raise ValueError("register for at least one flow")
+    return types
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -25,6 +40,10 @@ class Registration:
     redirect_uris: tuple[str, ...] = ()
     token_endpoint_auth_method: str = "client_secret_basic"
     metadata: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def grant_types(self) -> tuple[str, ...]:
+        return tuple(self.metadata.get("grant_types") or CODE_FLOW)
 
     @classmethod
     def from_json(cls, data: Any) -> Registration:
@@ -48,10 +67,13 @@ def register(
     extra: Mapping[str, Any],
     timeout: float,
 ) -> Registration:
-    """POST the client metadata to the registration endpoint; the store's answer."""
+    """POST the client metadata to the registration endpoint; the store's answer.
+    Without ``redirect_uris`` (a client credentials client) the field is left out."""
     if not metadata.registration_endpoint:
         raise DiscoveryFailed(None, "registration_unsupported", "the store offers no registration")
-    body = {"client_name": client_name, "redirect_uris": list(redirect_uris), **extra}
+    body: dict[str, Any] = {"client_name": client_name, **extra}
+    if redirect_uris:
+        body["redirect_uris"] = list(redirect_uris)
     try:
         response = http.post(metadata.registration_endpoint, json=body, timeout=timeout)
     except requests.RequestException as exc:

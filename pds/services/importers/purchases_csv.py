@@ -82,6 +82,8 @@ class ImportReport:
     encoding: str = "utf-8"
     delimiter: str = ","
     purchase_ids: list[str] = field(default_factory=list)
+    #: the purchases created (or, with ``dry_run``, that would be), each with ``vendor``: its name
+    planned: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -155,6 +157,10 @@ def import_purchases_csv(
         plan.add(order)
     report.purchases_created = len(plan.purchases)
     report.purchase_ids = [p.purchase["id"] for p in plan.purchases]
+    report.planned = [
+        {**p.purchase, "vendor": plan.vendor_names.get(p.purchase["vendor_id"], "")}
+        for p in plan.purchases
+    ]
     report.errors = dict(sorted(report.errors.items(), key=lambda kv: _line_of(kv[0])))
     if dry_run:
         return report
@@ -217,6 +223,7 @@ class _Planner:
         self.purchases: list[PreparedPurchase] = []
         self.new_vendors: list[dict[str, Any]] = []
         self._vendor_ids: dict[str, str | None] = {}
+        self.vendor_names: dict[str, str] = {}  # vendor id -> the name the file gives
 
     def add(self, order: _Order) -> None:
         """Check one order; keep its purchase if it is valid, else its errors by line."""
@@ -267,6 +274,8 @@ class _Planner:
         vendor_id = self._resolve_vendor(text.strip(), errors)
         if not errors.get("vendor"):
             self._vendor_ids[key] = vendor_id
+        if vendor_id:
+            self.vendor_names.setdefault(vendor_id, text.strip())
         return vendor_id
 
     def _resolve_vendor(self, text: str, errors: dict[str, list[str]]) -> str | None:

@@ -1,0 +1,259 @@
+"""Writing an archive: collection by collection, record by record, into a streamed zip.
+
+Memory stays bounded whatever the store's size: records are read a batch at a time
+in the collection's order (``Collection.scan_ordered``), each zip member is written
+as a stream (``ZipFile.open(name, "w")``) and hashed as it goes, and the manifest,
+which holds the hashes, is written last. ``Exporter.steps`` yields a ``Progress``
+after every batch, so a caller can show a bar or send the bytes so far.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import IO, Any
+
+import orjson
+
+from pds.errors import ValidationFailed
+from pds.services.archive import manifest as m
+from pds.services.archive.background import Background
+from pds.services.archive.csv_mapping import CsvMapping
+from pds.services.archive.envelope import DEFAULT_SCRYPT_N, EncryptingWriter
+from pds.services.archive.policy import policy_of
+from pds.services.archive.readme import readme
+from pds.services.archive.schemas import json_schema
+from pds.services.archive.spool import Spool
+from pds.store import Collection, Store
+from pds.version import __version__
+
+BATCH = 1000  # records between two progress reports
+FLUSH = 1 << 16  # bytes buffered before a member write
+BOM = "\ufeff".encode()
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """``passphrase``: encrypt the archive (see ``envelope``). ``include_secrets``: keep
+    the secret collections and fields in, which needs a passphrase."""
+
+    passphrase: str | None = None
+    include_secrets: bool = False
+    scrypt_n: int = DEFAULT_SCRYPT_N
+    compresslevel: int = 1
+
+    def check(self) -> None:
+        if self.include_secrets and not self.passphrase:
+            raise ValidationFailed(
+                "secrets are exported only into an encrypted archive: add --encrypt",
+                {"include_secrets": ["needs encrypt"]},
+            )
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int  # records and audit entries written so far
+    total: int
+    member: str  # the file being written
+
+
+class _Member:
+    """One zip member being written: buffered, hashed, counted; the writes themselves
+    (compression, hashing) run on the ``Background`` thread."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, background: Background) -> None:
+        background.wait()  # the zip takes one member at a time
+        self.name = name
+        self._background = background
+        self._handle = archive.open(name, "w", force_zip64=True)
+        self._hash = hashlib.sha256()
+        self._size = 0
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) >= FLUSH:
+            self._flush()
+
+    def _flush(self) -> None:
+        chunk = bytes(self._buffer)
+        self._size += len(chunk)
+        self._buffer.clear()
+
+        def write() -> None:
+            self._hash.update(chunk)
+            self._handle.write(chunk)
+
+        self._background.submit(write)
+
+    def close(self) -> dict[str, Any]:
+        self._flush()
+        self._background.wait()
+        self._handle.close()
+        return {"sha256": self._hash.hexdigest(), "bytes": self._size}
+
+
+class Exporter:
+    """One export of ``store`` into ``out`` (a binary file or stream; left open)."""
+
+    def __init__(self, store: Store, out: IO[bytes], options: ExportOptions | None = None) -> None:
+        self.options = options or ExportOptions()
+        self.options.check()
+        self._store = store
+        self._out = out
+        self._done = 0
+        self._total = 0
+        now = datetime.now(UTC).replace(microsecond=0)
+        self.manifest = m.Manifest(
+            created_at=now.isoformat().replace("+00:00", "Z"),
+            tool_version=__version__,
+            store_id=store.vault.store_id,
+            secrets_included=self.options.include_secrets,
+            encrypted=self.options.passphrase is not None,
+        )
+
+    def _included(self) -> list[Collection]:
+        chosen = []
+        for name, collection in sorted(self._store.collections.items()):
+            policy = policy_of(name)
+            if policy.secret and not self.options.include_secrets:
+                self.manifest.left_out[name] = policy.why or "secret"
+            else:
+                chosen.append(collection)
+        return chosen
+
+    def steps(self) -> Iterator[Progress]:
+        """Write the archive, yielding progress after every batch of records."""
+        collections = self._included()
+        audit_count = len(self._store.audit)
+        self._total = sum(len(c) for c in collections) + audit_count
+        sink: IO[bytes] = self._out
+        envelope = None
+        if self.options.passphrase is not None:
+            envelope = EncryptingWriter(self._out, self.options.passphrase, self.options.scrypt_n)
+            sink = envelope  # type: ignore[assignment]
+        self._background = Background()
+        try:
+            yield from self._write(sink, collections, audit_count)
+        finally:
+            self._background.close()
+        if envelope is not None:
+            envelope.close()
+        self._store.audit.append(
+            {
+                "actor": "owner",
+                "action": "archive.export",
+                "count": sum(entry.count for entry in self.manifest.collections.values()),
+                "secrets_included": self.options.include_secrets,
+            }
+        )
+        yield Progress(self._done, self._total, m.MANIFEST)
+
+    def _write(
+        self, sink: IO[bytes], collections: list[Collection], audit_count: int
+    ) -> Iterator[Progress]:
+        with zipfile.ZipFile(
+            sink, "w", zipfile.ZIP_DEFLATED, compresslevel=self.options.compresslevel
+        ) as archive:
+            self._put(archive, m.README, readme(*self._readme_facts()))
+            for collection in collections:
+                yield from self._collection(archive, collection)
+                schema = orjson.dumps(json_schema(collection.name), option=orjson.OPT_INDENT_2)
+                self._put(archive, m.schema_name(collection.name), schema)
+            yield from self._audit(archive, audit_count)
+            self._background.wait()
+            with archive.open(m.MANIFEST, "w") as handle:
+                handle.write(self.manifest.to_json())
+
+    def _readme_facts(self) -> tuple[str, str, dict[str, str]]:
+        return self.manifest.created_at, __version__, self.manifest.left_out
+
+    def _put(self, archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+        member = _Member(archive, name, self._background)
+        member.write(data)
+        self.manifest.files[name] = member.close()
+
+    def _hidden(self, collection: Collection) -> tuple[str, ...]:
+        """The secret fields left out of each record (none if secrets are asked for)."""
+        return () if self.options.include_secrets else policy_of(collection.name).secret_fields
+
+    def _collection(self, archive: zipfile.ZipFile, collection: Collection) -> Iterator[Progress]:
+        """``data/`` and ``csv/`` of one collection in one pass over its records: the JSON
+        goes into the zip as it comes, the CSV waits in an encrypted ``Spool``."""
+        name, hidden = m.data_name(collection.name), self._hidden(collection)
+        mapping, spool = CsvMapping(collection.name), Spool()
+        try:
+            spool.write(BOM + mapping.header().encode())  # (nothing in flight yet)
+            member, count = _Member(archive, name, self._background), 0
+            member.write(b"[")
+            for lines in _batches(collection.scan_ordered(encoded=True)):
+                records = [orjson.loads(line) for line in lines]
+                if hidden:
+                    records = [{k: v for k, v in r.items() if k not in hidden} for r in records]
+                    lines = [orjson.dumps(record) for record in records]
+                member.write((b",\n" if count else b"\n") + b",\n".join(lines))
+                text = "".join([mapping.line(record) for record in records]).encode()
+                self._background.submit(partial(spool.write, text))
+                count += len(lines)
+                self._done += len(lines)
+                yield Progress(self._done, self._total, name)
+            member.write(b"\n]\n")
+            self.manifest.files[name] = member.close()  # (waits for the spool's writes too)
+            self._copy(archive, m.csv_name(collection.name), spool)
+        finally:
+            self._background.wait()
+            spool.close()
+        spec = collection.spec
+        self.manifest.collections[collection.name] = m.CollectionEntry(
+            count=count,
+            order=[spec.order_by, "id"] if spec.order_by else ["id"],
+            left_out_fields=list(hidden),
+        )
+
+    def _copy(self, archive: zipfile.ZipFile, name: str, spool: Spool) -> None:
+        member = _Member(archive, name, self._background)
+        for chunk in spool.read_back():
+            member.write(chunk)
+        self.manifest.files[name] = member.close()
+
+    def _audit(self, archive: zipfile.ZipFile, count: int) -> Iterator[Progress]:
+        member, head, written = _Member(archive, m.AUDIT, self._background), m.GENESIS, 0
+        for plain in self._store.audit.plaintexts(count):
+            member.write(plain + b"\n")
+            head = hashlib.sha256(plain).hexdigest()
+            written += 1
+            if written % BATCH == 0:
+                self._done += BATCH
+                yield Progress(self._done, self._total, m.AUDIT)
+        self._done += written % BATCH
+        self.manifest.files[m.AUDIT] = member.close()
+        self.manifest.audit_entries, self.manifest.audit_head = written, head
+
+
+def _batches(items: Iterator[bytes]) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def export_archive(
+    store: Store,
+    out: IO[bytes],
+    options: ExportOptions | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> m.Manifest:
+    """Write the archive of ``store`` to ``out``; ``progress`` hears of every batch."""
+    exporter = Exporter(store, out, options)
+    for step in exporter.steps():
+        if progress is not None:
+            progress(step)
+    return exporter.manifest

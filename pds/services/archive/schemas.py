@@ -1,0 +1,101 @@
+"""The JSON Schema of each collection's stored records, and the check of a record against it.
+
+Collections whose stored form is a marshmallow schema's ``dump`` (see ``policy``) get a
+JSON Schema (draft 2020-12) generated from that schema by apispec, self-contained
+(nested schemas under ``$defs``). Every other collection gets the schema of a plain
+record: a JSON object with a non-empty string ``id``. The importer checks every
+record against this pds's schemas, never against the ones inside an archive.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+import orjson
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from pds.schemas.common import ID_PATTERN, Choice, Id, ScalarOrList, Text
+from pds.schemas.money import Currency, ExactDecimal
+from pds.schemas.temporal import Day, Instant, When
+from pds.services.archive.policy import policy_of
+from pds.version import __version__
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_SCALAR = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
+_TYPES: dict[type, dict[str, Any]] = {
+    Id: {"type": "string", "pattern": ID_PATTERN.pattern},
+    Day: {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    Instant: {"type": "string", "format": "date-time", "pattern": r"^\d{4}-\d{2}-\d{2}T.+Z$"},
+    When: {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T.+Z)?$"},
+    ExactDecimal: {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
+    Currency: {"type": "string", "pattern": r"^[A-Z]{3}$"},
+    ScalarOrList: {"anyOf": [*_SCALAR, {"type": "array", "items": {"anyOf": _SCALAR}}]},
+}
+
+
+def _field_attributes(self: Any, field: Any, **_: Any) -> dict[str, Any]:
+    """What pds's own field types are in a stored record (apispec asks for each field)."""
+    for kind in type(field).__mro__:
+        if kind in _TYPES:
+            return dict(_TYPES[kind])
+    if isinstance(field, Choice):
+        return {"type": "string", "enum": list(field.choices)}
+    if isinstance(field, Text):
+        return {"type": "string", "maxLength": field.max_length}
+    return {}
+
+
+def _record_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string", "minLength": 1}},
+    }
+
+
+@cache
+def json_schema(collection: str) -> dict[str, Any]:
+    """The JSON Schema document of ``collection``'s records."""
+    head = {
+        "$schema": DIALECT,
+        "$id": f"urn:pds:archive:schema:{collection}",
+        "title": f"pds {collection} record",
+        "description": f"A record of the {collection} collection as pds {__version__} stores it.",
+    }
+    marshmallow_schema = policy_of(collection).schema
+    if marshmallow_schema is None:
+        return {**head, **_record_schema()}
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title="pds", version=__version__, openapi_version="3.1.0", plugins=[plugin])
+    assert plugin.converter is not None
+    plugin.converter.add_attribute_function(_field_attributes)
+    name = marshmallow_schema.__name__.removesuffix("Schema") or "Record"
+    spec.components.schema(name, schema=marshmallow_schema)
+    text = orjson.dumps(spec.to_dict()["components"]["schemas"]).decode()
+    defs = orjson.loads(re.sub(r'"#/components/schemas/([^"]+)"', r'"#/$defs/\1"', text))
+    root = defs.pop(name)
+    root["required"] = sorted({"id", *root.get("required", ())})
+    return {**head, **root, **({"$defs": defs} if defs else {})}
+
+
+@cache
+def _validator(collection: str) -> Any:
+    return jsonschema_rs.Draft202012Validator(json_schema(collection))
+
+
+def schema_errors(collection: str, record: Any) -> list[str]:
+    """What is wrong with ``record`` as a stored ``collection`` record (empty if nothing)."""
+    validator = _validator(collection)
+    if validator.is_valid(record):
+        return []
+    found = []
+    for error in validator.iter_errors(record):
+        where = "/".join(str(part) for part in error.instance_path) or "(record)"
+        found.append(f"{where}: {error.message}")
+        if len(found) == 5:
+            break
+    return found

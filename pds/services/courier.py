@@ -1,0 +1,160 @@
+"""The courier: a background thread that posts due webhooks and sweeps expired RFPs.
+
+It never runs in an owner's request: the services only put deliveries in the outbox
+(``services.webhooks``) and ring its bell. Each round it expires the RFPs whose
+deadline has passed (every ``sweep_seconds``), then posts every due delivery, up to
+``PARALLEL`` at once so that one slow vendor does not hold up the others, with
+``requests`` (``timeout`` seconds, redirects not followed, no proxy or netrc from the
+environment, the body exactly as stored) and records the attempt. Between rounds it
+sleeps until the next delivery is due, the bell rings, or ``idle`` seconds pass (so it
+notices a closed store). ``stop`` ends it. The store lock is never held while posting.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+import requests
+
+from pds.errors import StoreLocked
+from pds.schemas.temporal import to_utc
+from pds.services.webhooks import Outgoing
+
+if TYPE_CHECKING:
+    from pds.services.container import Services
+
+log = logging.getLogger("pds.courier")
+TIMEOUT = 5.0
+SWEEP_SECONDS = 30.0
+IDLE_SECONDS = 1.0
+PARALLEL = 4  # posts under way at once
+
+
+def new_session() -> requests.Session:
+    """A session that sends only the headers it is given (plus Host and Content-Length)."""
+    session = requests.Session()
+    session.trust_env = False  # no proxies or netrc credentials from the environment
+    session.headers.clear()
+    return session
+
+
+class Courier:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        timeout: float = TIMEOUT,
+        sweep_seconds: float = SWEEP_SECONDS,
+        idle: float = IDLE_SECONDS,
+        session: requests.Session | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._services = services
+        self.timeout = timeout
+        self.sweep_seconds = sweep_seconds
+        self.idle = idle
+        self._session = session or new_session()
+        self._monotonic = monotonic
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._next_sweep = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Run the rounds in a daemon thread (once)."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="pds-courier", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the thread to end and wait for it (a post under way finishes first)."""
+        self._stopping.set()
+        self._services.webhooks.bell.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._session.close()
+
+    def wake(self) -> None:
+        """Start the next round now."""
+        self._services.webhooks.bell.set()
+
+    # -- one round ---------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Sweep if it is time, then post every due delivery; how many were posted."""
+        if self._monotonic() >= self._next_sweep:
+            self._services.rfps.expire_due()
+            self._next_sweep = self._monotonic() + self.sweep_seconds
+        webhooks = self._services.webhooks
+        outgoing = [webhooks.outgoing(delivery) for delivery in webhooks.due()]
+        posts = [post for post in outgoing if post is not None]
+        if len(posts) <= 1:
+            for post in posts:
+                self._post(post)
+            return len(posts)
+        with ThreadPoolExecutor(min(PARALLEL, len(posts)), "pds-courier-post") as pool:
+            list(pool.map(self._post, posts))
+        return len(posts)
+
+    def _post(self, outgoing: Outgoing) -> None:
+        if self._stopping.is_set():
+            return  # stays due: the next start posts it
+        status: int | None = None
+        error: str | None = None
+        started = time.perf_counter()
+        try:
+            response = self._session.post(
+                outgoing.url,
+                data=outgoing.body,
+                headers=outgoing.headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+                stream=True,  # the status line is all we need; the body is never read
+            )
+            status = response.status_code
+            response.close()
+        except requests.Timeout:
+            error = f"timed out after {self.timeout:g} s"
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: could not connect"
+        ms = round((time.perf_counter() - started) * 1000)
+        updated = self._services.webhooks.record_attempt(outgoing.delivery_id, status, error, ms)
+        log.info(
+            "webhook %s attempt %d: %s",
+            outgoing.delivery_id,
+            len(updated["attempts"]),
+            status if status is not None else "no response",
+        )
+
+    # -- the thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        bell = self._services.webhooks.bell
+        while not self._stopping.is_set() and self._services.unlocked:
+            try:
+                self.run_once()
+                pause = self._pause()
+            except StoreLocked:
+                break  # the store was closed under us: nothing left to do
+            except Exception:  # a bad round must not end deliveries for good
+                log.exception("courier round failed")
+                pause = self.idle
+            bell.wait(pause)
+            bell.clear()
+
+    def _pause(self) -> float:
+        """Seconds until the next delivery is due (at most ``idle``)."""
+        next_due = self._services.webhooks.next_due()
+        if next_due is None:
+            return self.idle
+        wait = (next_due - to_utc(self._services.clock())).total_seconds()
+        return min(max(wait, 0.0), self.idle)

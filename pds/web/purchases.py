@@ -1,0 +1,186 @@
+"""Purchases in the portal: the filtered, searchable list (paged), add, edit, delete with a
+confirmation, and the review of receipts vendors pushed (status ``new`` -> ``reviewed``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from pds.errors import ValidationFailed
+from pds.schemas.purchase import STATUSES
+from pds.web.context import services
+from pds.web.forms import all_relationships, flat_errors, tag_list
+from pds.web.portal import owner_required
+
+bp = Blueprint("purchases", __name__)
+PAGE_SIZE = 25
+FILTERS = ("vendor", "category", "since", "until", "q", "status")
+ITEM_FIELDS = ("description", "quantity", "unit_price")
+BLANK_ITEM_ROWS = 2
+Page = str | Response | tuple[str, int]
+
+
+# -- the list --------------------------------------------------------------------------
+
+
+def _filters() -> dict[str, str]:
+    return {k: v for k in FILTERS if (v := request.args.get(k, "").strip())}
+
+
+@bp.get("/purchases")
+@owner_required
+def index() -> tuple[str, int]:
+    filters = _filters()
+    cursor = request.args.get("after") or None
+    vendors = all_relationships(services(), "vendor")
+    try:
+        page = services().purchases.list(
+            vendor_id=filters.get("vendor"),
+            category=filters.get("category"),
+            since=filters.get("since"),
+            until=filters.get("until"),
+            status=filters.get("status"),
+            text=filters.get("q"),
+            cursor=cursor,
+            limit=PAGE_SIZE,
+        )
+        purchases, next_cursor, errors = page.items, page.next_cursor, {}
+    except ValidationFailed as exc:
+        purchases, next_cursor = [], None
+        errors = {_FILTER_NAMES.get(k, k): v for k, v in flat_errors(exc.details).items()}
+    html = render_template(
+        "purchases.html",
+        purchases=purchases,
+        next_cursor=next_cursor,
+        cursor=cursor,
+        filters=filters,
+        vendors=vendors,
+        vendor_names={v["id"]: v["name"] for v in vendors},
+        statuses=STATUSES,
+        awaiting=services().purchases.count_awaiting_review(),
+        errors=errors,
+    )
+    return html, 422 if errors else 200
+
+
+_FILTER_NAMES = {"vendor_id": "vendor", "cursor": "after"}
+
+
+# -- add, edit, delete -----------------------------------------------------------------
+
+
+@bp.route("/purchases/new", methods=["GET", "POST"])
+@owner_required
+def new() -> Page:
+    if request.method == "GET":
+        form = MultiDict({"vendor_id": request.args.get("vendor", ""), "currency": "EUR"})
+        return _form_page(None, form, {})
+    try:
+        record = services().purchases.add(_purchase_input(request.form, editing=False))
+    except ValidationFailed as exc:
+        return _form_page(None, request.form, flat_errors(exc.details)), 422
+    flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} added.")
+    return redirect(url_for("purchases.index"), 303)
+
+
+@bp.route("/purchases/<purchase_id>/edit", methods=["GET", "POST"])
+@owner_required
+def edit(purchase_id: str) -> Page:
+    record = services().purchases.get(purchase_id)
+    if request.method == "GET":
+        return _form_page(record, _as_form(record), {})
+    try:
+        services().purchases.update(purchase_id, _purchase_input(request.form, editing=True))
+    except ValidationFailed as exc:
+        return _form_page(record, request.form, flat_errors(exc.details)), 422
+    flash("Purchase saved.")
+    return redirect(url_for("purchases.index"), 303)
+
+
+@bp.route("/purchases/<purchase_id>/delete", methods=["GET", "POST"])
+@owner_required
+def delete(purchase_id: str) -> Page:
+    record = services().purchases.get(purchase_id)
+    if request.method == "GET":
+        vendor = services().relationships.find(record["vendor_id"]) or {}
+        return render_template("purchase_delete.html", purchase=record, vendor=vendor)
+    services().purchases.delete(purchase_id)
+    flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} deleted.")
+    return redirect(url_for("purchases.index"), 303)
+
+
+@bp.post("/purchases/<purchase_id>/review")
+@owner_required
+def review(purchase_id: str) -> Response:
+    services().purchases.update(purchase_id, {"status": "reviewed"})
+    flash("Receipt marked as reviewed.")
+    return redirect(url_for("purchases.index", status="new"), 303)
+
+
+def _form_page(record: Mapping[str, Any] | None, form: Mapping[str, Any], errors: dict) -> str:
+    count = _item_count(form) + BLANK_ITEM_ROWS
+    return render_template(
+        "purchase_form.html",
+        purchase=record,
+        form=form,
+        errors=errors,
+        vendors=all_relationships(services(), "vendor"),
+        item_rows=range(count),
+    )
+
+
+def _item_count(form: Mapping[str, Any]) -> int:
+    indexes = [
+        int(key.split("-")[1])
+        for key in form
+        if key.startswith("items-") and key.split("-")[1].isdigit() and form[key]
+    ]
+    return max(indexes) + 1 if indexes else 0
+
+
+def _purchase_input(form: Mapping[str, Any], *, editing: bool) -> dict[str, Any]:
+    """The purchase the form describes; blank optional fields are left out (or cleared)."""
+    data: dict[str, Any] = {
+        "vendor_id": form.get("vendor_id", ""),
+        "date": form.get("date", "").strip(),
+        "currency": form.get("currency", "").strip().upper(),
+    }
+    for name in ("order_ref", "category", "notes", "total"):
+        value = form.get(name, "").strip()
+        if value or (editing and name != "total"):
+            data[name] = value or None
+    tags = tag_list(form.get("tags", ""))
+    if tags or editing:
+        data["tags"] = tags or None
+    items = _items(form)
+    if items or editing:
+        data["items"] = items or None
+    if editing and not items and "total" not in data:
+        data["total"] = None  # no items, no total: the schema asks for one
+    return data
+
+
+def _items(form: Mapping[str, Any]) -> list[dict[str, str]]:
+    items = []
+    for index in range(_item_count(form)):
+        cells = {f: form.get(f"items-{index}-{f}", "").strip() for f in ITEM_FIELDS}
+        if any(cells.values()):
+            items.append({k: v for k, v in cells.items() if v or k != "quantity"})
+    return items
+
+
+def _as_form(record: Mapping[str, Any]) -> MultiDict[str, str]:
+    form: MultiDict[str, str] = MultiDict()
+    for name in ("vendor_id", "date", "currency", "order_ref", "category", "notes", "total"):
+        form[name] = str(record.get(name) or "")
+    form["tags"] = ", ".join(record.get("tags") or [])
+    if record.get("items"):
+        form["total"] = ""  # summed again from the items unless the owner gives one
+    for index, item in enumerate(record.get("items") or []):
+        for name in ITEM_FIELDS:
+            form[f"items-{index}-{name}"] = str(item.get(name) or "")
+    return form

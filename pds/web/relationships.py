@@ -1,0 +1,177 @@
+"""The owner's relationships in the portal: the list (filter, bulk tag), one record with its
+timeline, its tags, its target cadence and what its vendor may read (``shared``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from pds.errors import Conflict, ValidationFailed
+from pds.schemas.interaction import CHANNELS
+from pds.schemas.relationship import KINDS, STATUSES
+from pds.web.context import services
+from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
+from pds.web.portal import owner_required
+
+bp = Blueprint("relationships", __name__)
+PAGE_SIZE = 100
+TIMELINE_SIZE = 50
+
+
+@bp.get("/relationships")
+@owner_required
+def index() -> str:
+    return _list_page({})
+
+
+@bp.route("/relationships/new", methods=["GET", "POST"])
+@owner_required
+def new() -> str | Response | tuple[str, int]:
+    """Record a new vendor or person (``?kind=`` preselects the kind)."""
+    if request.method == "GET":
+        return _new_page({"kind": request.args.get("kind", "vendor")}, {})
+    form = request.form
+    data = {k: v.strip() for k in NEW_FIELDS if (v := form.get(k, "")).strip()}
+    data["kind"] = form.get("kind", "")
+    if form.get("email", "").strip():
+        data["emails"] = [form["email"].strip()]
+    if form.get("tags", "").strip():
+        data["tags"] = [t.strip() for t in form["tags"].replace(";", ",").split(",") if t.strip()]
+    try:
+        record = services().relationships.add(data)
+    except ValidationFailed as exc:
+        errors = {("email" if k == "emails" else k): v for k, v in exc.details.items()}
+        return _new_page(form, errors), 422
+    except Conflict as exc:
+        return _new_page(form, {"domain": [exc.message[0].upper() + exc.message[1:] + "."]}), 409
+    flash(f"{record['name']} added.")
+    return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
+
+
+NEW_FIELDS = ("name", "domain", "how_known", "since", "notes", "status")
+
+
+def _new_page(form: Mapping[str, Any], errors: Mapping[str, Any]) -> str:
+    return render_template(
+        "relationship_new.html", form=form, errors=errors, kinds=KINDS, statuses=STATUSES
+    )
+
+
+@bp.post("/relationships/bulk-tag")
+@owner_required
+def bulk_tag() -> str | Response | tuple[str, int]:
+    form = request.form
+    remove = form.get("action") == "remove"
+    try:
+        changed = services().relationships.bulk_tag(
+            form.getlist("ids"), form.get("tag", ""), remove=remove
+        )
+    except ValidationFailed as exc:
+        return _list_page(exc.details), 422
+    verb = "Removed" if remove else "Applied"
+    flash(f"{verb} the tag on {changed} relationship{'s' if changed != 1 else ''}.")
+    return redirect(url_for("relationships.index", **_filters()), code=303)
+
+
+def _filters() -> dict[str, str]:
+    return {k: v for k in ("kind", "status", "tag") if (v := request.values.get(k, "").strip())}
+
+
+def _list_page(errors: Mapping[str, Any]) -> str:
+    filters = _filters()
+    try:
+        page = services().relationships.list(**filters, limit=PAGE_SIZE)
+        records, filter_errors = page.items, {}
+    except ValidationFailed as exc:
+        records, filter_errors = [], {"filter": exc.details}
+    counts = services().interactions.per_month(CADENCE_MONTHS)
+    return render_template(
+        "relationships.html",
+        records=records,
+        sparklines=cadence_sparklines(records, counts, services().reminders.today()),
+        filters=filters,
+        kinds=KINDS,
+        statuses=STATUSES,
+        errors={**filter_errors, **errors},
+    )
+
+
+@bp.get("/relationships/<record_id>")
+@owner_required
+def show(record_id: str) -> str:
+    return _record_page(record_id, {})
+
+
+@bp.post("/relationships/<record_id>/tags")
+@owner_required
+def tags(record_id: str) -> str | Response | tuple[str, int]:
+    wanted = [t for t in request.form.get("tags", "").replace(";", ",").split(",") if t.strip()]
+    record = services().relationships.get(record_id)
+    current = record.get("tags", [])
+    try:
+        services().relationships.tag(record_id, add=wanted, remove=current)
+    except ValidationFailed as exc:
+        return _record_page(record_id, exc.details), 422
+    flash("Tags saved.")
+    return redirect(url_for("relationships.show", record_id=record_id), code=303)
+
+
+@bp.post("/relationships/<record_id>/target")
+@owner_required
+def target(record_id: str) -> str | Response | tuple[str, int]:
+    reminders = services().reminders
+    every = request.form.get("every_days", "").strip()
+    try:
+        if every:
+            reminders.set_target(record_id, every)
+        else:
+            services().relationships.get(record_id)
+            reminders.clear_target(record_id)
+    except ValidationFailed as exc:
+        return _record_page(record_id, exc.details), 422
+    flash(f"Target set: every {every} days." if every else "Target removed.")
+    return redirect(url_for("relationships.show", record_id=record_id), code=303)
+
+
+@bp.post("/relationships/<record_id>/shared")
+@owner_required
+def shared(record_id: str) -> str | Response | tuple[str, int]:
+    form = request.form
+    every = form.get("contact_every_days", "").strip()
+    block = {
+        "contact_every_days": int(every) if every.isdigit() else every,
+        "channel": form.get("channel", ""),
+        "note": form.get("note", ""),
+    }
+    try:
+        services().relationships.share(record_id, block)
+    except ValidationFailed as exc:
+        details = exc.details.get("shared", exc.details)
+        return _record_page(record_id, {"shared": details}), 422
+    flash("What this vendor may read is saved.")
+    return redirect(url_for("relationships.show", record_id=record_id), code=303)
+
+
+def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
+    svc = services()
+    record = svc.relationships.get(record_id)
+    timeline = svc.interactions.list(counterpart_id=record["id"], limit=TIMELINE_SIZE).items
+    reminder = next(
+        (r for r in svc.reminders.schedule() if r.relationship_id == record["id"]), None
+    )
+    counts = svc.interactions.per_month(CADENCE_MONTHS, counterpart_id=record["id"])
+    return render_template(
+        "relationship.html",
+        record=record,
+        sparkline=cadence_sparklines([record], counts, svc.reminders.today())[record["id"]],
+        timeline=timeline,
+        own_target=svc.reminders.target_of(record["id"]),
+        reminder=reminder,
+        today=svc.reminders.today(),
+        channels=CHANNELS,
+        errors=errors,
+        form=request.form if request.method == "POST" else {},
+    )

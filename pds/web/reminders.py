@@ -1,0 +1,124 @@
+"""Reminders in the portal: the due list with snooze and done, "e-mail me my reminders",
+the tag targets, and the calendar feed (``/reminders.ics?key=...``, the only view here
+that needs no login: its random key, shown to the owner and regenerable, is the secret)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from pds.errors import ConfigError, DeliveryFailed, ValidationFailed
+from pds.services.reminder_feed import reminder_calendar
+from pds.services.reminder_mail import mail_server_from, send_due
+from pds.web.context import services
+from pds.web.portal import owner_required
+
+bp = Blueprint("reminders", __name__)
+FEED_DAYS = 60
+
+
+@bp.get("/reminders")
+@owner_required
+def index() -> str:
+    return _page({})
+
+
+def _page(errors: Mapping[str, Any], status_note: str | None = None) -> str:
+    reminders = services().reminders
+    today = reminders.today()
+    feed_url = url_for("reminders.feed", key=reminders.feed_key(), _external=True)
+    return render_template(
+        "reminders.html",
+        due=reminders.due(),
+        upcoming=[r for r in reminders.upcoming(FEED_DAYS) if r.shown_on() > today],
+        today=today,
+        tag_targets=reminders.tag_targets(),
+        feed_url=feed_url,
+        errors=errors,
+        form=request.form if request.method == "POST" else {},
+        mail_error=status_note,
+    )
+
+
+@bp.post("/reminders/<record_id>/snooze")
+@owner_required
+def snooze(record_id: str) -> str | Response | tuple[str, int]:
+    days = request.form.get("days", "").strip()
+    try:
+        until = services().reminders.snooze(record_id, int(days) if days.isdigit() else days)
+    except ValidationFailed as exc:
+        return _page({record_id: exc.details.get("until", [exc.message])}), 422
+    flash(f"Snoozed until {until.isoformat()}.")
+    return _back()
+
+
+@bp.post("/reminders/<record_id>/done")
+@owner_required
+def done(record_id: str) -> str | Response | tuple[str, int]:
+    try:
+        services().reminders.done(record_id, note=request.form.get("note") or None)
+    except ValidationFailed as exc:
+        return _page({record_id: [exc.message]}), 422
+    flash("Done: logged that you got in touch today.")
+    return _back()
+
+
+@bp.post("/reminders/tag-target")
+@owner_required
+def tag_target() -> str | Response | tuple[str, int]:
+    tag, every = request.form.get("tag", ""), request.form.get("every_days", "").strip()
+    reminders = services().reminders
+    try:
+        if every:
+            reminders.set_tag_target(tag, every)
+        else:
+            reminders.clear_tag_target(tag)
+    except ValidationFailed as exc:
+        return _page(exc.details), 422
+    flash("Tag target saved." if every else "Tag target removed.")
+    return redirect(url_for("reminders.index"), code=303)
+
+
+@bp.post("/reminders/email")
+@owner_required
+def email() -> str | Response | tuple[str, int]:
+    try:
+        server = mail_server_from(current_app.config["PDS_SETTINGS"])
+        count = send_due(services().reminders, server)
+    except (ConfigError, DeliveryFailed) as exc:
+        return _page({}, status_note=exc.message), 502 if isinstance(exc, DeliveryFailed) else 409
+    flash(f"E-mailed {count} due reminder{'s' if count != 1 else ''} to {server.recipient}.")
+    return redirect(url_for("reminders.index"), code=303)
+
+
+@bp.post("/reminders/feed-key")
+@owner_required
+def regenerate_key() -> Response:
+    services().reminders.regenerate_feed_key()
+    flash("New calendar feed address: the old one no longer works.")
+    return redirect(url_for("reminders.index"), code=303)
+
+
+@bp.get("/reminders.ics")
+def feed() -> Response:
+    reminders = services().reminders
+    if not reminders.feed_key_matches(request.args.get("key")):
+        abort(404)
+    body = reminder_calendar(
+        reminders.upcoming(FEED_DAYS), today=reminders.today(), now=reminders.now()
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Cache-Control": "no-store", "Content-Disposition": "inline; filename=pds.ics"},
+    )
+
+
+def _back() -> Response:
+    target = request.form.get("back", "")
+    if target.startswith("/relationships/") and "//" not in target:
+        return redirect(target, code=303)
+    return redirect(url_for("reminders.index"), code=303)

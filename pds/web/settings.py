@@ -1,0 +1,137 @@
+"""Settings: the profile (OpenID Connect claims), the store's passphrase and data key (its
+rotation runs on a thread, with a progress page that refreshes itself: no JavaScript),
+the OpenID signing key, and links to the security page and the terms editor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from pds.errors import ValidationFailed
+from pds.services.store_keys import KeyRotation, change_passphrase
+from pds.web.context import services
+from pds.web.forms import flat_errors
+from pds.web.portal import owner_required
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+ROTATION = "pds.key_rotation"
+PROFILE_FIELDS = (
+    "name",
+    "given_name",
+    "family_name",
+    "nickname",
+    "email",
+    "phone_number",
+    "website",
+    "birthdate",
+    "locale",
+    "zoneinfo",
+)
+ADDRESS_FIELDS = ("street_address", "postal_code", "locality", "region", "country")
+REFRESH_SECONDS = 1
+Page = str | Response | tuple[str, int]
+
+
+def rotation() -> KeyRotation:
+    """The app's one data-key rotation (made on first use)."""
+    job = current_app.extensions.get(ROTATION)
+    if job is None:
+        job = current_app.extensions[ROTATION] = KeyRotation(services().store)
+    assert isinstance(job, KeyRotation)
+    return job
+
+
+@bp.get("")
+@owner_required
+def index() -> str:
+    return _page()
+
+
+def _page(**forms: tuple[Mapping[str, Any], dict[str, list[str]]]) -> str:
+    profile = services().profile.get()
+    profile_form, profile_errors = forms.get("profile", (_profile_form(profile), {}))
+    _, passphrase_errors = forms.get("passphrase", ({}, {}))
+    svc = services()
+    return render_template(
+        "settings.html",
+        profile_form=profile_form,
+        profile_errors=profile_errors,
+        passphrase_errors=passphrase_errors,
+        totp=svc.credentials.totp_enabled(),
+        stats=svc.store_facts(),
+        rotation=rotation().state,
+        signing_keys=svc.signing_keys.list(),
+        profile_fields=PROFILE_FIELDS,
+        address_fields=ADDRESS_FIELDS,
+    )
+
+
+@bp.post("/profile")
+@owner_required
+def profile() -> Page:
+    form = request.form
+    changes: dict[str, Any] = {name: form.get(name, "").strip() or None for name in PROFILE_FIELDS}
+    address = {name: form.get(name, "").strip() for name in ADDRESS_FIELDS}
+    changes["address"] = {k: v for k, v in address.items() if v} or None
+    try:
+        services().profile.update(changes)
+    except ValidationFailed as exc:
+        errors = flat_errors(exc.details)
+        errors = {k.removeprefix("address-"): v for k, v in errors.items()}
+        return _page(profile=(form, errors)), 422
+    flash("Profile saved. Vendors see its claims only as your grants allow.")
+    return redirect(url_for("settings.index") + "#profile", 303)
+
+
+@bp.post("/passphrase")
+@owner_required
+def passphrase() -> Page:
+    form = request.form
+    try:
+        change_passphrase(
+            services().store,
+            form.get("current_passphrase", ""),
+            form.get("new_passphrase", ""),
+            form.get("new_passphrase_again", ""),
+        )
+    except ValidationFailed as exc:
+        return _page(passphrase=({}, exc.details)), 422
+    flash("Store passphrase changed. Use the new one the next time the server starts.")
+    return redirect(url_for("settings.index") + "#storage", 303)
+
+
+@bp.post("/data-key")
+@owner_required
+def rotate_data_key() -> Response:
+    rotation().start()
+    return redirect(url_for("settings.data_key_progress"), 303)
+
+
+@bp.get("/data-key")
+@owner_required
+def data_key_progress() -> str:
+    # touches no record: the store is busy re-encrypting while this page refreshes
+    return render_template(
+        "settings_rotation.html", rotation=rotation().state, refresh=REFRESH_SECONDS
+    )
+
+
+@bp.post("/signing-key")
+@owner_required
+def rotate_signing_key() -> Response:
+    kid = services().signing_keys.rotate()
+    flash(
+        f"New signing key {kid[:12]}… is active; the previous one stays published until "
+        "the tokens it signed expire."
+    )
+    return redirect(url_for("settings.index") + "#signing", 303)
+
+
+def _profile_form(profile: Mapping[str, Any]) -> dict[str, str]:
+    form = {name: str(profile.get(name) or "") for name in PROFILE_FIELDS}
+    address = profile.get("address") or {}
+    form.update({name: str(address.get(name) or "") for name in ADDRESS_FIELDS})
+    return form

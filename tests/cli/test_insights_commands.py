@@ -1,0 +1,50 @@
+"""``pds insights``: tiers and drift questions, and answering them from the terminal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pds.services import SPECS, Services
+from pds.store import Store
+from tests.cli.conftest import Invoke
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def fading(initialised: Path) -> dict[str, Any]:
+    store = Store.open(initialised, PASSPHRASE, specs=SPECS)
+    try:
+        services = Services(store)
+        person = services.relationships.add({"kind": "person", "name": "Ada Weekly"})
+        day = datetime.now(UTC).date() - timedelta(days=5)
+        days = [day]
+        for gap in reversed([7] * 20 + [30, 31, 29]):
+            day -= timedelta(days=gap)
+            days.append(day)
+        services.interactions.log_many(
+            [{"kind": "call", "counterpart_id": person["id"], "date": d.isoformat()} for d in days]
+        )
+        return person
+    finally:
+        store.close()
+
+
+def test_insights_lists_tiers_and_questions_then_keep_dismisses(
+    pds: Invoke, fading: dict[str, Any]
+) -> None:
+    text = pds("insights").output
+    assert "tier 1: 1 relationships" in text
+    assert f"Ada Weekly [{fading['id']}]" in text
+    assert "You were in touch about weekly; the last three gaps were about monthly." in text
+    data = json.loads(pds("insights", "--json").output)
+    assert [q["relationship_id"] for q in data["drift"]] == [fading["id"]]
+    kept = pds("insights", "--keep", fading["id"])
+    assert (kept.exit_code, kept.output) == (0, f"keep: {fading['id']}\n")
+    assert pds("insights").output.endswith("No relationship departs from its own rhythm.\n")
+    again = pds("insights", "--keep", fading["id"])
+    assert again.exit_code != 0 and "Ada Weekly has no drift question to keep" in again.output

@@ -1,0 +1,174 @@
+"""services.insights over a real store: drift questions and the owner's answers, tier
+labels, depth weights, vendor engagement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from pds.errors import Conflict, NotFound, ValidationFailed
+from pds.services import Services
+from tests.services.conftest import START, FakeClock, audit_events
+
+TODAY = START.date()
+
+
+def log_gaps(services: Services, who: dict[str, Any], gaps: list[int], last: date) -> None:
+    """Interactions with ``who`` separated by ``gaps`` days, the last on ``last``."""
+    day, days = last, [last]
+    for gap in reversed(gaps):
+        day -= timedelta(days=gap)
+        days.append(day)
+    services.interactions.log_many(
+        [
+            {"kind": "call", "channel": "phone", "counterpart_id": who["id"], "date": d.isoformat()}
+            for d in sorted(days)
+        ]
+    )
+
+
+@pytest.fixture
+def fading(services: Services, person: dict[str, Any]) -> dict[str, Any]:
+    """Weekly for twenty weeks, then three gaps of about a month (the last 5 days ago)."""
+    log_gaps(services, person, [7] * 20 + [30, 31, 29], TODAY - timedelta(days=5))
+    return person
+
+
+def test_recompute_gives_cadence_tier_and_the_drift_question(
+    services: Services, fading: dict[str, Any]
+) -> None:
+    report = services.insights.recompute()
+    assert report.cadences[fading["id"]].rhythm == "about weekly"
+    assert report.tiers.members == {fading["id"]: 1}  # too few to cluster: one tier
+    [question] = report.drifts
+    assert question.relationship_id == fading["id"]
+    assert question.drift.question() == (
+        "You were in touch about weekly; the last three gaps were about monthly. "
+        "Keep it, let it drift, or set a target?"
+    )
+    one = services.insights.for_relationship(fading["id"])
+    assert one["cadence"]["rhythm"] == "about weekly" and one["drift"]["evidence"] == "gaps"
+
+
+def test_keep_is_remembered_until_the_drift_changes_materially(
+    services: Services, fading: dict[str, Any], clock: FakeClock, store: Any
+) -> None:
+    answer = services.insights.answer(fading["id"], {"decision": "keep"})
+    assert answer["decision"] == "keep" and answer["recent_days"] == 30
+    assert services.insights.report().drifts == []
+    assert audit_events(store)[-1] == {
+        "actor": "owner",
+        "action": "insight.keep",
+        "target": fading["id"],
+    }
+    clock.advance(days=40)  # now 45 days of silence: about six weeks, not a month
+    [again] = services.insights.report().drifts
+    assert again.drift.evidence == "silence" and again.drift.recent_days == 45
+
+
+def test_let_it_drift_stops_the_questions(
+    services: Services, fading: dict[str, Any], clock: FakeClock
+) -> None:
+    services.insights.answer(fading["id"], {"decision": "let_drift"})
+    clock.advance(days=400)
+    assert services.insights.report().drifts == []
+    services.insights.forget_answer(fading["id"])
+    assert [q.relationship_id for q in services.insights.report().drifts] == [fading["id"]]
+
+
+def test_set_target_hands_over_to_the_reminders(services: Services, fading: dict[str, Any]) -> None:
+    answer = services.insights.answer(fading["id"], {"decision": "target", "every_days": "14"})
+    assert (answer["every_days"], answer["target_set"]) == (14, True)
+    assert services.reminders.target_of(fading["id"]) == 14
+    assert services.insights.report().drifts == []
+    assert services.insights.answers()[fading["id"]]["decision"] == "target"
+
+
+def test_answer_errors(services: Services, fading: dict[str, Any], person: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed) as bad:
+        services.insights.answer(fading["id"], {"decision": "ignore"})
+    assert bad.value.details == {"decision": ["Must be one of: keep, let_drift, target."]}
+    with pytest.raises(ValidationFailed) as no_days:
+        services.insights.answer(fading["id"], {"decision": "target"})
+    assert no_days.value.details == {"every_days": ["A target needs a number of days."]}
+    with pytest.raises(NotFound):
+        services.insights.answer("0190a000-0000-7000-8000-000000000000", {"decision": "keep"})
+    other = services.relationships.add({"kind": "person", "name": "Quiet Quinn"})
+    with pytest.raises(Conflict) as conflict:
+        services.insights.answer(other["id"], {"decision": "keep"})
+    assert str(conflict.value) == "Quiet Quinn has no drift question to keep"
+
+
+def test_tier_labels_are_stored_and_cleared(services: Services) -> None:
+    assert services.insights.label_tier(1, "close friends") == {1: "close friends"}
+    assert services.insights.label_tier("2", "acquaintances") == {
+        1: "close friends",
+        2: "acquaintances",
+    }
+    assert services.insights.label_tier(1, "inner circle")[1] == "inner circle"
+    assert services.insights.label_tier(1, "") == {2: "acquaintances"}
+    with pytest.raises(ValidationFailed) as bad:
+        services.insights.label_tier(0, "x")
+    assert bad.value.details == {
+        "tier": ["Must be greater than or equal to 1 and less than or equal to 99."]
+    }
+
+
+def test_depth_weights_are_the_owners(services: Services, person: dict[str, Any]) -> None:
+    log_gaps(services, person, [7] * 5, TODAY)
+    assert services.insights.recompute().cadences[person["id"]].depth == pytest.approx(0.72)
+    weights = services.insights.set_depth_weights(
+        {"kinds": {"call": 0.5}, "channels": {"phone": 1}}
+    )
+    assert (weights.kinds["call"], weights.channels["phone"], weights.kinds["meeting"]) == (
+        0.5,
+        1.0,
+        1.0,
+    )
+    assert services.insights.recompute().cadences[person["id"]].depth == pytest.approx(0.5)
+    with pytest.raises(ValidationFailed) as bad:
+        services.insights.set_depth_weights({"kinds": {"call": 2}})
+    assert bad.value.details == {
+        "kinds": {
+            "call": {
+                "value": ["Must be greater than or equal to 0.0 and less than or equal to 1.0."]
+            }
+        }
+    }
+    assert services.insights.reset_depth_weights().kinds["call"] == 0.8
+
+
+def test_vendor_engagement_moves_by_quarter(services: Services, vendor: dict[str, Any]) -> None:
+    for month, count in ((4, 4), (7, 3), (10, 1), (1, 0)):
+        year = 2025 if month == 1 else 2024
+        for i in range(count):
+            services.purchases.add(
+                {
+                    "vendor_id": vendor["id"],
+                    "date": f"{year}-{month:02d}-{10 + i}",
+                    "total": "20.00",
+                    "currency": "EUR",
+                }
+            )
+    services.interactions.log(
+        {"kind": "complaint", "counterpart_id": vendor["id"], "date": "2025-01-20"}
+    )
+    services.interactions.log(
+        {"kind": "complaint", "counterpart_id": vendor["id"], "date": "2025-02-20"}
+    )
+    [(record, found)] = services.insights.engagement(periods=4)
+    assert record["id"] == vendor["id"]
+    assert [p.label for p in found.periods] == ["2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]
+    assert [p.counts["purchases"] for p in found.periods] == [4, 3, 1, 0]
+    assert [str(p.spending.get("EUR", 0)) for p in found.periods] == [
+        "80.00",
+        "60.00",
+        "20.00",
+        "0",
+    ]
+    assert found.trends["purchases"] == "down" and found.signals == ("fading", "souring")
+    with pytest.raises(ValidationFailed) as bad:
+        services.insights.engagement(periods=1)
+    assert bad.value.details == {"periods": ["Must be between 2 and 40."]}

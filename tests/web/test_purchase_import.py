@@ -1,0 +1,66 @@
+"""Importing purchases from CSV in the portal: the preview, its per-line errors, the import."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+
+from pds.services import Services
+from tests.conftest import csrf_of
+
+GOOD = b"date,vendor,description,unit_price,currency,category\n" + (
+    b"2025-01-02,Fresh Fields,Apples,3.50,EUR,groceries\n2025-01-05,Corner Bakery,Bread,2.10,EUR,\n"
+)
+BAD = b"date,vendor,total,currency\n2025-01-02,Fresh Fields,1.234,50,EUR\n2025-99-01,Shop,2,EUR\n"
+
+
+def _upload(owner: FlaskClient, data: bytes, **form: str):  # type: ignore[no-untyped-def]
+    token = csrf_of(owner.get("/purchases/import").get_data(as_text=True))
+    files = {"file": (io.BytesIO(data), "bank.csv")} if data else {}
+    body = {"csrf_token": token, "create_vendors": "on", **form, **files}
+    return owner.post("/purchases/import", data=body, content_type="multipart/form-data")
+
+
+def test_the_preview_shows_the_rows_then_import_commits(
+    owner: FlaskClient, services: Services
+) -> None:
+    response = _upload(owner, GOOD)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "2 purchases would be created" in html
+    assert "2 new vendors: Fresh Fields, Corner Bakery" in html
+    assert "Apples" in html and "3.50 EUR" in html and ">Import 2 purchases</button>" in html
+    assert services.purchases.count() == 0 and services.relationships.count() == 0
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303
+    assert services.purchases.count() == 2
+    assert "Imported 2 purchases and 2 new vendors." in owner.get("/purchases").get_data(True)
+    again = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert again.status_code == 303 and again.headers["Location"] == "/purchases/import"
+    assert services.purchases.count() == 2
+
+
+def test_the_preview_lists_each_faulty_line_and_offers_no_import(
+    owner: FlaskClient, services: Services
+) -> None:
+    html = _upload(owner, BAD).get_data(as_text=True)
+    assert "2 lines with errors" in html
+    assert '<td data-label="Line">3</td>' in html and '<td data-label="Column">date</td>' in html
+    assert "Import " not in html.split("Upload another file")[0].split("</table>")[-1]
+    assert services.purchases.count() == 0
+
+
+def test_a_missing_file_or_header_is_a_field_error(owner: FlaskClient) -> None:
+    response = _upload(owner, b"")
+    assert response.status_code == 422
+    assert 'id="f-file-error">Choose a CSV file to import.</p>' in response.get_data(True)
+    response = _upload(owner, b"when,who\n2025-01-01,x\n", default_currency="EUR")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="f-file-error"' in html and 'value="EUR"' in html
+
+
+def test_import_refuses_a_post_without_the_csrf_token(owner: FlaskClient) -> None:
+    response = owner.post("/purchases/import/commit")
+    assert response.status_code == 400
