@@ -2,4 +2,5 @@
 
 from pds.cli import main
 
-main()
+if __name__ == "__main__":  # (a worker process started by "spawn" imports this module too)
+    main()
