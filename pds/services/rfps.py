@@ -166,10 +166,14 @@ class RfpService:
             problems = self._publish_problems(rfp, now)
             if problems:
                 raise ValidationFailed(f"invalid rfp: check {', '.join(problems)}", problems)
-            changes = {"disclosed": self._disclosed(rfp), "published_at": to_minute(now)}
-            if rfp.get("reveal_identity"):
-                changes["buyer"] = self._buyer()
-            return self._move(rfp, OPEN, "owner", changes)
+            return self._move(rfp, OPEN, "owner", self._frozen_at_publish(rfp, now))
+
+    def as_published(self, rfp: Mapping[str, Any]) -> dict[str, Any]:
+        """``rfp`` as publishing it now would make it (for a preview of a draft): the
+        disclosed preferences' current values, the buyer if revealed, this minute."""
+        if rfp["status"] != DRAFT:
+            return dict(rfp)
+        return {**rfp, **self._frozen_at_publish(rfp, self._ctx.now())}
 
     def amend(self, rfp_id: str, changes: Any) -> dict[str, Any]:
         """Change what an open RFP asks for (``AMENDABLE`` fields; ``None`` clears one);
@@ -331,6 +335,13 @@ class RfpService:
             self.events.not_selected(loser)
         told = [winner["client_id"], *(loser["client_id"] for loser in losers)]
         self.events.closed(rfp, told=told)
+
+    def _frozen_at_publish(self, rfp: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        """What publishing freezes into the record: disclosed values, time, buyer."""
+        frozen = {"disclosed": self._disclosed(rfp), "published_at": to_minute(now)}
+        if rfp.get("reveal_identity"):
+            frozen["buyer"] = self._buyer()
+        return frozen
 
     def _buyer(self) -> dict[str, Any]:
         """The owner's name and email as the profile has them now (for reveal_identity)."""

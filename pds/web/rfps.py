@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, NotFound, PdsError, PermissionDenied, ValidationFailed
 from pds.schemas.rfp import OPERATORS, STATUSES
-from pds.schemas.temporal import to_utc
 from pds.services.offers import BLOCKED, SORTS
 from pds.services.rfp_views import public_view
-from pds.services.rfps import DRAFT, OPEN, to_minute
+from pds.services.rfps import DRAFT, OPEN
+from pds.services.vendor_history import VendorHistory, history_of
 from pds.web.context import services
 from pds.web.portal import owner_required
 from pds.web.rfp_form import (
@@ -32,7 +32,6 @@ from pds.web.rfp_form import (
     posted_form,
     rfp_data,
 )
-from pds.web.rfp_history import VendorHistory, history_of
 
 bp = Blueprint("rfps", __name__)
 Page = str | Response | tuple[str, int]
@@ -212,26 +211,8 @@ for _error in (Conflict, PermissionDenied, ValidationFailed):
 
 
 def vendor_view_of(rfp: Mapping[str, Any]) -> dict[str, Any]:
-    """What vendors see of ``rfp``: a draft as publishing it now would make it (the
-    disclosed preferences' current values, the owner's name and email if revealed,
-    published this minute), else as it is."""
-    if rfp["status"] != DRAFT:
-        return public_view(rfp)
-    found = {key: services().preferences.find(key) for key in rfp.get("disclosure", [])}
-    disclosed = {key: pref["value"] for key, pref in found.items() if pref is not None}
-    now = to_utc(services().clock())
-    as_published = {**rfp, "disclosed": disclosed, "published_at": to_minute(now)}
-    if rfp.get("reveal_identity"):
-        as_published["buyer"] = _buyer(services().profile.get())
-    return public_view(as_published)
-
-
-def _buyer(profile: Mapping[str, Any]) -> dict[str, Any]:
-    """The owner's name and email as ``rfps.publish`` freezes them (a test holds the two
-    together)."""
-    parts = (profile.get("given_name"), profile.get("family_name"))
-    name = profile.get("name") or " ".join(p for p in parts if p) or None
-    return {"name": name, "email": profile.get("email")}
+    """What vendors see of ``rfp``: a draft as publishing it now would make it."""
+    return public_view(services().rfps.as_published(rfp))
 
 
 # -- helpers ------------------------------------------------------------------------------

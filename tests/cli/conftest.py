@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from pds.cli import main
+from pds.services import Services
+from pds.services.collections import SPECS
+from pds.store import Store
+from tests.conftest import PASSPHRASE
 
 Invoke = Callable[..., Result]
 
@@ -27,3 +32,18 @@ def initialised(pds: Invoke, home: Path) -> Path:
     result = pds("init", "--scrypt-n", "1024")
     assert result.exit_code == 0, result.output
     return home
+
+
+@pytest.fixture
+def on_disk(initialised: Path) -> Callable[[], AbstractContextManager[Services]]:
+    """Open the store on disk for a moment: ``with on_disk() as services: ...``."""
+
+    @contextmanager
+    def opened() -> Iterator[Services]:
+        store = Store.open(initialised, PASSPHRASE, specs=SPECS)
+        try:
+            yield Services(store)
+        finally:
+            store.close()
+
+    return opened

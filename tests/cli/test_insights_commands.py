@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pds.services import SPECS, Services
-from pds.store import Store
+from pds.services import Services
 from tests.cli.conftest import Invoke
-from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture
-def fading(initialised: Path) -> dict[str, Any]:
-    store = Store.open(initialised, PASSPHRASE, specs=SPECS)
-    try:
-        services = Services(store)
+def fading(on_disk: Callable[[], AbstractContextManager[Services]]) -> dict[str, Any]:
+    with on_disk() as services:
         person = services.relationships.add({"kind": "person", "name": "Ada Weekly"})
         day = datetime.now(UTC).date() - timedelta(days=5)
         days = [day]
@@ -30,8 +27,6 @@ def fading(initialised: Path) -> dict[str, Any]:
             [{"kind": "call", "counterpart_id": person["id"], "date": d.isoformat()} for d in days]
         )
         return person
-    finally:
-        store.close()
 
 
 def test_insights_lists_tiers_and_questions_then_keep_dismisses(

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pds.services import SPECS, Services
-from pds.store import Store
 from tests.cli.conftest import Invoke
-from tests.conftest import PASSPHRASE
 from tests.smtpkit import smtp_server
 
 MISSING = "01900000-0000-7000-8000-000000000000"
-
-
-@pytest.fixture
-def on_disk(initialised: Path) -> Callable[[], Any]:
-    @contextmanager
-    def opened() -> Iterator[Services]:
-        store = Store.open(initialised, PASSPHRASE, specs=SPECS)
-        try:
-            yield Services(store)
-        finally:
-            store.close()
-
-    return opened
 
 
 @pytest.fixture

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pds.services import SPECS, Services
-from pds.store import Store
 from tests.cli.conftest import Invoke
-from tests.conftest import PASSPHRASE
 
 DEADLINE = "2099-03-10T12:00:00Z"
 ISSUER = "https://pds.example.org"
@@ -26,21 +22,6 @@ def rfp_data(title: str) -> dict[str, Any]:
         "budget": {"max": "900", "currency": "EUR"},
         "deadline": DEADLINE,
     }
-
-
-@pytest.fixture
-def on_disk(initialised: Path) -> Callable[[], Any]:
-    """Open the store on disk for a moment: ``with on_disk() as services: ...``."""
-
-    @contextmanager
-    def opened() -> Iterator[Services]:
-        store = Store.open(initialised, PASSPHRASE, specs=SPECS)
-        try:
-            yield Services(store)
-        finally:
-            store.close()
-
-    return opened
 
 
 @pytest.fixture

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pds.schemas.query import MAX_LIMIT
-from pds.services import Services
 from policies.access import grant_status
+
+if TYPE_CHECKING:
+    from pds.services.container import Services
 
 
 @dataclass(frozen=True)
