@@ -40,9 +40,10 @@ def cli_reference() -> str:
         "# Command line reference\n",
         "Generated from `pds --help` by `make docs`; do not edit by hand.\n",
         "Every command prints one clear line on error and exits non-zero: 1 general, "
-        "2 invalid input, 3 configuration, 4 not found, 10 store problem, "
-        "11 store locked by another process, 12 wrong passphrase, 13 integrity error, "
-        "14 archive refused.\n",
+        "2 invalid input, 3 configuration, 4 not found, 5 not permitted, 6 conflict, "
+        "10 store problem, 11 store locked by another process, 12 wrong passphrase, "
+        "13 integrity error, 14 archive refused, 15 mail not delivered, "
+        "16 export failed.\n",
         "## pds\n",
         f"```\n{cli_main.get_help(root)}\n```\n",
     ]

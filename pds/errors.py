@@ -143,6 +143,15 @@ class ArchiveInvalid(PdsError):
     exit_code = 14
 
 
+class ExportFailed(PdsError):
+    """The archive could not be written for a reason of this machine (the message says
+    which); the store is untouched."""
+
+    code = "export_failed"
+    http_status = 503
+    exit_code = 16
+
+
 class DeliveryFailed(PdsError):
     """A message could not be handed to the mail server (the message says why)."""
 

@@ -256,19 +256,20 @@ class Collection:
 
     def _read_batch(self, ids: list[str], shards: ShardWindow, encoded: bool) -> list[Any]:
         found: list[Any] = []
-        held: dict[ShardRef, Shard] = {}  # the shards this batch has used so far
+        readers: dict[ShardRef, Callable[[str], Any]] = {}  # of the shards used so far
+        shard_of = self.index.shard_of
         for record_id in ids:
-            ref = self.index.shard_of(record_id)
+            ref = shard_of(record_id)
             if ref is None:
                 continue
-            shard = held.get(ref)
-            if shard is None:
+            read = readers.get(ref)
+            if read is None:
                 name = self.shard_name(*ref)
                 shard = self._store.peek_shard(name)
                 if shard is None:
                     shard = shards.get(name, self._store.read_shard_file)
-                held[ref] = shard
-            record = shard.encoded(record_id) if encoded else shard.get(record_id)
+                read = readers[ref] = shard.encoder() if encoded else shard.get
+            record = read(record_id)
             if record is not None:
                 found.append(record)
         return found

@@ -169,6 +169,20 @@ class Shard:
         raw = self.records.get(record_id)
         return None if raw is None else codec.dumps(raw)
 
+    def encoder(self) -> Callable[[str], bytes | None]:
+        """A function giving ``encoded`` of an id while the shard is not changed: for
+        a shard as its file holds it, a slice of the body (a scan's hot path)."""
+        body = self._body
+        if self._tables is None and isinstance(body, bytes):
+            span_of = self._span_map().get
+
+            def encoded(record_id: str) -> bytes | None:
+                span = span_of(record_id)
+                return None if span is None else body[span[0] : span[1]]
+
+            return encoded
+        return self.encoded
+
     def insert(self, record: dict[str, Any]) -> None:
         self.table.insert(Document(record, doc_id=record["id"]))
 

@@ -8,7 +8,8 @@ fresh process:
 
 - export: ``export_archive`` of the whole store to a zip file (and once more with
   ``--encrypt``'s envelope); records/s, peak resident memory while exporting
-  (sampled every 20 ms) and the resident memory of the opened store before it;
+  (sampled every 20 ms, with the CSV worker processes it starts) and the resident
+  memory of the opened store before it;
 - import: ``restore`` of that zip into a new store (built beside it and swapped in);
   records/s, peak resident memory, and the resident memory of opening the restored
   store afterwards, in a process of its own.
@@ -19,6 +20,7 @@ It prints a table and, with ``--out``, writes the results as JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
@@ -35,6 +37,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_store  # noqa: E402
+import psutil  # noqa: E402
 
 from pds.services.archive import ExportOptions, export_archive, restore  # noqa: E402
 from pds.services.collections import SPECS  # noqa: E402
@@ -46,11 +49,10 @@ PHASES = ("build", "export", "export_encrypted", "import", "open_restored")
 
 
 class PeakRss:
-    """The highest resident memory of this process while the block runs (sampled)."""
+    """The highest resident memory of this process and its children while the block
+    runs (sampled)."""
 
     def __init__(self, every: float = 0.02) -> None:
-        import psutil
-
         self._process = psutil.Process()
         self._every = every
         self.peak = self.rss()
@@ -58,7 +60,12 @@ class PeakRss:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def rss(self) -> int:
-        return int(self._process.memory_info().rss)
+        """This process's and its children's (the export's CSV workers)."""
+        total = self._process.memory_info().rss
+        for child in self._process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # (a worker that just ended)
+                total += child.memory_info().rss
+        return int(total)
 
     def _sample(self) -> None:
         while not self._stop.wait(self._every):

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from pds.errors import IntegrityError
@@ -34,6 +35,27 @@ def test_scan_ordered_gives_order_value_then_id(store: Store) -> None:
     assert keys == sorted(keys)
     notes = [r["id"] for r in store.collection("notes").scan_ordered(batch=7)]
     assert notes == sorted(notes) and len(notes) == 50
+
+
+def test_an_encoded_scan_gives_each_record_as_the_store_encodes_it(home: Path) -> None:
+    """Shards as their files hold them (sliced from the body), shards with records
+    appended since, and shards parsed by an update all give the same records."""
+    store = create_store(home)
+    _fill(store, 400)
+    store.close()
+    store = open_store(home, cache_records=10)
+    try:
+        purchases = store.collection("purchases")
+        _fill(store, 40)  # appended to shards read from their files
+        changed = purchases.scan_ordered(batch=50).__next__()
+        purchases.update(changed["id"], {"notes": "changed"})  # that shard is parsed now
+        encoded = list(purchases.scan_ordered(batch=50, window=64, encoded=True))
+        decoded = list(purchases.scan_ordered(batch=50, window=64))
+        assert all(isinstance(line, bytes) for line in encoded)
+        assert [orjson.loads(line) for line in encoded] == decoded
+        assert len(decoded) == 440 and {"notes": "changed"}.items() <= decoded[0].items()
+    finally:
+        store.close()
 
 
 def test_scan_ordered_does_not_fill_the_store_cache(home: Path) -> None:

@@ -10,6 +10,7 @@ after every batch, so a caller can show a bar or send the bytes so far.
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,21 +20,26 @@ from typing import IO, Any
 
 import orjson
 
-from pds.errors import ValidationFailed
+from pds.errors import ExportFailed, ValidationFailed
 from pds.services.archive import manifest as m
 from pds.services.archive.background import Background
-from pds.services.archive.csv_mapping import CsvMapping
+from pds.services.archive.csv_mapping import csv_plan
+from pds.services.archive.deflate import open_member
 from pds.services.archive.envelope import DEFAULT_SCRYPT_N, EncryptingWriter
 from pds.services.archive.policy import policy_of
 from pds.services.archive.readme import readme
 from pds.services.archive.schemas import json_schema
 from pds.services.archive.spool import Spool
 from pds.store import Collection, Store
+from pds.store.gcpause import paused_gc
+from pds.tabular.workers import CsvMaker, CsvWorkers, InlineCsv
 from pds.version import __version__
 
 BATCH = 1000  # records between two progress reports
 FLUSH = 1 << 16  # bytes buffered before a member write
 BOM = "\ufeff".encode()
+CSV_WORKERS_FROM = 20_000  # records: below, starting processes costs more than they save
+MAX_CSV_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,11 @@ class ExportOptions:
     passphrase: str | None = None
     include_secrets: bool = False
     scrypt_n: int = DEFAULT_SCRYPT_N
-    compresslevel: int = 1
+    csv_workers: int | None = None  # processes making the CSV; None: as the machine suits
 
     def check(self) -> None:
+        if self.csv_workers is not None and self.csv_workers < 0:
+            raise ValidationFailed("csv_workers must be 0 or more", {"csv_workers": ["< 0"]})
         if self.include_secrets and not self.passphrase:
             raise ValidationFailed(
                 "secrets are exported only into an encrypted archive: add --encrypt",
@@ -69,7 +77,7 @@ class _Member:
         background.wait()  # the zip takes one member at a time
         self.name = name
         self._background = background
-        self._handle = archive.open(name, "w", force_zip64=True)
+        self._handle = open_member(archive, name)
         self._hash = hashlib.sha256()
         self._size = 0
         self._buffer = bytearray()
@@ -137,10 +145,13 @@ class Exporter:
             envelope = EncryptingWriter(self._out, self.options.passphrase, self.options.scrypt_n)
             sink = envelope  # type: ignore[assignment]
         self._background = Background()
+        self._inline, self._workers, self._no_workers = InlineCsv(), None, False
         try:
             yield from self._write(sink, collections, audit_count)
         finally:
             self._background.close()
+            if self._workers is not None:
+                self._workers.close()
         if envelope is not None:
             envelope.close()
         self._store.audit.append(
@@ -156,9 +167,7 @@ class Exporter:
     def _write(
         self, sink: IO[bytes], collections: list[Collection], audit_count: int
     ) -> Iterator[Progress]:
-        with zipfile.ZipFile(
-            sink, "w", zipfile.ZIP_DEFLATED, compresslevel=self.options.compresslevel
-        ) as archive:
+        with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
             self._put(archive, m.README, readme(*self._readme_facts()))
             for collection in collections:
                 yield from self._collection(archive, collection)
@@ -166,7 +175,7 @@ class Exporter:
                 self._put(archive, m.schema_name(collection.name), schema)
             yield from self._audit(archive, audit_count)
             self._background.wait()
-            with archive.open(m.MANIFEST, "w") as handle:
+            with open_member(archive, m.MANIFEST) as handle:
                 handle.write(self.manifest.to_json())
 
     def _readme_facts(self) -> tuple[str, str, dict[str, str]]:
@@ -183,24 +192,25 @@ class Exporter:
 
     def _collection(self, archive: zipfile.ZipFile, collection: Collection) -> Iterator[Progress]:
         """``data/`` and ``csv/`` of one collection in one pass over its records: the JSON
-        goes into the zip as it comes, the CSV waits in an encrypted ``Spool``."""
+        goes into the zip as it comes, the CSV (made by ``_csv_maker``) waits in an
+        encrypted ``Spool``."""
         name, hidden = m.data_name(collection.name), self._hidden(collection)
-        mapping, spool = CsvMapping(collection.name), Spool()
+        plan, spool, maker = csv_plan(collection.name), Spool(), self._csv_maker(collection)
         try:
-            spool.write(BOM + mapping.header().encode())  # (nothing in flight yet)
+            maker.use(plan)
+            spool.write(BOM + plan.header().encode())  # (nothing in flight yet)
             member, count = _Member(archive, name, self._background), 0
             member.write(b"[")
             for lines in _batches(collection.scan_ordered(encoded=True)):
-                records = [orjson.loads(line) for line in lines]
-                if hidden:
-                    records = [{k: v for k, v in r.items() if k not in hidden} for r in records]
-                    lines = [orjson.dumps(record) for record in records]
-                member.write((b",\n" if count else b"\n") + b",\n".join(lines))
-                text = "".join([mapping.line(record) for record in records]).encode()
-                self._background.submit(partial(spool.write, text))
+                joined = _without(hidden, lines)
+                member.write((b",\n" if count else b"\n") + joined)
+                with paused_gc():  # thousands of short-lived objects, no cycles among them
+                    texts = maker.put(joined)
+                self._spool(spool, texts)
                 count += len(lines)
                 self._done += len(lines)
                 yield Progress(self._done, self._total, name)
+            self._spool(spool, maker.drain())
             member.write(b"\n]\n")
             self.manifest.files[name] = member.close()  # (waits for the spool's writes too)
             self._copy(archive, m.csv_name(collection.name), spool)
@@ -213,6 +223,27 @@ class Exporter:
             order=[spec.order_by, "id"] if spec.order_by else ["id"],
             left_out_fields=list(hidden),
         )
+
+    def _csv_maker(self, collection: Collection) -> CsvMaker:
+        """Worker processes for a large collection on a machine with cores to spare (they
+        are started once, for the first), this process otherwise."""
+        workers = self.options.csv_workers
+        if workers is None:
+            workers = min(MAX_CSV_WORKERS, os.cpu_count() or 1)
+            workers = workers if workers > 1 and len(collection) >= CSV_WORKERS_FROM else 0
+        if workers == 0 or len(collection) <= BATCH or self._no_workers:
+            return self._inline
+        if self._workers is None:
+            try:
+                self._workers = CsvWorkers(workers)
+            except ExportFailed:  # a machine that cannot start them converts in-process
+                self._no_workers = True
+                return self._inline
+        return self._workers
+
+    def _spool(self, spool: Spool, texts: list[bytes]) -> None:
+        for text in texts:
+            self._background.submit(partial(spool.write, text))
 
     def _copy(self, archive: zipfile.ZipFile, name: str, spool: Spool) -> None:
         member = _Member(archive, name, self._background)
@@ -232,6 +263,16 @@ class Exporter:
         self._done += written % BATCH
         self.manifest.files[m.AUDIT] = member.close()
         self.manifest.audit_entries, self.manifest.audit_head = written, head
+
+
+def _without(hidden: tuple[str, ...], lines: list[bytes]) -> bytes:
+    """A batch of encoded records, without the ``hidden`` fields, joined as ``data/``
+    holds them (an array's inside)."""
+    if not hidden:
+        return b",\n".join(lines)
+    records = orjson.loads(b"[" + b",".join(lines) + b"]")
+    visible = [{k: v for k, v in r.items() if k not in hidden} for r in records]
+    return b",\n".join(map(orjson.dumps, visible))
 
 
 def _batches(items: Iterator[bytes]) -> Iterator[list[bytes]]:

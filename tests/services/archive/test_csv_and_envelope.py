@@ -11,16 +11,18 @@ from pathlib import Path
 import pytest
 
 from pds.errors import ArchiveInvalid
-from pds.services.archive.csv_mapping import CsvMapping, cell
+from pds.services import Services
+from pds.services.archive.csv_mapping import csv_plan
 from pds.services.archive.envelope import MAGIC, DecryptingReader, EncryptingWriter
+from pds.tabular import workers as workers_module
 
-from .archivekit import members
+from .archivekit import export_to, members
 
 PASS = "envelope passphrase"
 
 
 def test_purchase_columns_follow_the_schema() -> None:
-    mapping = CsvMapping("purchases")
+    mapping = csv_plan("purchases")
     assert mapping.columns == [
         "id", "vendor_id", "date", "order_ref", "items", "total", "currency", "category",
         "tags", "notes", "source", "status", "created_at", "updated_at",
@@ -28,39 +30,18 @@ def test_purchase_columns_follow_the_schema() -> None:
 
 
 def test_nested_objects_become_dotted_columns_and_plain_records_one_json_column() -> None:
-    profile = CsvMapping("profile")
+    profile = csv_plan("profile")
     assert "address.locality" in profile.columns and "address" not in profile.columns
     row = dict(
         zip(profile.columns, profile.row({"id": "p", "address": {"locality": "B"}}), strict=True)
     )
     assert row["address.locality"] == "B" and row["name"] == ""
-    grants = CsvMapping("grants")
+    grants = csv_plan("grants")
     assert grants.columns == ["id", "record"]
     assert grants.row({"id": "g1", "status": "active", "n": 2}) == [
         "g1",
         '{"status":"active","n":2}',
     ]
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (None, ""),
-        (True, "true"),
-        (12, "12"),
-        (-0.5, "-0.5"),
-        ("plain", "plain"),
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@cmd", "'@cmd"),
-        (["food", "weekly"], "food; weekly"),
-        ([{"sku": "x"}], '[{"sku":"x"}]'),
-        ({"a": 1}, '{"a":1}'),
-    ],
-)
-def test_cells(value: object, text: str) -> None:
-    assert cell(value) == text
 
 
 def test_the_csv_in_an_archive_reads_back_with_the_csv_module(archive: Path) -> None:
@@ -119,3 +100,41 @@ def test_not_an_encrypted_archive() -> None:
     with pytest.raises(ArchiveInvalid) as refused:
         DecryptingReader(io.BytesIO(b"PK\x03\x04 plain zip"), PASS, "a.zip")
     assert refused.value.message == "a.zip: not an encrypted pds archive"
+
+
+def test_csv_worker_processes_write_the_same_archive_as_this_process(
+    source: Services, tmp_path: Path
+) -> None:
+    purchases = source.store.collection("purchases")
+    vendor = "0190f1e2-3c4d-7e8f-9a0b-1c2d3e4f5a6b"
+    purchases.insert_many(
+        {
+            "vendor_id": vendor,
+            "date": f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            "currency": "EUR",
+            "total": f"{n}.00",
+            "tags": ["bulk"] if n % 3 else [],
+            "notes": "=1+1" if n % 500 == 0 else None,
+            "items": [{"description": f"thing {n}", "quantity": "1", "unit_price": f"{n}.00"}],
+        }
+        for n in range(2500)
+    )
+    inline, workers = tmp_path / "inline.zip", tmp_path / "workers.zip"
+    export_to(source.store, inline, csv_workers=0)
+    export_to(source.store, workers, csv_workers=2)
+    made_inline, made_by_workers = members(inline), members(workers)
+    for name in ("csv/purchases.csv", "data/purchases.json"):
+        assert made_by_workers[name] == made_inline[name]
+    assert made_inline["csv/purchases.csv"].count(b"\r\n") == 2513  # header, 12 + 2500
+
+
+def test_without_worker_processes_the_export_converts_in_process(
+    source: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source.store.collection("purchases").insert_many(
+        {"date": "2023-01-01", "currency": "EUR", "total": f"{n}.00"} for n in range(1500)
+    )
+    monkeypatch.setattr(workers_module, "WORKER_COMMAND", ("/nonexistent/python",))
+    manifest = export_to(source.store, tmp_path / "a.zip", csv_workers=2)
+    assert manifest.collections["purchases"].count == 1512
+    assert members(tmp_path / "a.zip")["csv/purchases.csv"].count(b"\r\n") == 1513
