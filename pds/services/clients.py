@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pds.errors import NotFound, ValidationFailed
+from pds.errors import NotFound, PermissionDenied, ValidationFailed
 from pds.schemas import load
 from pds.schemas.client import ClientMetadataSchema
 from pds.services.collections import CLIENTS
@@ -34,6 +34,19 @@ def secret_digest(secret: str) -> str:
 def public_view(client: dict[str, Any]) -> dict[str, Any]:
     """The client as its vendor and the owner may see it (no secret hash)."""
     return {key: value for key, value in client.items() if key not in PRIVATE_FIELDS}
+
+
+def require_active(ctx: Context, client_id: str) -> dict[str, Any]:
+    """The registered client ``client_id``, unless the owner blocked it (then, or if
+    there is none, ``PermissionDenied``): the gate of every vendor's RFP work."""
+    client = ctx.collection(CLIENTS).find(client_id) if client_id else None
+    if client is None:
+        raise PermissionDenied(f"no client {client_id}", {"client_id": ["Not registered."]})
+    if client["status"] == BLOCKED:
+        raise PermissionDenied(
+            f"client {client_id} is blocked", {"client_id": ["Blocked by the owner."]}
+        )
+    return client  # type: ignore[no-any-return]
 
 
 class ClientService:

@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pds.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.schemas import dump, load
 from pds.schemas.rfp import OfferSchema, QuestionSchema
 from pds.schemas.temporal import format_instant
+from pds.services.clients import BLOCKED, require_active
 from pds.services.collections import CLIENTS, OFFERS
 from pds.services.context import Context, find_by_id
 from pds.services.rfp_views import vendor_view
@@ -29,7 +30,6 @@ from pds.services.rfps import DRAFT, EXPIRED, LIVE, NOT_SELECTED, OPEN, RfpServi
 
 WITHDRAWN = "withdrawn"
 SORTS = ("price", "delivery_date")
-BLOCKED = "blocked"
 _OFFER = OfferSchema()
 _QUESTION = QuestionSchema()
 __all__ = ["OfferService", "vendor_view"]
@@ -62,7 +62,7 @@ class OfferService:
 
     def submit(self, rfp_pseudonym: str, client_id: str, data: Any) -> dict[str, Any]:
         """Make or update ``client_id``'s live offer on the RFP named ``rfp_pseudonym``."""
-        self._require_active(client_id)
+        require_active(self._ctx, client_id)
         rfp = self.visible_rfp(rfp_pseudonym, client_id)
         self._require_open(rfp)
         loaded = load(_OFFER, data, what="offer")
@@ -84,7 +84,7 @@ class OfferService:
 
     def withdraw(self, offer_id: str, client_id: str) -> dict[str, Any]:
         """Withdraw the vendor's live offer, while its RFP is open."""
-        self._require_active(client_id)
+        require_active(self._ctx, client_id)
         offer = self.own(offer_id, client_id)
         if offer["status"] != LIVE:
             raise Conflict(
@@ -109,7 +109,7 @@ class OfferService:
 
     def ask(self, offer_id: str, client_id: str, text: Any) -> dict[str, Any]:
         """The vendor asks the owner a question about its own offer."""
-        self._require_active(client_id)
+        require_active(self._ctx, client_id)
         offer = self.own(offer_id, client_id)
         if offer["status"] != LIVE:
             raise Conflict(
@@ -178,15 +178,6 @@ class OfferService:
         return declined  # type: ignore[no-any-return]
 
     # -- helpers -----------------------------------------------------------------------
-
-    def _require_active(self, client_id: str) -> None:
-        client = self._ctx.collection(CLIENTS).find(client_id) if client_id else None
-        if client is None:
-            raise PermissionDenied(f"no client {client_id}", {"client_id": ["Not registered."]})
-        if client["status"] == BLOCKED:
-            raise PermissionDenied(
-                f"client {client_id} is blocked", {"client_id": ["Blocked by the owner."]}
-            )
 
     def _blocked(self, client_id: str) -> bool:
         client = self._ctx.collection(CLIENTS).find(client_id)

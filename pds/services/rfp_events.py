@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pds.services.clients import BLOCKED
 from pds.services.collections import CLIENTS, OFFERS
 from pds.services.context import Context
 from pds.services.rfp_views import rfp_view, vendor_view
@@ -108,7 +109,7 @@ class RfpEvents:
         for client_id in dict.fromkeys(client_ids):
             client = clients.find(client_id)
             sub = self._subscriptions.find(client_id)
-            if client is not None and client["status"] != "blocked" and sub is not None:
+            if client is not None and client["status"] != BLOCKED and sub is not None:
                 found.append(sub)
         return found
 

@@ -17,15 +17,15 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from pds.errors import NotFound, PermissionDenied
+from pds.errors import NotFound
 from pds.schemas import dump, load
 from pds.schemas.subscription import SubscriptionSchema
 from pds.schemas.temporal import format_instant
+from pds.services.clients import BLOCKED, require_active
 from pds.services.collections import CLIENTS, SUBSCRIPTIONS
 from pds.services.context import Context
 
 SECRET_PREFIX = "whsec_"
-BLOCKED = "blocked"
 _SCHEMA = SubscriptionSchema()
 
 
@@ -50,7 +50,7 @@ class SubscriptionService:
     def subscribe(self, client_id: str, data: Any) -> tuple[dict[str, Any], bool]:
         """Subscribe ``client_id`` (or replace its url and categories); the record and
         whether it is new. A new subscription gets a fresh secret; a replaced one keeps it."""
-        self._require_active(client_id)
+        require_active(self._ctx, client_id)
         fields = dump(_SCHEMA, load(_SCHEMA, data, what="subscription"))
         now = format_instant(self._ctx.now())
         with self._ctx.store.transaction():
@@ -94,7 +94,7 @@ class SubscriptionService:
 
     def rotate_secret(self, client_id: str) -> dict[str, Any]:
         """A new signing secret for ``client_id``'s subscription; the old one stops at once."""
-        self._require_active(client_id)
+        require_active(self._ctx, client_id)
         now = format_instant(self._ctx.now())
         with self._ctx.store.transaction():
             record = self.get(client_id)
@@ -118,12 +118,3 @@ class SubscriptionService:
 
     def _blocked_clients(self) -> set[str]:
         return {c["id"] for c in self._ctx.collection(CLIENTS).query(where={"status": BLOCKED})}
-
-    def _require_active(self, client_id: str) -> None:
-        client = self._ctx.collection(CLIENTS).find(client_id) if client_id else None
-        if client is None:
-            raise PermissionDenied(f"no client {client_id}", {"client_id": ["Not registered."]})
-        if client["status"] == BLOCKED:
-            raise PermissionDenied(
-                f"client {client_id} is blocked", {"client_id": ["Blocked by the owner."]}
-            )

@@ -21,6 +21,7 @@ from typing import Any
 
 from pds.errors import Conflict, NotFound
 from pds.schemas.temporal import format_instant, parse_instant
+from pds.services.clients import BLOCKED
 from pds.services.collections import CLIENTS, DELIVERIES, SUBSCRIPTIONS
 from pds.services.context import Context, find_by_id
 from pds.services.webhook_signing import new_message_id, signed_headers
@@ -138,7 +139,7 @@ class WebhookService:
         or ``None`` after failing it when its subscription is gone or its vendor blocked."""
         sub = self._ctx.collection(SUBSCRIPTIONS).find(delivery["subscription_id"])
         client = self._ctx.collection(CLIENTS).find(delivery["client_id"])
-        if sub is None or client is None or client["status"] == "blocked":
+        if sub is None or client is None or client["status"] == BLOCKED:
             gone = sub is None
             self._finish(delivery, "the vendor unsubscribed" if gone else "the vendor is blocked")
             return None

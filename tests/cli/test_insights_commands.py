@@ -5,28 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from pds.services import Services
 from tests.cli.conftest import Invoke
+from tests.historykit import add_fading_person
 
 
 @pytest.fixture
 def fading(on_disk: Callable[[], AbstractContextManager[Services]]) -> dict[str, Any]:
     with on_disk() as services:
-        person = services.relationships.add({"kind": "person", "name": "Ada Weekly"})
-        day = datetime.now(UTC).date() - timedelta(days=5)
-        days = [day]
-        for gap in reversed([7] * 20 + [30, 31, 29]):
-            day -= timedelta(days=gap)
-            days.append(day)
-        services.interactions.log_many(
-            [{"kind": "call", "counterpart_id": person["id"], "date": d.isoformat()} for d in days]
-        )
-        return person
+        return add_fading_person(services, kind="call")
 
 
 def test_insights_lists_tiers_and_questions_then_keep_dismisses(

@@ -3,36 +3,24 @@ labels, depth weights, vendor engagement."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.services import Services
+from tests.historykit import FADING_GAPS, log_gaps
 from tests.services.conftest import START, FakeClock, audit_events
 
 TODAY = START.date()
-
-
-def log_gaps(services: Services, who: dict[str, Any], gaps: list[int], last: date) -> None:
-    """Interactions with ``who`` separated by ``gaps`` days, the last on ``last``."""
-    day, days = last, [last]
-    for gap in reversed(gaps):
-        day -= timedelta(days=gap)
-        days.append(day)
-    services.interactions.log_many(
-        [
-            {"kind": "call", "channel": "phone", "counterpart_id": who["id"], "date": d.isoformat()}
-            for d in sorted(days)
-        ]
-    )
+CALL = {"kind": "call", "channel": "phone"}
 
 
 @pytest.fixture
 def fading(services: Services, person: dict[str, Any]) -> dict[str, Any]:
     """Weekly for twenty weeks, then three gaps of about a month (the last 5 days ago)."""
-    log_gaps(services, person, [7] * 20 + [30, 31, 29], TODAY - timedelta(days=5))
+    log_gaps(services, person, FADING_GAPS, TODAY - timedelta(days=5), **CALL)
     return person
 
 
@@ -117,7 +105,7 @@ def test_tier_labels_are_stored_and_cleared(services: Services) -> None:
 
 
 def test_depth_weights_are_the_owners(services: Services, person: dict[str, Any]) -> None:
-    log_gaps(services, person, [7] * 5, TODAY)
+    log_gaps(services, person, [7] * 5, TODAY, **CALL)
     assert services.insights.recompute().cadences[person["id"]].depth == pytest.approx(0.72)
     weights = services.insights.set_depth_weights(
         {"kinds": {"call": 0.5}, "channels": {"phone": 1}}

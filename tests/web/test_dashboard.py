@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from pds.services import Services
+from tests.historykit import add_fading_person
 from tests.web.test_rfps import offer, published, register
 
 
@@ -56,21 +57,8 @@ def test_a_new_store_needs_nothing_and_says_what_to_do(owner: FlaskClient) -> No
     assert "<svg" not in page
 
 
-def _drifting(services: Services) -> None:
-    """Weekly for twenty weeks, then three gaps of about a month (see test_insights)."""
-    person = services.relationships.add({"kind": "person", "name": "Ada Weekly"})
-    day = datetime.now(UTC).date() - timedelta(days=5)
-    days = [day]
-    for gap in reversed([7] * 20 + [30, 31, 29]):
-        day -= timedelta(days=gap)
-        days.append(day)
-    services.interactions.log_many(
-        [{"kind": "meeting", "counterpart_id": person["id"], "date": d.isoformat()} for d in days]
-    )
-
-
 def test_each_item_counts_and_links_to_its_list(owner: FlaskClient, services: Services) -> None:
-    _drifting(services)
+    add_fading_person(services)
     friend = services.relationships.add({"kind": "person", "name": "Old Friend"})
     services.interactions.log(
         {"kind": "call", "date": days_ago(60), "counterpart_id": friend["id"]}

@@ -3,7 +3,7 @@ CSRF-protected forms; tier labels; vendor engagement."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,21 +11,13 @@ from flask.testing import FlaskClient
 
 from pds.services import Services
 from tests.conftest import csrf_of
+from tests.historykit import add_fading_person
 
 
 @pytest.fixture
 def fading(services: Services) -> dict[str, Any]:
     """Weekly for twenty weeks, then three gaps of about a month (the last 5 days ago)."""
-    person = services.relationships.add({"kind": "person", "name": "Ada Weekly"})
-    day = datetime.now(UTC).date() - timedelta(days=5)
-    days = [day]
-    for gap in reversed([7] * 20 + [30, 31, 29]):
-        day -= timedelta(days=gap)
-        days.append(day)
-    services.interactions.log_many(
-        [{"kind": "meeting", "counterpart_id": person["id"], "date": d.isoformat()} for d in days]
-    )
-    return person
+    return add_fading_person(services)
 
 
 QUESTION = "You were in touch about weekly; the last three gaps were about monthly."

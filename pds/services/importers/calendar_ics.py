@@ -128,7 +128,7 @@ class _Reader:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             self.report.add(label, "skipped", "cancelled")
             return
-        counterparts, unknown = self._counterparts(event)
+        counterparts, unknown = self.book.counterparts(_addresses(event), self.me)
         if not counterparts:
             others = f" ({', '.join(unknown)})" if unknown else ""
             self.report.add(label, "skipped", f"no attendee is a known person or vendor{others}")
@@ -148,19 +148,6 @@ class _Reader:
                 data["note"] = summary
             for counterpart in counterparts:
                 self.plan.add(item, data, counterpart, f"{key} {_instant(when).isoformat()}")
-
-    def _counterparts(self, event: Event) -> tuple[list[dict[str, Any]], list[str]]:
-        found: dict[str, dict[str, Any]] = {}
-        unknown: list[str] = []
-        for address in _addresses(event):
-            if address.casefold() in self.me:
-                continue
-            record = self.book.find(address)
-            if record is None:
-                unknown.append(address)
-            else:
-                found.setdefault(record["id"], record)
-        return list(found.values()), unknown
 
     def _occurrences(
         self, label: str, event: Event, start: When, moved: set[datetime]

@@ -130,7 +130,7 @@ class _Reader:
             return
         sent = sender[0].casefold() in self.me
         people = recipients if sent else sender + recipients
-        counterparts, unknown = self._counterparts(people)
+        counterparts, unknown = self.book.counterparts(people, self.me)
         if not counterparts:
             others = f" ({', '.join(unknown)})" if unknown else ""
             self.report.add(label, "skipped", f"no known person or vendor took part{others}")
@@ -144,19 +144,6 @@ class _Reader:
         key = _message_key(message, sender[0], when)
         for counterpart in counterparts:
             self.plan.add(label, data, counterpart, key)
-
-    def _counterparts(self, addresses: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-        found: dict[str, dict[str, Any]] = {}
-        unknown: list[str] = []
-        for address in dict.fromkeys(addresses):
-            if address.casefold() in self.me:
-                continue
-            record = self.book.find(address)
-            if record is None:
-                unknown.append(address)
-            else:
-                found.setdefault(record["id"], record)
-        return list(found.values()), unknown
 
     def _note(self, message: EmailMessage, direction: str) -> str:
         subject = " ".join(str(message.get("Subject", "")).split()) or "(no subject)"

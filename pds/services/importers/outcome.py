@@ -159,6 +159,23 @@ class AddressBook:
         _, _, domain = address.rpartition("@")
         return self.vendor_of(domain)
 
+    def counterparts(
+        self, addresses: Iterable[str], me: set[str]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The people and vendors behind ``addresses`` (each once), and the addresses no
+        one is known by; the owner's own addresses (``me``, case-folded) are neither."""
+        found: dict[str, dict[str, Any]] = {}
+        unknown: list[str] = []
+        for address in dict.fromkeys(addresses):
+            if address.casefold() in me:
+                continue
+            record = self.find(address)
+            if record is None:
+                unknown.append(address)
+            else:
+                found.setdefault(record["id"], record)
+        return list(found.values()), unknown
+
     def vendor_of(self, domain: str) -> dict[str, Any] | None:
         """The vendor of ``domain`` (or of a parent domain), if there is one."""
         try:
