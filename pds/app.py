@@ -22,6 +22,7 @@ from pds.errors import ConfigError
 from pds.services import Services
 from pds.services.collections import SPECS
 from pds.services.courier import Courier
+from pds.services.outbound import OutboundPolicy
 from pds.services.webhooks import RetryPolicy
 from pds.store import Store
 from pds.web import register_web
@@ -57,7 +58,10 @@ def create_app(
     app.config["PDS_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)
-    services = app.extensions["pds"] = Services(store, issuer=settings.issuer_url, retry=retry)
+    outbound = OutboundPolicy(allow_loopback=settings.outbound_allow_loopback)
+    services = app.extensions["pds"] = Services(
+        store, issuer=settings.issuer_url, retry=retry, outbound=outbound
+    )
     init_auth(app, services, settings.issuer_url)
     register_web(app)
     register_api(app, settings)

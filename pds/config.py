@@ -177,6 +177,13 @@ class Settings:
     webhook_attempts: int = _setting(
         8, "Attempts per webhook delivery before it is marked failed.", _int_in(1, 50)
     )
+    outbound_allow_loopback: bool = _setting(
+        False,
+        "Let the store send webhooks to loopback addresses (127.0.0.0/8, ::1), for vendors "
+        "developing on this machine. Private, link-local and cloud metadata addresses stay "
+        "refused.",
+        _bool,
+    )
 
     smtp_host: str | None = _setting(
         None, "Mail server that sends the reminder e-mail; e-mail is off without it.", str.strip

@@ -69,6 +69,14 @@ class ValidationFailed(PdsError):
         return self.details
 
 
+class OutboundRefused(ValidationFailed):
+    """A URL the store would contact leads into the owner's own network (loopback,
+    private, link-local, metadata...) or is not one it contacts at all; the message says
+    which address and why."""
+
+    code = "outbound_refused"
+
+
 class MalformedRequest(PdsError):
     """A request whose body cannot even be read (not valid JSON, say)."""
 
@@ -158,6 +166,15 @@ class DeliveryFailed(PdsError):
     code = "delivery_failed"
     http_status = 502
     exit_code = 15
+
+
+class Unreachable(PdsError):
+    """An outbound request got no answer: the name did not resolve, the connection
+    failed or timed out (the message says which)."""
+
+    code = "unreachable"
+    http_status = 502
+    exit_code = 17
 
 
 class ConfigError(PdsError):

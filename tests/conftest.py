@@ -22,6 +22,7 @@ from tests.auth.vendorkit import Vendor
 PASSPHRASE = "test passphrase 1"
 OWNER_PASSWORD = "owner password 1"
 CHEAP_KDF_N = 2**10
+LOOPBACK_VENDORS = {"outbound_allow_loopback": True}  # the suite's vendors are on 127.0.0.1
 
 
 @pytest.fixture
@@ -51,13 +52,16 @@ def made_store(home: Path) -> Path:
 @pytest.fixture
 def app_overrides() -> dict[str, Any]:
     """Settings for the app under test (a module may override this fixture), e.g.
-    ``{"webhooks_enabled": False}`` to keep the courier thread from posting webhooks."""
+    ``{"webhooks_enabled": False}`` to keep the courier thread from posting webhooks.
+    They go over ``LOOPBACK_VENDORS``: ``{"outbound_allow_loopback": False}`` tests the
+    store as it ships."""
     return {}
 
 
 @pytest.fixture
 def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
-    application = create_app({"home": made_store, "passphrase": PASSPHRASE, **app_overrides})
+    settings = {"home": made_store, "passphrase": PASSPHRASE, **LOOPBACK_VENDORS, **app_overrides}
+    application = create_app(settings)
     application.config["TESTING"] = True
     yield application
     stop_background(application)

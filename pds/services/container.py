@@ -13,6 +13,7 @@ from pds.services.grants import GrantService
 from pds.services.insights import InsightService
 from pds.services.interactions import InteractionService
 from pds.services.offers import OfferService
+from pds.services.outbound import OutboundPolicy
 from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
@@ -42,6 +43,9 @@ class Services:
     names new records (UUIDv7); tests and the demo inject their own. The RFP events go
     out as signed ``webhooks`` (an outbox, retried as ``retry`` says); ``issuer`` (the
     store's public URL) tells an RFP's winner where to ask for the shipping address.
+    ``outbound`` says which destinations the store contacts (never the owner's network;
+    loopback only when it allows it), checked when a vendor subscribes and again by the
+    courier at every connection.
     """
 
     def __init__(
@@ -52,12 +56,14 @@ class Services:
         ids: IdSource = new_id,
         issuer: str | None = None,
         retry: RetryPolicy | None = None,
+        outbound: OutboundPolicy | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.ids = ids
         self.issuer = issuer
         self.retry = retry
+        self.outbound = outbound or OutboundPolicy()
         ctx = Context(store, clock, ids)
         self.relationships = RelationshipService(ctx)
         self.interactions = InteractionService(ctx, self.relationships)
@@ -85,7 +91,7 @@ class Services:
         self.consent = ConsentService(
             ctx, self.grants, self.relationships, self.purchases, self.terms
         )
-        self.subscriptions = SubscriptionService(ctx)
+        self.subscriptions = SubscriptionService(ctx, self.outbound)
         self.webhooks = WebhookService(ctx, retry)
         self.rfps = RfpService(
             ctx,
@@ -106,6 +112,7 @@ class Services:
             ids=ids or self.ids,
             issuer=self.issuer,
             retry=self.retry,
+            outbound=self.outbound,
         )
 
     @property

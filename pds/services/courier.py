@@ -3,9 +3,12 @@
 It never runs in an owner's request: the services only put deliveries in the outbox
 (``services.webhooks``) and ring its bell. Each round it expires the RFPs whose
 deadline has passed (every ``sweep_seconds``), then posts every due delivery, up to
-``PARALLEL`` at once so that one slow vendor does not hold up the others, with
-``requests`` (``timeout`` seconds, redirects not followed, no proxy or netrc from the
-environment, the body exactly as stored) and records the attempt. Between rounds it
+``PARALLEL`` at once so that one slow vendor does not hold up the others, through the
+``OutboundClient`` (``pds.services.outbound``: ``timeout`` seconds, redirects not
+followed, no proxy or netrc from the environment, the body exactly as stored, and only
+to addresses outside the owner's network, checked at the connection) and records the
+attempt. A delivery whose URL now leads into the owner's network fails at once, its
+reason in the owner's delivery log and the server log (ids only). Between rounds it
 sleeps until the next delivery is due, the bell rings, or ``idle`` seconds pass (so it
 notices a closed store). ``stop`` ends it. The store lock is never held while posting.
 """
@@ -19,10 +22,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-import requests
-
-from pds.errors import StoreLocked
+from pds.errors import OutboundRefused, StoreLocked, Unreachable
 from pds.schemas.temporal import to_utc
+from pds.services.outbound import OutboundClient
 from pds.services.webhooks import Outgoing
 
 if TYPE_CHECKING:
@@ -35,14 +37,6 @@ IDLE_SECONDS = 1.0
 PARALLEL = 4  # posts under way at once
 
 
-def new_session() -> requests.Session:
-    """A session that sends only the headers it is given (plus Host and Content-Length)."""
-    session = requests.Session()
-    session.trust_env = False  # no proxies or netrc credentials from the environment
-    session.headers.clear()
-    return session
-
-
 class Courier:
     def __init__(
         self,
@@ -51,14 +45,14 @@ class Courier:
         timeout: float = TIMEOUT,
         sweep_seconds: float = SWEEP_SECONDS,
         idle: float = IDLE_SECONDS,
-        session: requests.Session | None = None,
+        client: OutboundClient | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._services = services
         self.timeout = timeout
         self.sweep_seconds = sweep_seconds
         self.idle = idle
-        self._session = session or new_session()
+        self._client = client or OutboundClient(services.outbound)
         self._monotonic = monotonic
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -81,7 +75,6 @@ class Courier:
         self._services.webhooks.bell.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._session.close()
 
     def wake(self) -> None:
         """Start the next round now."""
@@ -112,20 +105,12 @@ class Courier:
         error: str | None = None
         started = time.perf_counter()
         try:
-            response = self._session.post(
-                outgoing.url,
-                data=outgoing.body,
-                headers=outgoing.headers,
-                timeout=self.timeout,
-                allow_redirects=False,
-                stream=True,  # the status line is all we need; the body is never read
-            )
-            status = response.status_code
-            response.close()
-        except requests.Timeout:
-            error = f"timed out after {self.timeout:g} s"
-        except requests.RequestException as exc:
-            error = f"{type(exc).__name__}: could not connect"
+            status = self._client.post(outgoing.url, outgoing.body, outgoing.headers, self.timeout)
+        except OutboundRefused as refused:
+            self._refuse(outgoing, refused)
+            return
+        except Unreachable as unreachable:
+            error = unreachable.message
         ms = round((time.perf_counter() - started) * 1000)
         updated = self._services.webhooks.record_attempt(outgoing.delivery_id, status, error, ms)
         log.info(
@@ -133,6 +118,13 @@ class Courier:
             outgoing.delivery_id,
             len(updated["attempts"]),
             status if status is not None else "no response",
+        )
+
+    def _refuse(self, outgoing: Outgoing, refused: OutboundRefused) -> None:
+        """Fail the delivery unsent: its URL leads into the owner's network."""
+        self._services.webhooks.refuse(outgoing.delivery_id, f"not sent: {refused.message}")
+        log.warning(
+            "webhook %s not sent: its URL leads into the owner's network", outgoing.delivery_id
         )
 
     # -- the thread --------------------------------------------------------------------

@@ -8,6 +8,11 @@ subscribes and when it rotates it; rotating replaces it at once.
 ``audience`` says who hears of an RFP: for a public one, the subscribers to its
 category (or to every category); for one shown to chosen vendors, those vendors'
 subscriptions whatever their categories. A blocked vendor never hears anything.
+
+The URL must not lead into the owner's network (``pds.services.outbound``): a name or
+address that resolves to a loopback, private, link-local or metadata address is refused
+with a field error on ``url`` (loopback passes when the outbound policy allows it). The
+courier checks again at every connection.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from pds.errors import NotFound
+from pds.errors import NotFound, OutboundRefused
 from pds.schemas import dump, load
+from pds.schemas.common import invalid
 from pds.schemas.subscription import SubscriptionSchema
 from pds.schemas.temporal import format_instant
 from pds.services.clients import BLOCKED, require_active
 from pds.services.collections import CLIENTS, SUBSCRIPTIONS
 from pds.services.context import Context
+from pds.services.outbound import OutboundPolicy
 
 SECRET_PREFIX = "whsec_"
 _SCHEMA = SubscriptionSchema()
@@ -40,8 +47,9 @@ def public_view(subscription: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class SubscriptionService:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, outbound: OutboundPolicy) -> None:
         self._ctx = ctx
+        self._outbound = outbound
 
     @property
     def _col(self) -> Any:
@@ -52,6 +60,7 @@ class SubscriptionService:
         whether it is new. A new subscription gets a fresh secret; a replaced one keeps it."""
         require_active(self._ctx, client_id)
         fields = dump(_SCHEMA, load(_SCHEMA, data, what="subscription"))
+        self._check_url(fields["url"])
         now = format_instant(self._ctx.now())
         with self._ctx.store.transaction():
             current = self.find(client_id)
@@ -70,6 +79,13 @@ class SubscriptionService:
             action = "subscription.create" if current is None else "subscription.update"
             self._ctx.audit(f"vendor:{client_id}", action, target=record["id"])
         return record, current is None
+
+    def _check_url(self, url: str) -> None:
+        """Refuse ``url`` (a field error) when it leads into the owner's network."""
+        try:
+            self._outbound.check_url(url)
+        except OutboundRefused as refused:
+            raise invalid("subscription", {"url": [refused.message]}) from None
 
     def find(self, client_id: str) -> dict[str, Any] | None:
         """``client_id``'s subscription, or ``None``."""

@@ -5,8 +5,9 @@ event exists exactly when the state change that caused it does. The courier
 (``pds.services.courier``) asks for the ``due`` ones, posts each as ``outgoing`` says
 and reports with ``record_attempt``: a 2xx delivers it; anything else retries after
 ``retry_seconds * 2**(attempt - 1)`` seconds plus up to 10 % jitter, until ``attempts``
-attempts have failed and the delivery is ``failed``. The owner reads the log with
-``deliveries``.
+attempts have failed and the delivery is ``failed``. A delivery the courier would not
+send (its URL now leads into the owner's network) fails at once with ``refuse``. The
+owner reads the log with ``deliveries``.
 """
 
 from __future__ import annotations
@@ -153,12 +154,7 @@ class WebhookService:
     ) -> dict[str, Any]:
         """Log one attempt; a 2xx delivers, else retry later or, after the last, fail."""
         with self._ctx.store.transaction():
-            delivery = self.get(delivery_id)
-            if delivery["state"] != PENDING:
-                raise Conflict(
-                    f"delivery {delivery['id']} is {delivery['state']}, not pending",
-                    {"state": [f"Is {delivery['state']}."]},
-                )
+            delivery = self._pending(delivery_id)
             now = self._ctx.now()
             attempt = {"at": format_instant(now), "status": status, "error": error, "ms": ms}
             attempts = [*delivery["attempts"], attempt]
@@ -175,6 +171,22 @@ class WebhookService:
                 self._ctx.audit("system", f"webhook.{updated['state']}", target=delivery["id"])
         return updated  # type: ignore[no-any-return]
 
+    def refuse(self, delivery_id: str, reason: str) -> dict[str, Any]:
+        """Fail a pending delivery at once without posting it; ``reason`` is logged as
+        its last attempt (the owner reads it in the delivery log)."""
+        with self._ctx.store.transaction():
+            return self._finish(self._pending(delivery_id), reason)
+
+    def _pending(self, delivery_id: str) -> dict[str, Any]:
+        """The delivery, which must still be pending (else ``Conflict``)."""
+        delivery = self.get(delivery_id)
+        if delivery["state"] != PENDING:
+            raise Conflict(
+                f"delivery {delivery['id']} is {delivery['state']}, not pending",
+                {"state": [f"Is {delivery['state']}."]},
+            )
+        return delivery
+
     # -- the owner's log ---------------------------------------------------------------
 
     def get(self, delivery_id: str) -> dict[str, Any]:
@@ -190,7 +202,7 @@ class WebhookService:
         where = {k: v for k, v in {"rfp_id": rfp_id, "client_id": client_id}.items() if v}
         return self._col.query(where=where or None, descending=True, limit=limit)  # type: ignore[no-any-return]
 
-    def _finish(self, delivery: Mapping[str, Any], error: str) -> None:
+    def _finish(self, delivery: Mapping[str, Any], error: str) -> dict[str, Any]:
         """Fail ``delivery`` without posting it (its reason logged as an attempt)."""
         now = format_instant(self._ctx.now())
         attempt = {"at": now, "status": None, "error": error, "ms": 0}
@@ -201,5 +213,6 @@ class WebhookService:
             "updated_at": now,
         }
         with self._ctx.store.transaction():
-            self._col.update(delivery["id"], changes)
+            finished = self._col.update(delivery["id"], changes)
             self._ctx.audit("system", f"webhook.{FAILED}", target=delivery["id"])
+        return finished  # type: ignore[no-any-return]

@@ -14,7 +14,14 @@ RunPds = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def env(store_env: dict[str, str]) -> dict[str, str]:
-    return {**os.environ, **store_env, "PDS_WEBHOOK_RETRY_SECONDS": "1"}
+    """The store's environment: quick webhook retries, and the suite's vendors (on
+    127.0.0.1) allowed (a test may set ``PDS_OUTBOUND_ALLOW_LOOPBACK=false``)."""
+    return {
+        **os.environ,
+        **store_env,
+        "PDS_WEBHOOK_RETRY_SECONDS": "1",
+        "PDS_OUTBOUND_ALLOW_LOOPBACK": "true",
+    }
 
 
 @pytest.fixture

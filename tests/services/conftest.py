@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from pds.services import SPECS, Services
+from pds.services.outbound import OutboundPolicy
 from pds.store import ScryptParams, Store
 
 PASSPHRASE = "services test passphrase"
+LOOPBACK_ALLOWED = OutboundPolicy(allow_loopback=True)  # the suite's vendors are on 127.0.0.1
 START = datetime(2025, 3, 1, 9, 0, 0, tzinfo=UTC)
 
 
@@ -45,7 +47,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def services(store: Store, clock: FakeClock) -> Services:
-    return Services(store, clock=clock)
+    return Services(store, clock=clock, outbound=LOOPBACK_ALLOWED)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pds.services.courier import TIMEOUT, Courier
 from pds.services.webhooks import RetryPolicy
 from pds.store import ScryptParams, Store
 from tests.conftest import PASSPHRASE
-from tests.services.conftest import FakeClock
+from tests.services.conftest import LOOPBACK_ALLOWED, FakeClock
 from tests.services.test_rfps import register, rfp_data
 
 
@@ -76,7 +76,8 @@ def receivers() -> Iterator[list[Receiver]]:
 @pytest.fixture
 def live(store: Store) -> Services:
     """Services on the real clock (the courier's timing is real), retrying after 1 s."""
-    return Services(store, retry=RetryPolicy(retry_seconds=1, attempts=3))
+    retry = RetryPolicy(retry_seconds=1, attempts=3)
+    return Services(store, retry=retry, outbound=LOOPBACK_ALLOWED)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from pds.app import create_app
 from pds.services import Services
 from pds.services.rfp_views import public_view
-from tests.conftest import PASSPHRASE, csrf_of
+from tests.conftest import LOOPBACK_VENDORS, PASSPHRASE, csrf_of
 
 
 @pytest.fixture
@@ -26,7 +26,12 @@ def app(made_store: Any) -> Iterator[Flask]:
     """The app without its courier: the deliveries these pages show stay as the test
     leaves them (``tests/services`` and ``tests/e2e`` cover the courier's posting)."""
     application = create_app(
-        {"home": made_store, "passphrase": PASSPHRASE, "webhooks_enabled": False}
+        {
+            "home": made_store,
+            "passphrase": PASSPHRASE,
+            "webhooks_enabled": False,
+            **LOOPBACK_VENDORS,
+        }
     )
     application.config["TESTING"] = True
     yield application
