@@ -30,6 +30,7 @@ def test_environment_is_parsed_strictly() -> None:
         ("PDS_WEBHOOKS_ENABLED", "maybe", "PDS_WEBHOOKS_ENABLED: must be true or false"),
         ("PDS_WEBHOOK_RETRY_SECONDS", "0", "PDS_WEBHOOK_RETRY_SECONDS: must be between 1 and"),
         ("PDS_WEBHOOK_ATTEMPTS", "51", "PDS_WEBHOOK_ATTEMPTS: must be between 1 and 50"),
+        ("PDS_OUTBOUND_ALLOW_LOOPBACK", "dev", "PDS_OUTBOUND_ALLOW_LOOPBACK: must be true or"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, says: str) -> None:
@@ -44,6 +45,13 @@ def test_webhook_settings() -> None:
     assert defaults.webhook_attempts == 8
     for raw, value in (("false", False), ("0", False), ("off", False), ("Yes", True)):
         assert settings_from_env({"PDS_WEBHOOKS_ENABLED": raw}).webhooks_enabled is value
+
+
+def test_outbound_loopback_is_refused_unless_allowed() -> None:
+    assert settings_from_env({}).outbound_allow_loopback is False
+    for raw, value in (("true", True), ("1", True), ("off", False)):
+        allowed = settings_from_env({"PDS_OUTBOUND_ALLOW_LOOPBACK": raw})
+        assert allowed.outbound_allow_loopback is value
 
 
 def test_secrets_never_print() -> None:

@@ -148,7 +148,7 @@ class OutboundPolicy:
         if kind is None or (kind == LOOPBACK and self.allow_loopback):
             return
         if _literal(host) == address:
-            raise OutboundRefused(f"{address} is {kind}: {WHY}.")
+            raise OutboundRefused(f"{host} is {kind}: {WHY}.")
         raise OutboundRefused(f"{host} resolves to {address}, {kind}: {WHY}.")
 
 

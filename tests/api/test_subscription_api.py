@@ -147,3 +147,23 @@ def test_each_vendor_has_its_own_subscription(
     assert shop.get("/subscription").get_json()["url"] == URL
     calls = [e.endpoint for e in services.access_log.entries(client_id=shop.client_id)]
     assert calls[:2] == ["GET /api/v1/subscription", "PUT /api/v1/subscription"]
+
+
+@pytest.mark.parametrize("app_overrides", [{"outbound_allow_loopback": False}])
+def test_a_url_into_the_owners_network_is_422_naming_the_url(
+    shop: Caller, services: Services, app_overrides: dict[str, Any]
+) -> None:
+    refused = {
+        "http://127.0.0.1:9000/hook": "127.0.0.1 is a loopback address",
+        "https://10.0.0.7/hook": "10.0.0.7 is a private address",
+        "https://169.254.169.254/latest/meta-data/": "169.254.169.254 is a cloud metadata address",
+        "https://[fe80::1]/hook": "fe80::1 is a link-local address",
+    }
+    for url, reason in refused.items():
+        response = shop.put("/subscription", {"url": url})
+        assert problem(response) == (422, "validation_failed", "invalid subscription: check url")
+        assert response.get_json()["errors"] == {
+            "url": [f"{reason}: this store does not send to its own network."]
+        }
+    assert services.subscriptions.find(shop.client_id) is None
+    assert shop.put("/subscription", {"url": URL}).status_code == 201  # a public name: yes

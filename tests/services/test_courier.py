@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -19,50 +20,13 @@ import pytest
 from pds.app import COURIER, create_app, stop_background
 from pds.services import SPECS, Services
 from pds.services.courier import TIMEOUT, Courier
+from pds.services.outbound import OutboundPolicy
 from pds.services.webhooks import RetryPolicy
 from pds.store import ScryptParams, Store
 from tests.conftest import PASSPHRASE
 from tests.services.conftest import LOOPBACK_ALLOWED, FakeClock
+from tests.services.hookkit import PUBLIC, Names, Receiver
 from tests.services.test_rfps import register, rfp_data
-
-
-class Receiver:
-    """A webhook endpoint: answers each post with the next scripted status (then 200),
-    after ``delay`` seconds, and keeps what it received."""
-
-    def __init__(self, statuses: tuple[int, ...] = (), delay: float = 0.0) -> None:
-        self.statuses = list(statuses)
-        self.delay = delay
-        self.received: list[dict[str, Any]] = []
-        self.arrived = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": dict(self.headers), "body": body})
-                receiver.arrived.set()
-                time.sleep(receiver.delay)
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/pds"
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(5)
 
 
 @pytest.fixture
@@ -225,6 +189,39 @@ def test_an_unreachable_receiver_is_a_connection_error(live: Services) -> None:
     courier.stop()
 
 
+def test_a_delivery_into_the_owners_network_fails_unsent_and_says_why(
+    store: Store, receivers: list[Receiver], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The vendor's name was public when it subscribed and points at the owner's own
+    machine when the webhook is due (DNS rebinding): no connection, a failed delivery."""
+    receivers.append(receiver := Receiver())
+    names = Names({"hooks.shop.test": [[PUBLIC], ["127.0.0.1"]]})
+    services = Services(store, outbound=OutboundPolicy(resolve=names))
+    sub = listening(services, f"https://hooks.shop.test:{receiver.port}/hooks/pds")
+    publish(services)
+    courier = Courier(services)
+    with caplog.at_level(logging.INFO, logger="pds.courier"):
+        assert courier.run_once() == 1
+    [delivery] = services.webhooks.deliveries()
+    assert delivery["state"] == "failed" and delivery["next_attempt_at"] is None
+    [attempt] = delivery["attempts"]
+    assert (attempt["status"], attempt["ms"]) == (None, 0)
+    assert attempt["error"] == (
+        "not sent: hooks.shop.test resolves to 127.0.0.1, a loopback address: "
+        "this store does not send to its own network."
+    )
+    assert receiver.connections == 0 and receiver.received == []
+    assert names.lookups == ["hooks.shop.test", "hooks.shop.test"]  # subscribe, then post
+    [logged] = [r for r in caplog.records if r.name == "pds.courier"]
+    assert logged.levelno == logging.WARNING
+    assert logged.getMessage() == (
+        f"webhook {delivery['id']} not sent: its URL leads into the owner's network"
+    )
+    assert sub["url"] not in caplog.text and "hooks.shop.test" not in caplog.text
+    assert courier.run_once() == 0  # failed for good: not tried again
+    courier.stop()
+
+
 def test_delivery_never_blocks_the_owner(
     live: Services, receivers: list[Receiver], couriers: list[Courier]
 ) -> None:
@@ -281,6 +278,7 @@ def test_the_app_runs_the_courier_when_enabled(made_store: Path) -> None:
         services = app.extensions["pds"]
         assert services.webhooks.policy == RetryPolicy(30, 8)
         assert services.issuer == "http://127.0.0.1:8000"
+        assert services.outbound == OutboundPolicy(allow_loopback=False)
     finally:
         stop_background(app)
         app.extensions["pds"].store.close()
@@ -289,11 +287,17 @@ def test_the_app_runs_the_courier_when_enabled(made_store: Path) -> None:
 
 
 def test_the_app_can_run_without_it(made_store: Path) -> None:
-    settings = {"webhooks_enabled": "false", "webhook_retry_seconds": "5", "webhook_attempts": "2"}
+    settings = {
+        "webhooks_enabled": "false",
+        "webhook_retry_seconds": "5",
+        "webhook_attempts": "2",
+        "outbound_allow_loopback": "true",
+    }
     app = create_app({"home": made_store, "passphrase": PASSPHRASE, **settings})
     try:
         assert COURIER not in app.extensions
         assert app.extensions["pds"].webhooks.policy == RetryPolicy(5, 2)
+        assert app.extensions["pds"].outbound == OutboundPolicy(allow_loopback=True)
     finally:
         stop_background(app)
         app.extensions["pds"].store.close()

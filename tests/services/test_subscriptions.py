@@ -9,6 +9,8 @@ import pytest
 
 from pds.errors import NotFound, PermissionDenied, ValidationFailed
 from pds.services import Services
+from pds.services.outbound import OutboundPolicy
+from pds.store import Store
 from tests.services.conftest import FakeClock, audit_events
 from tests.services.test_rfps import register, rfp_data
 
@@ -82,6 +84,42 @@ def test_the_url_follows_the_redirect_uri_rule(
 def test_http_is_allowed_on_loopback(services: Services, shop: str, url: str) -> None:
     record, _ = services.subscriptions.subscribe(shop, {"url": url})
     assert record["url"] == url
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:8080/h", "127.0.0.1 is a loopback address"),
+        ("https://10.1.2.3/h", "10.1.2.3 is a private address"),
+        ("https://169.254.169.254/latest/", "169.254.169.254 is a cloud metadata address"),
+        ("https://192.168.0.1/h", "192.168.0.1 is a private address"),
+    ],
+)
+def test_a_url_into_the_owners_network_is_refused(
+    store: Store, clock: FakeClock, url: str, message: str
+) -> None:
+    shipped = Services(store, clock=clock)  # the store as it ships: no loopback either
+    assert shipped.outbound == OutboundPolicy(allow_loopback=False)
+    shop = register(shipped)
+    with pytest.raises(ValidationFailed) as caught:
+        shipped.subscriptions.subscribe(shop, {"url": url})
+    assert caught.value.message == "invalid subscription: check url"
+    assert caught.value.details == {
+        "url": [f"{message}: this store does not send to its own network."]
+    }
+    assert shipped.subscriptions.find(shop) is None
+
+
+def test_a_name_resolving_into_the_owners_network_is_refused(
+    store: Store, clock: FakeClock
+) -> None:
+    shipped = Services(store, clock=clock)
+    shop = register(shipped)
+    with pytest.raises(ValidationFailed) as caught:
+        shipped.subscriptions.subscribe(shop, {"url": "http://localhost:8080/h"})
+    [message] = caught.value.details["url"]
+    assert message.startswith("localhost resolves to ")
+    assert message.endswith(", a loopback address: this store does not send to its own network.")
 
 
 def test_bad_categories_and_unknown_fields_are_refused(services: Services, shop: str) -> None:
