@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import PDS, Running, free_port, start
+from tests.e2e.processes import PDS, Running, serve
 
 RunPds = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -37,15 +37,18 @@ def run_pds(env: dict[str, str]) -> RunPds:
 
 
 @pytest.fixture
-def store(env: dict[str, str], run_pds: RunPds, tmp_path: Path) -> Iterator[Running]:
-    """A real ``pds serve`` on a free loopback port, with a demo store behind it (a test
-    may stop it early to read the store)."""
+def demo_store(run_pds: RunPds) -> None:
+    """``pds init`` and ``pds demo`` in the test's store directory."""
     assert run_pds("init", "--scrypt-n", "1024").returncode == 0
     demo = run_pds("demo")
     assert demo.returncode == 0, demo.stderr
-    port = free_port()
-    command = [*PDS, "serve", "--port", str(port)]
-    running = start(command, env, f"http://127.0.0.1:{port}", "/healthz", tmp_path / "pds.log")
+
+
+@pytest.fixture
+def store(env: dict[str, str], demo_store: None, tmp_path: Path) -> Iterator[Running]:
+    """A real ``pds serve`` on a free loopback port, with a demo store behind it (a test
+    may stop it early to read the store)."""
+    running = serve(env, tmp_path / "pds.log")
     yield running
     running.stop()
 

@@ -54,6 +54,13 @@ def start(command: list[str], env: dict[str, str], url: str, ready: str, log: Pa
         time.sleep(0.1)
 
 
+def serve(env: dict[str, str], log: Path) -> Running:
+    """``pds serve`` on a free loopback port, over the store ``env`` names."""
+    port = free_port()
+    command = [*PDS, "serve", "--port", str(port)]
+    return start(command, env, f"http://127.0.0.1:{port}", "/healthz", log)
+
+
 def start_shop(store_url: str, log_dir: Path, name: str, *options: str) -> Running:
     """The demo shop as its own process (no PDS_* variables: it is not the store)."""
     port = free_port()
