@@ -84,8 +84,10 @@ def address_kind(address: IPAddress) -> str | None:
 def _carried_ipv4(address: IPAddress) -> IPv4Address | None:
     if not isinstance(address, IPv6Address):
         return None
-    if address.ipv4_mapped is not None or address.sixtofour is not None:
-        return address.ipv4_mapped or address.sixtofour
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
     if address in NAT64:
         return IPv4Address(int(address) & 0xFFFFFFFF)
     return None
