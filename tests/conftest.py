@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
@@ -23,6 +24,9 @@ PASSPHRASE = "test passphrase 1"
 OWNER_PASSWORD = "owner password 1"
 CHEAP_KDF_N = 2**10
 LOOPBACK_VENDORS = {"outbound_allow_loopback": True}  # the suite's vendors are on 127.0.0.1
+#: argon2id at its cheapest (RFC 9106 parameters are for real stores): the hash carries
+#: its parameters, so every later check of this password in the app is as cheap.
+CHEAP_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def store_env(home: Path) -> dict[str, str]:
 def made_store(home: Path) -> Path:
     """A new store on disk (closed), with the owner's portal password set."""
     store = Store.create(home, PASSPHRASE, specs=SPECS, kdf=ScryptParams.fresh(n=CHEAP_KDF_N))
-    OwnerCredentials(store).set_password(OWNER_PASSWORD)
+    OwnerCredentials(store, hasher=CHEAP_HASHER).set_password(OWNER_PASSWORD)
     store.close()
     return home
 

@@ -4,14 +4,17 @@ Vendor API calls are audit events ``{"actor": "vendor:<client_id>", "action":
 "api.call", "target": <grant id>, "endpoint": ..., "count": <records returned>}``.
 Authorizations, token issues, refreshes and revocations are audit events too.
 The owner filters them by vendor and date, and sees per vendor "what has this
-vendor seen".
+vendor seen": running totals per vendor, folded in from the audit entries appended
+since the last question, so a view reads only what is new (the first one after the
+store opens reads the log once).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -43,9 +46,33 @@ class VendorSeen:
     last: str | None
 
 
+@dataclass
+class _Tally:
+    """One vendor's running totals of API calls (see ``VendorSeen``)."""
+
+    calls: int = 0
+    by_endpoint: Counter[str] = field(default_factory=Counter)
+    first: str | None = None
+    last: str | None = None
+
+    def add(self, at: str, event: Mapping[str, Any]) -> None:
+        self.calls += 1
+        self.by_endpoint[str(event.get("endpoint"))] += int(event.get("count") or 0)
+        self.first = self.first or at
+        self.last = at
+
+    def seen(self) -> VendorSeen:
+        by_endpoint = dict(self.by_endpoint)
+        return VendorSeen(self.calls, sum(by_endpoint.values()), by_endpoint, self.first, self.last)
+
+
 class AccessLog:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+        self._tallies: dict[str, _Tally] = {}
+        self._folded = 0  # the audit sequence number the tallies include...
+        self._folded_hash = ""  # ...and that entry's hash (a restored log starts over)
+        self._fold_lock = threading.Lock()
 
     def record_call(self, client_id: str, grant_id: str, endpoint: str, count: int) -> None:
         """Log one vendor API call. Group-committed (``sync=False``): written at once,
@@ -91,18 +118,23 @@ class AccessLog:
 
     def seen_by(self, client_id: str) -> VendorSeen:
         """Totals of one vendor's API calls over the whole log."""
-        actor = f"vendor:{client_id}"
-        by_endpoint: Counter[str] = Counter()
-        calls, first, last = 0, None, None
-        for entry in self._ctx.store.audit.entries(descending=False):
+        with self._fold_lock:
+            self._fold_new_entries()
+            tally = self._tallies.get(f"vendor:{client_id}")
+            return tally.seen() if tally is not None else _Tally().seen()
+
+    def _fold_new_entries(self) -> None:
+        audit = self._ctx.store.audit
+        if self._folded:
+            last = next(audit.entries(before=self._folded + 1, after=self._folded - 1), None)
+            if last is None or last.hash != self._folded_hash:  # the log was replaced
+                self._tallies, self._folded = {}, 0
+        for entry in audit.entries(descending=False, after=self._folded):
             event = entry.event
-            if event.get("actor") != actor or event.get("action") != API_CALL:
-                continue
-            calls += 1
-            by_endpoint[str(event.get("endpoint"))] += int(event.get("count") or 0)
-            first = first or entry.at
-            last = entry.at
-        return VendorSeen(calls, sum(by_endpoint.values()), dict(by_endpoint), first, last)
+            if event.get("action") == API_CALL:
+                actor = str(event.get("actor"))
+                self._tallies.setdefault(actor, _Tally()).add(entry.at, event)
+            self._folded, self._folded_hash = entry.seq, entry.hash
 
     def calls_per_day(
         self, days: int = 30, *, client_id: str | None = None, today: date | None = None

@@ -247,11 +247,15 @@ class AuditLog:
             self._timer = None
             self.sync()
 
-    def entries(self, descending: bool = True, before: int | None = None) -> Iterator[AuditEntry]:
-        """Entries newest first (or oldest first), checking each link of the chain read."""
+    def entries(
+        self, descending: bool = True, before: int | None = None, after: int = 0
+    ) -> Iterator[AuditEntry]:
+        """Entries newest first (or oldest first), checking each link of the chain read;
+        only those with a sequence number below ``before`` and above ``after``."""
         count = len(self._offsets)
         stop = min(before - 1, count) if before is not None else count
-        order = range(stop - 1, -1, -1) if descending else range(stop)
+        start = max(after, 0)
+        order = range(stop - 1, start - 1, -1) if descending else range(start, stop)
         neighbour: AuditEntry | None = None
         for index in order:
             entry = self._read(index)

@@ -29,11 +29,11 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, T
     from pds.services.collections import SPECS
     from pds.services.credentials import OwnerCredentials
     from pds.store import ScryptParams, Store
-    from tests.conftest import CHEAP_KDF_N, OWNER_PASSWORD
+    from tests.conftest import CHEAP_HASHER, CHEAP_KDF_N, OWNER_PASSWORD
 
     home = tmp_path_factory.mktemp("schemathesis") / "store"
     store = Store.create(home, PASSPHRASE, specs=SPECS, kdf=ScryptParams.fresh(n=CHEAP_KDF_N))
-    OwnerCredentials(store).set_password(OWNER_PASSWORD)
+    OwnerCredentials(store, hasher=CHEAP_HASHER).set_password(OWNER_PASSWORD)
     store.close()
     app = create_app({"home": home, "passphrase": PASSPHRASE, "api_rate_per_minute": 10**6})
     app.config["TESTING"] = True

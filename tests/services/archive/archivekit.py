@@ -13,6 +13,7 @@ from pds.services import SPECS, Services
 from pds.services.archive import ExportOptions, Manifest, export_archive
 from pds.services.credentials import OwnerCredentials
 from pds.store import ScryptParams, Store
+from tests.conftest import CHEAP_HASHER
 
 PASSPHRASE = "archive test store passphrase"
 ARCHIVE_PASSPHRASE = "archive passphrase 1"
@@ -25,7 +26,7 @@ WEBHOOK_SECRET = "whsec_c2VjcmV0IHNpZ25pbmcga2V5IGZvciB0ZXN0cw=="
 def new_store(home: Path) -> Store:
     """A store as ``pds init`` leaves it: the owner's password and a signing key."""
     store = Store.create(home, PASSPHRASE, specs=SPECS, kdf=ScryptParams.fresh(n=CHEAP_N))
-    OwnerCredentials(store).set_password(OWNER_PASSWORD)
+    OwnerCredentials(store, hasher=CHEAP_HASHER).set_password(OWNER_PASSWORD)
     Services(store).signing_keys.ensure()
     store.audit.append({"actor": "owner", "action": "store.created"})
     return store
