@@ -1,8 +1,15 @@
 """Vendors as OAuth clients: the metadata of Dynamic Client Registration (RFC 7591).
 
 Redirect URIs must be ``https``, or ``http`` on a loopback address (a vendor
-developing on its own machine); they may not carry a fragment and are matched
-exactly. Metadata the store does not understand is ignored, as RFC 7591 asks.
+developing on its own machine); they may not carry a fragment or a user name and are
+matched exactly. Metadata the store does not understand is ignored, as RFC 7591 asks.
+
+A vendor is who it can prove to be: its **verified domain** is the registrable domain
+("eTLD+1") of the hosts of its https redirect URIs, the one place the owner is sent back
+to. They must all share one; the pages it names (``client_uri``, ``logo_uri``,
+``policy_uri``, ``tos_uri``) must be on that domain too (or on a loopback address). A
+client with loopback redirect URIs only, or none, has no verified domain, and may name
+pages on loopback addresses only.
 
 Two flows: the authorization code (with ``refresh_token``), which needs redirect URIs
 and the ``code`` response type; and ``client_credentials`` (a vendor answering the
@@ -12,19 +19,26 @@ owner's RFPs), which needs a client secret and may be registered alone.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, ValidationError, post_load, validate, validates_schema
 
 from pds.schemas.common import Choice, Schema, Text, UniqueList
-from pds.schemas.contact import Email, Url
+from pds.schemas.contact import Email, Url, registrable_domain
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 RESPONSE_TYPES = ("code",)
 MAX_REDIRECT_URIS = 10
 LOOPBACK_HOSTS = ("localhost",)
+#: The pages a client names about itself: each must be on its verified domain.
+SITE_URIS = ("client_uri", "logo_uri", "policy_uri", "tos_uri")
+
+
+def host_of(uri: str) -> str:
+    return urlsplit(uri).hostname or ""
 
 
 def is_loopback(host: str) -> bool:
@@ -43,12 +57,15 @@ class RedirectUri(Url):
         "url": "Not a valid absolute URL.",
         "scheme": "Must use https (http only on a loopback address such as 127.0.0.1).",
         "fragment": "Must not contain a fragment (#...).",
+        "userinfo": "Must not contain a user name or password (...@).",
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if "#" in text:
             raise self.make_error("fragment")
+        if "@" in urlsplit(text).netloc:
+            raise self.make_error("userinfo")
         if urlsplit(text).scheme != "https" and not is_loopback(urlsplit(text).hostname or ""):
             raise self.make_error("scheme")
         return text
@@ -98,12 +115,68 @@ class ClientMetadataSchema(Schema):
         if problems:
             raise ValidationError(problems)
 
+    @validates_schema
+    def _one_verified_domain(self, data: dict[str, Any], **_: Any) -> None:
+        problems = _redirect_domain_problems(data.get("redirect_uris", []))
+        if not problems:
+            problems = _site_problems(data, verified_domain(data.get("redirect_uris", [])))
+        if problems:
+            raise ValidationError(problems)
+
     @post_load
     def _default_response_types(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         if "response_types" not in data:
             data["response_types"] = ["code"] if "authorization_code" in data["grant_types"] else []
         data.setdefault("redirect_uris", [])
         return data
+
+
+def _web_hosts(uris: Iterable[str]) -> list[str]:
+    """The hosts of ``uris`` that are not loopback addresses."""
+    return [host for host in map(host_of, uris) if not is_loopback(host)]
+
+
+def verified_domain(redirect_uris: Iterable[str]) -> str | None:
+    """The registrable domain of the client's https redirect URIs (``None`` with loopback
+    ones only, or none, or if they do not share exactly one, as registration requires)."""
+    domains = {registrable_domain(host) for host in _web_hosts(redirect_uris)}
+    return domains.pop() if len(domains) == 1 else None
+
+
+def _redirect_domain_problems(redirect_uris: Iterable[str]) -> dict[str, list[str]]:
+    hosts = _web_hosts(redirect_uris)
+    unowned = [host for host in hosts if registrable_domain(host) is None]
+    if unowned:
+        message = (
+            f"{unowned[0]} is not a domain anyone registers (an IP address, a single name, "
+            "or a public suffix such as github.io): use a host name under one."
+        )
+        return {"redirect_uris": [message]}
+    domains = sorted({str(registrable_domain(host)) for host in hosts})
+    if len(domains) > 1:
+        message = f"All https redirect URIs must be on one domain, not {', '.join(domains)}."
+        return {"redirect_uris": [message]}
+    return {}
+
+
+def _site_problems(data: dict[str, Any], domain: str | None) -> dict[str, list[str]]:
+    """The pages a client names, each on ``domain`` (its verified domain) or on loopback."""
+    if domain is None:
+        message = (
+            "Must be on a loopback address: only a client with https redirect URIs may "
+            "name web pages, on their domain."
+        )
+    else:
+        message = f"Must be on {domain}, the domain of the redirect URIs."
+    return {
+        field: [message]
+        for field in SITE_URIS
+        if field in data and not _on_domain(host_of(data[field]), domain)
+    }
+
+
+def _on_domain(host: str, domain: str | None) -> bool:
+    return is_loopback(host) or (domain is not None and registrable_domain(host) == domain)
 
 
 def _code_flow_problems(data: dict[str, Any]) -> dict[str, list[str]]:

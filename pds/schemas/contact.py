@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, ClassVar
 
 from marshmallow import ValidationError, validate
+from publicsuffixlist import PublicSuffixList
 
 from pds.schemas.common import Text
 
@@ -83,6 +85,30 @@ def normalise_domain(value: str) -> str:
     ):
         raise ValueError("not a domain name")
     return ascii_name
+
+
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    """The Public Suffix List snapshot bundled with ``publicsuffixlist`` (read once; the
+    library never fetches a newer one at run time)."""
+    return PublicSuffixList()
+
+
+def registrable_domain(host: str) -> str | None:
+    """The domain a registrant holds that ``host`` belongs to ("eTLD+1", in ASCII form):
+    ``www.shop.example.co.uk`` -> ``example.co.uk``, ``alice.github.io`` -> itself.
+
+    By the Public Suffix List with its private section (each ``github.io`` user's site is
+    its own) and its default rule (an unlisted top-level domain such as ``example`` is a
+    suffix of one label). ``None`` when ``host`` has none: an IP address, a single label,
+    or a public suffix itself (``co.uk``, ``github.io``).
+    """
+    try:
+        name = normalise_domain(host)
+    except ValueError:
+        return None
+    found = _public_suffixes().privatesuffix(name)
+    return str(found) if found else None
 
 
 class Domain(Text):

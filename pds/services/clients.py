@@ -4,6 +4,10 @@ A client's secret is shown once, at registration; the store keeps only its
 SHA-256 (the secret is 256 random bits, so a plain hash cannot be reversed).
 The owner may block a client: its grants are revoked and it can neither ask
 for consent nor obtain tokens until unblocked.
+
+Registration stores the client's ``verified_domain`` (the one domain of its https
+redirect URIs, ``None`` for a loopback or RFP-only client); consent keeps the id of the
+relationship record it made for the client as ``vendor_id``.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pds.errors import NotFound, PermissionDenied, ValidationFailed
 from pds.schemas import load
-from pds.schemas.client import ClientMetadataSchema
+from pds.schemas.client import ClientMetadataSchema, verified_domain
 from pds.services.collections import CLIENTS
 from pds.services.context import Context
 from policies.scopes import UnknownScope, parse_scope
@@ -25,6 +29,14 @@ ACTIVE, BLOCKED = "active", "blocked"
 _METADATA = ClientMetadataSchema()
 #: Fields of a client record that may leave the store (never ``secret_hash``).
 PRIVATE_FIELDS = ("secret_hash",)
+
+
+def verified_domain_of(client: Mapping[str, Any]) -> str | None:
+    """The domain ``client`` proved it controls (by the same rule from its redirect URIs
+    for a client registered before the store kept it)."""
+    if "verified_domain" in client:
+        return client["verified_domain"]  # type: ignore[no-any-return]
+    return verified_domain(client.get("redirect_uris", []))
 
 
 def secret_digest(secret: str) -> str:
@@ -84,6 +96,7 @@ class ClientService:
             "id": secrets.token_urlsafe(24),
             "status": ACTIVE,
             "registered_at": self._ctx.now().isoformat(),
+            "verified_domain": verified_domain(metadata["redirect_uris"]),
         }
         secret = None
         if metadata["token_endpoint_auth_method"] != "none":
@@ -114,6 +127,13 @@ class ClientService:
     def list(self) -> list[dict[str, Any]]:
         """Every registered client, oldest registration first."""
         return sorted(self._col.scan(), key=lambda c: (c["registered_at"], c["id"]))
+
+    def keep_vendor(self, client_id: str, vendor_id: str) -> dict[str, Any]:
+        """Remember ``vendor_id`` as the relationship record made for this client."""
+        with self._ctx.store.transaction():
+            self.get(client_id)
+            kept: dict[str, Any] = self._col.update(client_id, {"vendor_id": vendor_id})
+        return kept
 
     def block(self, client_id: str, *, actor: str = "owner") -> dict[str, Any]:
         """Block a client and revoke every grant it holds, at once."""

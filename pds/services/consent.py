@@ -1,9 +1,16 @@
 """The owner's consent decision: what the consent screen shows, and what Allow records.
 
-The screen needs to say who the vendor is (and whether the owner has dealt with
-it before), what each requested scope exposes, and the owner's personal terms.
-Allow records a grant narrowed by the owner's choices and links it to the
-owner's relationship record of that vendor (found by domain, or created).
+The screen needs to say who the vendor is (the domain it proved, and whether the owner
+has dealt with it before), what each requested scope exposes, and the owner's personal
+terms. Allow records a grant narrowed by the owner's choices and links it to the
+owner's relationship record of that vendor.
+
+A vendor is who it can prove to be. A client is linked to a record only through proof:
+the record made for this very client, else the vendor whose ``domain`` is exactly the
+client's verified domain (the registrable domain of its https redirect URIs). Names and
+the pages a client names about itself never link; a loopback or RFP-only client (no
+verified domain) only ever gets a record of its own. A grant keeps the link it was given
+(and later grants of the same client follow it).
 """
 
 from __future__ import annotations
@@ -11,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from pds.errors import ValidationFailed
-from pds.schemas.client import is_loopback
+from pds.services.clients import ClientService, verified_domain_of
 from pds.services.context import Context
 from pds.services.grants import GrantService
 from pds.services.purchases import PurchaseService
@@ -29,40 +35,52 @@ class VendorFacts:
 
     relationship: dict[str, Any] | None
     purchases: int
+    domain: str | None = None  # the domain the client proved (None: a local or RFP-only app)
+    lookalikes: tuple[str, ...] = ()  # known vendors named like it, when it is not one of them
 
     @property
     def known(self) -> bool:
         return self.relationship is not None
 
 
-def client_domain(client: Mapping[str, Any]) -> str | None:
-    """The vendor's web domain, from its ``client_uri`` (none for loopback or IP hosts)."""
-    host = urlsplit(str(client.get("client_uri") or "")).hostname or ""
-    if not host or is_loopback(host) or host.replace(".", "").isdigit() or "." not in host:
-        return None
-    return host.removeprefix("www.")
-
-
 class ConsentService:
     def __init__(
         self,
         ctx: Context,
+        clients: ClientService,
         grants: GrantService,
         relationships: RelationshipService,
         purchases: PurchaseService,
         terms: TermsService,
     ) -> None:
         self._ctx = ctx
+        self._clients = clients
         self._grants = grants
         self._relationships = relationships
         self._purchases = purchases
         self._terms = terms
 
     def vendor_facts(self, client: Mapping[str, Any]) -> VendorFacts:
-        domain = client_domain(client)
-        vendor = self._relationships.find_vendor(domain=domain, name=client["client_name"])
-        count = self._purchases.count_for_vendor(vendor["id"]) if vendor else 0
-        return VendorFacts(vendor, count)
+        vendor = self.linked_vendor(client)
+        if vendor is not None:
+            count = self._purchases.count_for_vendor(vendor["id"])
+            return VendorFacts(vendor, count, verified_domain_of(client))
+        alike = self._relationships.vendors_named_like(client["client_name"])
+        return VendorFacts(None, 0, verified_domain_of(client), tuple(r["name"] for r in alike))
+
+    def linked_vendor(self, client: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The owner's record of ``client``: the one an earlier grant of it links to (every
+        link is made here), else the record made for it, else the vendor whose domain is
+        exactly its verified domain; ``None`` if there is none."""
+        for grant in self._grants.list(client_id=client["id"]):
+            linked = self._relationships.find(grant.get("vendor_id"))
+            if linked is not None:
+                return linked
+        own = self._relationships.find(client.get("vendor_id"))
+        if own is not None:
+            return own
+        domain = verified_domain_of(client)
+        return self._relationships.vendor_with_domain(domain) if domain else None
 
     def scopes(self, requested: Iterable[str]) -> list[Scope]:
         return describe(requested)
@@ -102,14 +120,9 @@ class ConsentService:
     def vendor_for(
         self, client: Mapping[str, Any], *, how_known: str = "Asked for access to my data store."
     ) -> dict[str, Any]:
-        """The owner's relationship record of ``client``: the one an earlier grant links it
-        to, else the vendor with its domain or name, else a new one."""
-        for grant in self._grants.list(client_id=client["id"]):
-            vendor_id = grant.get("vendor_id")
-            linked = self._relationships.find(vendor_id) if vendor_id else None
-            if linked is not None:
-                return linked
-        return self.vendor_facts(client).relationship or self._new_vendor(client, how_known)
+        """The owner's record of ``client`` (``linked_vendor``), else a new one made for it."""
+        with self._ctx.store.transaction():
+            return self.linked_vendor(client) or self._new_vendor(client, how_known)
 
     def _new_vendor(self, client: Mapping[str, Any], how_known: str) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -117,9 +130,11 @@ class ConsentService:
             "name": client["client_name"],
             "how_known": how_known,
         }
-        domain = client_domain(client)
+        domain = verified_domain_of(client)
         if domain:
             record["domain"] = domain
         if client.get("client_uri"):
             record["urls"] = [client["client_uri"]]
-        return self._relationships.add(record)
+        made = self._relationships.add(record)
+        self._clients.keep_vendor(client["id"], made["id"])
+        return made

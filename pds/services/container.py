@@ -89,7 +89,7 @@ class Services:
         )
         self.terms = TermsService(ctx)
         self.consent = ConsentService(
-            ctx, self.grants, self.relationships, self.purchases, self.terms
+            ctx, self.clients, self.grants, self.relationships, self.purchases, self.terms
         )
         self.subscriptions = SubscriptionService(ctx, self.outbound)
         self.webhooks = WebhookService(ctx, retry)

@@ -7,7 +7,9 @@ deletion is refused with ``Conflict``, so no purchase is left pointing nowhere.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
 from pds.errors import Conflict, ValidationFailed
@@ -21,6 +23,8 @@ from pds.services.paging import Page
 
 VENDOR = "vendor"
 PERSON = "person"
+#: How alike two names' letters and digits must be to call them alike (``difflib`` ratio).
+ALIKE_RATIO = 0.85
 
 
 class RelationshipService(RecordService):
@@ -228,6 +232,24 @@ class RelationshipService(RecordService):
             return matches[0] if matches else None
         return None
 
+    def vendor_with_domain(self, domain: str) -> dict[str, Any] | None:
+        """The vendor whose domain is exactly ``domain`` (no parent or child of it)."""
+        found = self._col.query(where={"domain": domain, "kind": VENDOR}, limit=1)
+        return found[0] if found else None
+
+    def vendors_named_like(self, name: str) -> list[dict[str, Any]]:
+        """Vendors whose name reads like ``name``: the same letters and digits whatever the
+        case, accents, spacing and punctuation, or all but a slip (``ALIKE_RATIO``)."""
+        wanted = _name_key(name)
+        if not wanted:
+            return []
+
+        def alike(record: Mapping[str, Any]) -> bool:
+            key = _name_key(record["name"])
+            return key == wanted or SequenceMatcher(None, key, wanted).ratio() >= ALIKE_RATIO
+
+        return self._col.query(where={"kind": VENDOR}, predicate=alike)  # type: ignore[no-any-return]
+
     def _vendor_by_domain(self, domain: str) -> dict[str, Any] | None:
         try:
             labels = normalise_domain(domain).split(".")
@@ -247,6 +269,12 @@ class RelationshipService(RecordService):
             what = "vendor" if kind == VENDOR else "relationship"
             raise ValidationFailed(f"no {what} {record_id}", {field: [f"No {what} with this id."]})
         return record
+
+
+def _name_key(name: str) -> str:
+    """``name``'s letters and digits, case-folded, without accents (NFKD)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
 
 
 def _retagged(record: Mapping[str, Any], add: Sequence[str], remove: Sequence[str]) -> list[str]:

@@ -1,13 +1,12 @@
 """The owner's history with a vendor that made an offer: purchases, grants, interactions.
 
 A client maps to the owner's relationship record of the vendor the way consent links
-them: the vendor record a grant of the client points to, else the one the consent
-service finds by the client's domain or name.
+them (``ConsentService.linked_vendor``: the record made for the client, else the vendor
+with exactly its verified domain; never by name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -38,7 +37,7 @@ def history_of(services: Services, client_id: str, now: datetime) -> VendorHisto
     active = sum(1 for grant in grants if grant_status(grant, now).allowed)
     if client is None:
         return VendorHistory(f"unknown vendor {client_id}", None, active_grants=active)
-    vendor = _vendor_record(services, client, grants)
+    vendor = services.consent.linked_vendor(client)
     if vendor is None:
         return VendorHistory(client["client_name"], None, active_grants=active, grants=len(grants))
     last_purchase = services.purchases.list(vendor_id=vendor["id"], limit=1).items
@@ -53,16 +52,6 @@ def history_of(services: Services, client_id: str, now: datetime) -> VendorHisto
         interactions=count,
         last_interaction=last,
     )
-
-
-def _vendor_record(
-    services: Services, client: Mapping[str, Any], grants: list[dict[str, Any]]
-) -> dict[str, Any] | None:
-    for grant in grants:
-        linked = services.relationships.find(grant["vendor_id"]) if grant.get("vendor_id") else None
-        if linked is not None:
-            return linked
-    return services.consent.vendor_facts(client).relationship
 
 
 def _interactions(services: Services, vendor_id: str) -> tuple[int, str | None]:

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from pds.auth import auth
 from pds.auth.models import Owner
 from pds.errors import ValidationFailed
+from pds.schemas.client import is_loopback
 from pds.services.grants import EXPIRY_CHOICES
 from pds.web.context import services
 from pds.web.headers import CONTENT_SECURITY_POLICY
@@ -42,8 +43,10 @@ def authorize() -> Any:
         return _refused(error)
     client = grant.request.client
     requested = scope_to_list(grant.request.scope) or []
+    back_to = urlsplit(grant.redirect_uri).hostname or ""
     if request.method == "GET":
-        return _with_form_target(_page(client.record, requested, _defaults(requested)), grant)
+        page = _page(client.record, back_to, requested, _defaults(requested))
+        return _with_form_target(page, grant)
     if request.form.get("decision") != "allow":
         services().consent.deny(client.record)
         return _see_other(server.create_authorization_response(grant=grant, grant_user=None))
@@ -57,7 +60,8 @@ def authorize() -> Any:
             expiry=choices["expiry"],
         )
     except ValidationFailed as exc:
-        return _with_form_target(_page(client.record, requested, choices, exc.details), grant, 400)
+        page = _page(client.record, back_to, requested, choices, exc.details)
+        return _with_form_target(page, grant, 400)
     owner = Owner(record, owner_auth_time())
     return _see_other(server.create_authorization_response(grant=grant, grant_user=owner))
 
@@ -83,6 +87,7 @@ def _choices_from_form() -> dict[str, Any]:
 
 def _page(
     client: dict[str, Any],
+    back_to: str,
     requested: list[str],
     choices: dict[str, Any],
     errors: dict[str, Any] | None = None,
@@ -92,6 +97,8 @@ def _page(
     return render_template(
         "consent.html",
         client=client,
+        back_to=back_to,
+        local=is_loopback(back_to),
         facts=consent.vendor_facts(client),
         scopes=consent.scopes(requested),
         terms=terms,

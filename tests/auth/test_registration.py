@@ -103,3 +103,95 @@ def test_registering_grants_nothing(client: FlaskClient, services: Any) -> None:
     assert response.status_code == 400
     assert response.get_json()["error"] == "unsupported_grant_type"
     assert services.grants.list(client_id=vendor.client_id) == []
+
+
+# -- a vendor is who it can prove to be: the domain of its https redirect URIs ------------
+
+
+@pytest.mark.parametrize(
+    ("uris", "message"),
+    [
+        (["https://shop.example/cb", "https://other.example/cb"], "must be on one domain"),
+        (["https://203.0.113.9/cb"], "203.0.113.9 is not a domain anyone registers"),
+        (["https://github.io/cb"], "github.io is not a domain anyone registers"),
+        (["https://co.uk/cb"], "co.uk is not a domain anyone registers"),
+        (["https://intranet/cb"], "intranet is not a domain anyone registers"),
+        (["https://paperlanternbooks.com@attacker.example/cb"], "Must not contain a user name"),
+    ],
+)
+def test_https_redirect_uris_prove_one_registrable_domain(
+    client: FlaskClient, uris: list[str], message: str
+) -> None:
+    response = register(client, redirect_uris=uris)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "invalid_redirect_uri"
+    assert body["error_description"].startswith("redirect_uris")
+    assert message in body["error_description"]
+
+
+@pytest.mark.parametrize("field", ["client_uri", "logo_uri", "policy_uri", "tos_uri"])
+def test_pages_a_client_names_must_be_on_its_redirect_domain(
+    client: FlaskClient, field: str
+) -> None:
+    response = register(
+        client,
+        redirect_uris=["https://attacker.example/cb"],
+        **{field: "https://paperlanternbooks.com/"},
+    )
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "invalid_client_metadata"
+    assert body["error_description"] == (
+        f"{field}: Must be on attacker.example, the domain of the redirect URIs."
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"redirect_uris": ["http://127.0.0.1:9000/cb"]},  # a local app
+        {"grant_types": ["client_credentials"], "redirect_uris": None},  # answers RFPs only
+    ],
+)
+def test_a_client_without_a_verified_domain_names_no_web_page(
+    client: FlaskClient, changes: dict[str, Any]
+) -> None:
+    response = register(client, client_uri="https://paperlanternbooks.com", **changes)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "invalid_client_metadata"
+    assert body["error_description"].startswith("client_uri: Must be on a loopback address")
+
+
+@pytest.mark.parametrize(
+    ("changes", "domain"),
+    [
+        (
+            {
+                "redirect_uris": ["https://www.lantern.co.uk/cb", "https://app.lantern.co.uk/cb"],
+                "client_uri": "https://lantern.co.uk/",
+                "logo_uri": "https://cdn.lantern.co.uk/logo.png",
+                "policy_uri": "http://www.lantern.co.uk/privacy",
+            },
+            "lantern.co.uk",
+        ),
+        ({"redirect_uris": ["https://ada.github.io/cb"]}, "ada.github.io"),
+        ({"redirect_uris": ["https://SHOP.example./cb"]}, "shop.example"),
+        (
+            {
+                "redirect_uris": ["http://127.0.0.1:8001/callback"],
+                "client_uri": "http://127.0.0.1:8001",  # the demo shop
+            },
+            None,
+        ),
+    ],
+)
+def test_registration_keeps_the_verified_domain(
+    client: FlaskClient, services: Any, changes: dict[str, Any], domain: str | None
+) -> None:
+    response = register(client, verified_domain="paperlanternbooks.com", **changes)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    stored = services.clients.get(body["client_id"])
+    assert stored["verified_domain"] == body["verified_domain"] == domain  # not its own claim

@@ -17,7 +17,9 @@ import requests
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from playwright.sync_api import Page, Route, expect
 
-CALLBACK = "https://shop.example/callback"  # never fetched: the browser test intercepts it
+#: Every shop's callback (``https://<its name>.example/callback``): never fetched, the
+#: browser test intercepts it.
+CALLBACKS = "https://*.example/callback*"
 SCOPE = "openid profile purchases:read purchases:write"
 
 
@@ -57,24 +59,22 @@ class Shop:
 
 @dataclass
 class ConnectingShop(Shop):
+    callback: str = ""
     verifier: str = field(default_factory=lambda: secrets.token_urlsafe(48))
 
     @classmethod
     def register(cls, base: str, name: str) -> ConnectingShop:
+        # each shop a site of its own: the store knows a vendor by its redirect URIs' domain
         site = "https://" + "-".join(re.findall(r"[a-z]+", name.lower())) + ".example"
-        body = {
-            "client_name": name,
-            "client_uri": site,  # each shop a site of its own: the store matches vendors by it
-            "redirect_uris": [CALLBACK],
-        }
+        body = {"client_name": name, "client_uri": site, "redirect_uris": [f"{site}/callback"]}
         data = _register(base, body)
-        return cls(base, data["client_id"], data["client_secret"])
+        return cls(base, data["client_id"], data["client_secret"], callback=f"{site}/callback")
 
     def authorize_path(self, scope: str) -> str:
         query = {
             "response_type": "code",
             "client_id": self.client_id,
-            "redirect_uri": CALLBACK,
+            "redirect_uri": self.callback,
             "scope": scope,
             "state": "browser-journey",
             "code_challenge": create_s256_code_challenge(self.verifier),
@@ -89,7 +89,7 @@ class ConnectingShop(Shop):
         form = {
             "grant_type": "authorization_code",
             "code": query["code"][0],
-            "redirect_uri": CALLBACK,
+            "redirect_uri": self.callback,
             "code_verifier": self.verifier,
         }
         self._token(form)
@@ -138,7 +138,7 @@ def catch_callback(page: Page) -> list[str]:
         came_back.append(route.request.url)
         route.fulfill(status=200, content_type="text/html", body="<title>Shop</title>Connected")
 
-    page.route(CALLBACK + "*", callback)
+    page.route(CALLBACKS, callback)
     return came_back
 
 

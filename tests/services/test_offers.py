@@ -380,6 +380,26 @@ def test_award_updates_the_relationship_a_grant_links(services: Services) -> Non
     assert entry["note"] == "rfp awarded: A silver road bike"
 
 
+def test_an_award_links_no_vendor_by_name_and_keeps_the_winners_own_record(
+    services: Services,
+) -> None:
+    known = services.relationships.add(
+        {"kind": "vendor", "name": "Velo Shop", "domain": "velo.example"}
+    )
+    client, _ = services.clients.register(  # answers RFPs only: it proves no domain
+        {"client_name": "Velo Shop", "grant_types": ["client_credentials"]}
+    )
+    for title in ("A silver road bike", "A child seat"):
+        rfp = services.rfps.publish(services.rfps.draft(rfp_data(title=title))["id"])
+        offer = services.offers.submit(rfp["pseudonym"], client["id"], offer_data())
+        services.rfps.award(rfp["id"], offer["id"])
+    [own] = [v for v in services.relationships.list(kind="vendor").items if v["id"] != known["id"]]
+    assert own["how_known"] == "Won my RFP: A silver road bike" and own["tags"] == ["rfp"]
+    assert services.relationships.get(known["id"]).get("tags", []) == []
+    notes = [e["note"] for e in services.interactions.list(counterpart_id=own["id"]).items]
+    assert sorted(notes) == ["rfp awarded: A child seat", "rfp awarded: A silver road bike"]
+
+
 def test_decline_tells_the_vendor_only_not_selected(
     services: Services, rfp: dict[str, Any]
 ) -> None:

@@ -65,7 +65,7 @@ def token_requests(transport: FlaskTransport) -> int:
 @pytest.fixture
 def vendor(http: requests.Session) -> RfpClient:
     client = RfpClient(ISSUER, session=http)
-    client.register("Velo Shop", client_uri="https://velo.example")
+    client.register("Velo Shop")
     return client
 
 
