@@ -69,13 +69,9 @@ class ConsentService:
         return VendorFacts(None, 0, verified_domain_of(client), tuple(r["name"] for r in alike))
 
     def linked_vendor(self, client: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The owner's record of ``client``: the one an earlier grant of it links to (every
-        link is made here), else the record made for it, else the vendor whose domain is
-        exactly its verified domain; ``None`` if there is none."""
-        for grant in self._grants.list(client_id=client["id"]):
-            linked = self._relationships.find(grant.get("vendor_id"))
-            if linked is not None:
-                return linked
+        """The owner's record of ``client``: the record made for it, else the vendor whose
+        domain is exactly its verified domain; ``None`` if there is none. (A link an earlier
+        grant made some other way, by name before this rule, is not followed.)"""
         own = self._relationships.find(client.get("vendor_id"))
         if own is not None:
             return own
