@@ -15,7 +15,7 @@ from pds.services.attention import RECENT_DAYS, attention
 from pds.services.login_throttle import Admission, LoginThrottle
 from pds.web import pictures
 from pds.web.context import services
-from pds.web.redirects import safe_next
+from pds.web.redirects import safe_next, this_request_target
 from pds.web.sessions import end_session, owner_logged_in, start_owner_session
 
 bp = Blueprint("portal", __name__)
@@ -73,8 +73,7 @@ def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not owner_logged_in():
-            here = request.full_path if request.query_string else request.path
-            return redirect(url_for("portal.login", next=here))
+            return redirect(url_for("portal.login", next=this_request_target()))
         return view(*args, **kwargs)
 
     return wrapped

@@ -35,5 +35,7 @@ def safe_next(target: str) -> str:
 
 
 def this_request_target() -> str:
-    """The current request's path and query, as ``safe_next`` gives it back after a login."""
-    return safe_next(request.full_path if request.query_string else request.path)
+    """The current request's path and query, as ``safe_next`` gives it back after a login
+    (bytes that are not UTF-8 in the query become U+FFFD, as in ``request.args``)."""
+    query = request.query_string.decode("utf-8", "replace")
+    return safe_next(f"{request.path}?{query}" if query else request.path)
