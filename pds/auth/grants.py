@@ -75,7 +75,8 @@ class S256Challenge(CodeChallenge):
 
 def refuse_unsupported_parameters(grant: Any, redirect_uri: str | None) -> None:
     """A request object (or ``registration``) is refused, not ignored: its claims could
-    differ from the query's (OIDC Core 6.1, 6.2); the error goes to the checked redirect."""
+    differ from the query's (OIDC Core 6.1, 6.2). Authlib calls this hook with the
+    checked ``redirect_uri`` and attaches it to the error, which so goes back there."""
     data = grant.request.payload.data
     for name, error in UNSUPPORTED_PARAMETERS.items():
         if name in data:

@@ -95,20 +95,20 @@ def _authenticated_owner() -> Owner | None:
     """The owner as Authlib's end user, or ``None`` while a login is needed first: none
     yet, or not fresh enough for ``prompt=login`` or ``max_age``. A login made to reach
     this very request counts as fresh, once (the consent form's POST is its sequel)."""
+    max_age = _max_age()  # checked first: a bad one is refused before any login
     auth_time = owner_auth_time()
     if auth_time is None:
         return None
     if (
         request.method == "GET"
-        and _fresh_login_demanded()
+        and _fresh_login_demanded(max_age)
         and not take_fresh_login(this_request_target())
     ):
         return None
     return Owner({}, auth_time)
 
 
-def _fresh_login_demanded() -> bool:
-    max_age = _max_age()
+def _fresh_login_demanded(max_age: int | None) -> bool:
     age = owner_auth_age() or 0.0
     return "login" in _prompts() or (max_age is not None and age > max_age)
 

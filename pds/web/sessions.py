@@ -7,7 +7,9 @@ whenever the issuer URL is https. A session ends after ``idle_seconds`` without 
 request or ``max_seconds`` after it began, whichever comes first; logging in gives
 a new id (no fixation) and logging out destroys the session on the server, so a
 copied cookie is worthless afterwards. Expired sessions are swept now and then,
-and the table is bounded (anonymous sessions are evicted first).
+and the table is bounded (anonymous sessions are evicted first). A login remembers
+the page it was made to reach, once, so a page that demands a fresh login (OpenID
+Connect ``prompt=login``, ``max_age``) can accept it without asking again.
 """
 
 from __future__ import annotations

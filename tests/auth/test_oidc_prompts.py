@@ -103,8 +103,8 @@ def test_max_age_forces_a_fresh_login_only_when_the_last_is_older(
 
 
 @pytest.mark.parametrize("max_age", ["soon", "-1", "1.5", "", "٣"])
-def test_a_bad_max_age_is_an_error_page(owner: FlaskClient, vendor: Vendor, max_age: str) -> None:
-    assert "max_age" in error_page(owner.get(vendor.authorize_path(max_age=max_age)))
+def test_a_bad_max_age_is_an_error_page(client: FlaskClient, vendor: Vendor, max_age: str) -> None:
+    assert "max_age" in error_page(client.get(vendor.authorize_path(max_age=max_age)))
 
 
 def test_prompt_consent_shows_the_consent_page_despite_a_grant(
