@@ -1,15 +1,18 @@
 """What the server says about itself (RFC 8414, OpenID Connect Discovery): only the truth.
 
 Every endpoint listed exists, every capability listed is enforced, and what is not
-offered (implicit, password, ``plain`` PKCE, unsigned ID tokens) is not listed.
+offered (implicit, password, ``plain`` PKCE, unsigned ID tokens, request objects,
+introspection without a client secret) is not listed. ``claims_supported`` names only
+claims the owner's profile can hold, not every claim a scope could release.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pds.auth.grants import AUTH_METHODS
+from pds.auth.grants import AUTH_METHODS, SECRET_METHODS
 from pds.schemas.client import GRANT_TYPES, RESPONSE_TYPES
+from pds.schemas.profile import PROFILE_CLAIMS
 from pds.services.signing_keys import ALGORITHMS
 from policies.scopes import SUPPORTED, claims_for
 
@@ -39,7 +42,7 @@ def server_metadata(issuer: str) -> dict[str, Any]:
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint_auth_methods_supported": auth_methods,
-        "introspection_endpoint_auth_methods_supported": auth_methods,
+        "introspection_endpoint_auth_methods_supported": list(SECRET_METHODS),
         "subject_types_supported": ["pairwise"],
         "id_token_signing_alg_values_supported": list(ALGORITHMS),
         "claims_supported": sorted(
@@ -53,7 +56,7 @@ def server_metadata(issuer: str) -> dict[str, Any]:
                 "auth_time",
                 "nonce",
                 "at_hash",
-                *claims_for(SUPPORTED),
+                *(claims_for(SUPPORTED) & PROFILE_CLAIMS),
             }
         ),
         "claims_parameter_supported": False,

@@ -3,6 +3,9 @@
 - Authorization code with PKCE, S256 only: every client must send an S256
   challenge (Authlib's ``CodeChallenge`` accepts none, or ``plain``).
 - The redirect URI is required and matched exactly.
+- ``prompt`` is honoured on every authorization request, OpenID or not (Authlib's
+  own prompt check, which it runs for ``openid`` requests only); request objects
+  (``request``, ``request_uri``) are refused with the OpenID Connect errors.
 - A code is consumed atomically under the store's writer lock before any token
   is issued; a replayed code revokes the grant it created (and so every token).
 - Refresh tokens rotate; a used one presented again revokes the whole grant.
@@ -23,6 +26,12 @@ from authlib.oauth2.rfc6749 import (
 )
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core.errors import (
+    RegistrationNotSupportedError,
+    RequestNotSupportedError,
+    RequestURINotSupportedError,
+)
+from authlib.oidc.core.grants.util import validate_request_prompt
 
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services.grants import CLIENT_SCOPES
@@ -32,6 +41,12 @@ if TYPE_CHECKING:
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]  # Authlib wants lists
 SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
+#: OpenID Connect parameters the store does not support, and the error each gets.
+UNSUPPORTED_PARAMETERS = {
+    "request": RequestNotSupportedError,
+    "request_uri": RequestURINotSupportedError,
+    "registration": RegistrationNotSupportedError,
+}
 
 
 def _server(grant: Any) -> Server:
@@ -58,8 +73,27 @@ class S256Challenge(CodeChallenge):
         super().validate_code_verifier(grant, result)
 
 
+def refuse_unsupported_parameters(grant: Any, redirect_uri: str | None) -> None:
+    """A request object (or ``registration``) is refused, not ignored: its claims could
+    differ from the query's (OIDC Core 6.1, 6.2). Authlib calls this hook with the
+    checked ``redirect_uri`` and attaches it to the error, which so goes back there."""
+    data = grant.request.payload.data
+    for name, error in UNSUPPORTED_PARAMETERS.items():
+        if name in data:
+            raise error(f"This server does not support the '{name}' parameter.")
+
+
 class CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def __init__(self, request: Any, server: Any) -> None:
+        super().__init__(request, server)
+        # Authlib's hooks: the first runs once client and redirect URI are checked (its
+        # errors carry that redirect URI), the second once the whole request is valid.
+        self.register_hook(
+            "before_validate_authorization_request_payload", refuse_unsupported_parameters
+        )
+        self.register_hook("after_validate_consent_request", validate_request_prompt)
 
     @staticmethod
     def validate_authorization_redirect_uri(request: Any, client: Any) -> str:

@@ -17,7 +17,14 @@ from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import create_half_hash
 
-from pds.auth.grants import AUTH_METHODS, ClientGrant, CodeGrant, RefreshGrant, S256Challenge
+from pds.auth.grants import (
+    AUTH_METHODS,
+    SECRET_METHODS,
+    ClientGrant,
+    CodeGrant,
+    RefreshGrant,
+    S256Challenge,
+)
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services import Services
 from pds.services.grants import CLIENT_KIND
@@ -162,9 +169,10 @@ class Revocation(_TokenLookup, RevocationEndpoint):
 
 
 class Introspection(_TokenLookup, IntrospectionEndpoint):
-    """RFC 7662, for authenticated clients, about their own tokens only."""
+    """RFC 7662, for clients that authenticate with their secret, about their own tokens
+    only (a public client's id alone proves nothing)."""
 
-    CLIENT_AUTH_METHODS = AUTH_METHODS
+    CLIENT_AUTH_METHODS = SECRET_METHODS
 
     def check_permission(self, token: Token, client: Client, request: Any) -> bool:
         return token.check_client(client)

@@ -94,3 +94,8 @@ class ProfileSchema(Schema):
     def _not_in_future(self, value: date, **_: Any) -> None:
         if value > date.today():
             raise ValidationError("Must not be in the future.")
+
+
+#: The OpenID Connect claims a profile can hold: its fields but the record's own id and
+#: creation time (``updated_at`` is a standard claim).
+PROFILE_CLAIMS = frozenset(ProfileSchema().fields) - {"id", "created_at"}

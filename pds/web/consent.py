@@ -1,21 +1,27 @@
 """The consent screen at the authorization endpoint: the owner decides, Authlib answers.
 
-GET shows who asks for what (after Authlib has validated the request: client,
-exact redirect URI, PKCE S256, scopes); POST records the owner's decision and
-redirects back to the vendor with a code or ``access_denied`` (303, with ``state``
-and ``iss``). A request that cannot be trusted to redirect (unknown client,
-unregistered redirect URI) ends on an error page here, never at the vendor.
+GET checks the request first (Authlib: client, exact redirect URI, PKCE S256, scopes,
+``prompt``), then makes sure the owner has logged in (afresh when ``prompt=login`` or
+``max_age`` asks), then shows who asks for what. POST records the owner's decision and
+redirects back to the vendor with a code or ``access_denied`` (303, with ``state`` and
+``iss``). Before the owner has logged in and decided, the vendor's redirect URI gets
+only the errors OpenID Connect requires there (``prompt=none`` and request objects);
+every other bad request ends on an error page here, so a vendor cannot use the store
+to bounce the owner's browser to its own site (RFC 9700, section 4.11.2).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749.util import scope_to_list
-from flask import Blueprint, Response, redirect, render_template, request
+from authlib.oidc.core.errors import ConsentRequiredError
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from pds.auth import auth
 from pds.auth.models import Owner
@@ -24,8 +30,8 @@ from pds.schemas.client import is_loopback
 from pds.services.grants import EXPIRY_CHOICES
 from pds.web.context import services
 from pds.web.headers import CONTENT_SECURITY_POLICY
-from pds.web.portal import owner_required
-from pds.web.sessions import owner_auth_time
+from pds.web.redirects import this_request_target
+from pds.web.sessions import owner_auth_age, owner_auth_time, take_fresh_login
 from policies.terms import summary
 
 bp = Blueprint("consent", __name__)
@@ -33,12 +39,35 @@ DEFAULT_EXPIRY = "30d"
 REACH_CHOICES = ("vendor", "categories", "all")
 
 
+#: The errors that go to the vendor's (checked) redirect URI before the owner has decided:
+#: those OpenID Connect requires there (Core 1.0, sections 3.1.2.6, 6.1, 6.2).
+REDIRECTED_ERRORS = frozenset(
+    {
+        "login_required",
+        "consent_required",
+        "interaction_required",
+        "account_selection_required",
+        "request_not_supported",
+        "request_uri_not_supported",
+        "registration_not_supported",
+    }
+)
+_SECONDS = re.compile(r"[0-9]{1,10}")
+
+
 @bp.route("/oauth/authorize", methods=["GET", "POST"])
-@owner_required
 def authorize() -> Any:
     server = auth().server
     try:
-        grant = server.get_consent_grant(end_user=Owner({}, owner_auth_time()))
+        owner = _authenticated_owner()
+        grant = server.get_consent_grant(end_user=owner)  # prompt=none: login_required
+        if owner is None:
+            login = url_for("portal.login", next=this_request_target())
+            return redirect(login, _redirect_code())
+        if _prompts() == ["none"]:  # every grant is the owner's decision on this page
+            raise ConsentRequiredError(
+                redirect_uri=grant.redirect_uri, state=grant.request.payload.state
+            )
     except OAuth2Error as error:
         return _refused(error)
     client = grant.request.client
@@ -64,6 +93,44 @@ def authorize() -> Any:
         return _with_form_target(page, grant, 400)
     owner = Owner(record, owner_auth_time())
     return _see_other(server.create_authorization_response(grant=grant, grant_user=owner))
+
+
+def _authenticated_owner() -> Owner | None:
+    """The owner as Authlib's end user, or ``None`` while a login is needed first: none
+    yet, or not fresh enough for ``prompt=login`` or ``max_age``. A login made to reach
+    this very request counts as fresh, once (the consent form's POST is its sequel)."""
+    max_age = _max_age()  # checked first: a bad one is refused before any login
+    auth_time = owner_auth_time()
+    if auth_time is None:
+        return None
+    if (
+        request.method == "GET"
+        and _fresh_login_demanded(max_age)
+        and not take_fresh_login(this_request_target())
+    ):
+        return None
+    return Owner({}, auth_time)
+
+
+def _fresh_login_demanded(max_age: int | None) -> bool:
+    age = owner_auth_age() or 0.0
+    return "login" in _prompts() or (max_age is not None and age > max_age)
+
+
+def _prompts() -> list[str]:
+    return request.args.get("prompt", "").split()
+
+
+def _max_age() -> int | None:
+    """The request's ``max_age`` (seconds), or ``None``; anything but digits is refused."""
+    text = request.args.get("max_age")
+    if text is None:
+        return None
+    if not _SECONDS.fullmatch(text):
+        raise InvalidRequestError(
+            "max_age must be a whole number of seconds.", state=request.args.get("state")
+        )
+    return int(text)
 
 
 def _defaults(requested: list[str]) -> dict[str, Any]:
@@ -127,13 +194,20 @@ def _with_form_target(html: str, grant: Any, status: int = 200) -> Response:
 
 
 def _refused(error: OAuth2Error) -> Any:
-    """Redirect the error to the vendor only if its redirect URI was validated."""
-    if error.redirect_uri:
+    """Redirect the error to the vendor only if OpenID Connect requires it there and the
+    redirect URI was validated; else an error page here."""
+    if error.redirect_uri and error.error in REDIRECTED_ERRORS:
         params = [*error.get_body(), ("iss", auth().server.issuer)]
         return redirect(add_params_to_uri(error.redirect_uri, params), code=_redirect_code())
-    detail = error.description or error.error
     html = render_template(
-        "error.html", status=400, title="This request cannot go on", detail=detail
+        "error.html",
+        status=400,
+        title="This request cannot go on",
+        detail=error.description or error.error,
+        hint=(
+            f"The app that sent you here asked for something this store does not allow "
+            f"({error.error}). Nothing was shared with it, and you stay here."
+        ),
     )
     return html, 400
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -14,6 +15,7 @@ from pds.services.attention import RECENT_DAYS, attention
 from pds.services.login_throttle import Admission, LoginThrottle
 from pds.web import pictures
 from pds.web.context import services
+from pds.web.redirects import safe_next, this_request_target
 from pds.web.sessions import end_session, owner_logged_in, start_owner_session
 
 bp = Blueprint("portal", __name__)
@@ -41,24 +43,40 @@ def throttled_message(admission: Admission) -> str:
     )
 
 
+@dataclass(frozen=True)
+class PasswordRefused:
+    """Why a form that asks for the owner's password goes no further: the message for its
+    password field, the HTTP status and headers."""
+
+    message: str
+    status: int
+    headers: dict[str, str]
+
+
+def check_owner_password(password: str) -> PasswordRefused | None:
+    """The owner's password typed again on a sensitive form, checked like a login: the
+    throttle first, then argon2. ``None`` when it is right (the address's failures are
+    then forgotten), so a stolen session cannot act, nor guess, without the password."""
+    admission = login_throttle().admit(client_address())
+    if not admission.allowed:
+        retry = {"Retry-After": str(admission.retry_after)}
+        return PasswordRefused(throttled_message(admission), 429, retry)
+    if not services().credentials.verify_password(password):
+        return PasswordRefused(WRONG_PASSWORD, 422, {})
+    login_throttle().succeeded(client_address())
+    return None
+
+
 def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Only for the logged-in owner; anyone else goes to /login?next=<this page>."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not owner_logged_in():
-            here = request.full_path if request.query_string else request.path
-            return redirect(url_for("portal.login", next=here))
+            return redirect(url_for("portal.login", next=this_request_target()))
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def _local_target(target: str) -> str:
-    """``target`` if it is a path on this site, else ``/`` (no open redirect)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,8 +95,9 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
         return render_template("login.html", totp=totp, error=error), 401
     login_throttle().succeeded(client_address())
     services().credentials.log_login_ok(address=client_address(), factors=2 if totp else 1)
-    start_owner_session()
-    return redirect(_local_target(request.args.get("next", "")), 303)
+    target = safe_next(request.args.get("next", ""))
+    start_owner_session(fresh_for=target)
+    return redirect(target, 303)
 
 
 def _check_factors(totp: bool) -> str:

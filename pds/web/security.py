@@ -1,9 +1,11 @@
 """Settings > Security: two-step login (TOTP), recovery codes and the portal password.
 
-Forms that check the password go through the login throttle too, so a stolen
-session cannot be used to guess the password. Secrets shown once (the new TOTP
-secret while it is set up, fresh recovery codes) wait in the server-side session
-between the POST and the 303 that displays them; they never reach a cookie.
+Every form here asks for the current password (setting up or turning off two-step
+login, new recovery codes, a new password), checked through the login throttle, so
+a stolen session can neither change them nor guess the password. Secrets shown once
+(the new TOTP secret while it is set up, fresh recovery codes) wait in the
+server-side session between the POST and the 303 that displays them; they never
+reach a cookie.
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from werkzeug.wrappers import Response
 from pds.errors import Conflict, ValidationFailed
 from pds.services.credentials import otpauth_uri
 from pds.web.context import services
-from pds.web.portal import client_address, login_throttle, owner_required, throttled_message
+from pds.web.portal import (
+    PasswordRefused,
+    check_owner_password,
+    client_address,
+    login_throttle,
+    owner_required,
+    throttled_message,
+)
 from pds.web.sessions import end_other_owner_sessions
 
 bp = Blueprint("security", __name__, url_prefix="/settings/security")
@@ -50,6 +59,11 @@ def _page(status: int = 200, headers: dict[str, str] | None = None, **errors: An
 def _back(notice: str) -> Response:
     flash(notice)
     return redirect(url_for("security.security"), 303)
+
+
+def _refused_page(form: str, refused: PasswordRefused) -> Page:
+    """The page with ``refused``'s message beside ``form``'s password field."""
+    return _page(refused.status, refused.headers, **{form: {"password": [refused.message]}})
 
 
 def _throttled_page(form: str, field: str) -> Page | None:
@@ -92,7 +106,10 @@ def change_password() -> Page:
 
 @bp.post("/totp/begin")
 @owner_required
-def begin_totp() -> Response:
+def begin_totp() -> Page:
+    refused = check_owner_password(request.form.get("password", ""))
+    if refused:
+        return _refused_page("enrol", refused)
     session[SETUP] = services().credentials.begin_totp()
     return redirect(url_for("security.totp_setup"), 303)
 
@@ -131,12 +148,9 @@ def confirm_totp() -> Page:
 @bp.post("/totp/disable")
 @owner_required
 def disable_totp() -> Page:
-    refused = _throttled_page("disable", "password")
+    refused = check_owner_password(request.form.get("password", ""))
     if refused:
-        return refused
-    if not services().credentials.verify_password(request.form.get("password", "")):
-        return _page(422, disable={"password": ["That password is not right."]})
-    login_throttle().succeeded(client_address())
+        return _refused_page("disable", refused)
     try:
         services().credentials.disable_totp()
     except Conflict:
@@ -146,7 +160,10 @@ def disable_totp() -> Page:
 
 @bp.post("/recovery-codes")
 @owner_required
-def renew_recovery_codes() -> Response:
+def renew_recovery_codes() -> Page:
+    refused = check_owner_password(request.form.get("password", ""))
+    if refused:
+        return _refused_page("codes", refused)
     try:
         session[FRESH_CODES] = services().credentials.new_recovery_codes()
     except Conflict:

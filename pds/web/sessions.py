@@ -7,7 +7,9 @@ whenever the issuer URL is https. A session ends after ``idle_seconds`` without 
 request or ``max_seconds`` after it began, whichever comes first; logging in gives
 a new id (no fixation) and logging out destroys the session on the server, so a
 copied cookie is worthless afterwards. Expired sessions are swept now and then,
-and the table is bounded (anonymous sessions are evicted first).
+and the table is bounded (anonymous sessions are evicted first). A login remembers
+the page it was made to reach, once, so a page that demands a fresh login (OpenID
+Connect ``prompt=login``, ``max_age``) can accept it without asking again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pds.config import Settings
 
 OWNER = "owner"
 AUTH_TIME = "owner_auth_time"
+FRESH_LOGIN_FOR = "fresh_login_for"  # the page the latest login was made to reach
 WallClock = Callable[[], float]
 
 
@@ -239,13 +242,16 @@ def _session() -> ServerSession:
     return current
 
 
-def start_owner_session() -> None:
-    """The owner has just logged in fully: a fresh session under a new id."""
+def start_owner_session(fresh_for: str | None = None) -> None:
+    """The owner has just logged in fully: a fresh session under a new id. ``fresh_for``
+    is the page the login was made to reach (see ``take_fresh_login``)."""
     current = _session()
     current.clear()
     current.renew = True
     current[OWNER] = True
     current[AUTH_TIME] = int(_interface().clock())
+    if fresh_for:
+        current[FRESH_LOGIN_FOR] = fresh_for
 
 
 def end_session() -> None:
@@ -266,3 +272,18 @@ def owner_auth_time() -> int | None:
     """Epoch seconds of the owner's last full login in this session, or ``None``."""
     value = session.get(AUTH_TIME) if owner_logged_in() else None
     return value if isinstance(value, int) else None
+
+
+def owner_auth_age() -> float | None:
+    """Seconds since the owner's last full login in this session, or ``None``."""
+    auth_time = owner_auth_time()
+    return None if auth_time is None else _interface().clock() - auth_time
+
+
+def take_fresh_login(target: str) -> bool:
+    """Whether the owner's latest login was made to reach ``target``; true once only, so
+    a page that demands a fresh login accepts that login and no later visit."""
+    if not owner_logged_in() or session.get(FRESH_LOGIN_FOR) != target:
+        return False
+    del session[FRESH_LOGIN_FOR]
+    return True

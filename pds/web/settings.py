@@ -14,7 +14,7 @@ from pds.errors import ValidationFailed
 from pds.services.store_keys import KeyRotation, change_passphrase
 from pds.web.context import services
 from pds.web.forms import flat_errors
-from pds.web.portal import owner_required
+from pds.web.portal import check_owner_password, owner_required
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 ROTATION = "pds.key_rotation"
@@ -32,7 +32,7 @@ PROFILE_FIELDS = (
 )
 ADDRESS_FIELDS = ("street_address", "postal_code", "locality", "region", "country")
 REFRESH_SECONDS = 1
-Page = str | Response | tuple[str, int]
+Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 
 
 def rotation() -> KeyRotation:
@@ -90,6 +90,10 @@ def profile() -> Page:
 @owner_required
 def passphrase() -> Page:
     form = request.form
+    refused = check_owner_password(form.get("password", ""))
+    if refused:
+        errors = {"password": [refused.message]}
+        return _page(passphrase=({}, errors)), refused.status, refused.headers
     try:
         change_passphrase(
             services().store,

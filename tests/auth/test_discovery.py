@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 
+from tests.auth.vendorkit import Vendor, authorized_tokens
+
 PRIVATE = {"d", "p", "q", "dp", "dq", "qi"}
+PROTOCOL_CLAIMS = {"sub", "iss", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash"}
+FULL_PROFILE = {
+    "name": "Ada Lovelace",
+    "given_name": "Ada",
+    "family_name": "Lovelace",
+    "middle_name": "Augusta",
+    "nickname": "Ada",
+    "email": "ada@example.org",
+    "phone_number": "+44 20 7946 0000",
+    "website": "https://ada.example",
+    "address": {"street_address": "12 St James's Square", "locality": "London"},
+    "birthdate": "1985-12-10",
+    "locale": "en-GB",
+    "zoneinfo": "Europe/London",
+}
 
 
 def test_both_documents_are_the_same_and_name_this_issuer(client: FlaskClient) -> None:
@@ -47,3 +65,23 @@ def test_jwks_publishes_the_signing_key_without_private_parts(client: FlaskClien
     assert len(keys) == 1
     assert keys[0]["kid"] and keys[0]["alg"] == "RS256" and keys[0]["use"] == "sig"
     assert not PRIVATE & set(keys[0])
+
+
+def test_request_objects_and_public_introspection_are_not_offered(client: FlaskClient) -> None:
+    meta = client.get("/.well-known/openid-configuration").get_json()
+    assert meta["request_parameter_supported"] is False
+    assert meta["request_uri_parameter_supported"] is False
+    assert meta["claims_parameter_supported"] is False
+    assert "none" not in meta["introspection_endpoint_auth_methods_supported"]
+    assert "none" in meta["revocation_endpoint_auth_methods_supported"]  # RFC 7009 allows it
+
+
+def test_claims_supported_are_the_claims_a_full_profile_releases(
+    owner: FlaskClient, vendor: Vendor, services: Any, client: FlaskClient
+) -> None:
+    services.profile.update(FULL_PROFILE)
+    tokens = authorized_tokens(owner, vendor, scope="openid profile email phone address")
+    released = set(vendor.userinfo(tokens["access_token"]).get_json())
+    advertised = set(client.get("/.well-known/openid-configuration").get_json()["claims_supported"])
+    assert advertised - PROTOCOL_CLAIMS == released - {"sub"}
+    assert not {"email_verified", "phone_number_verified", "picture", "gender"} & advertised

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.auth.vendorkit import Vendor, authorized_tokens
@@ -66,6 +67,15 @@ def test_introspection_after_revocation(owner: FlaskClient, vendor: Vendor) -> N
 def test_introspection_needs_client_authentication(owner: FlaskClient, vendor: Vendor) -> None:
     tokens = authorized_tokens(owner, vendor)
     response = vendor.http.post("/oauth/introspect", data={"token": tokens["access_token"]})
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "invalid_client"
+
+
+def test_introspection_refuses_a_public_client(owner: FlaskClient, app: Flask) -> None:
+    public = Vendor.register(app.test_client(), token_endpoint_auth_method="none")
+    tokens = authorized_tokens(owner, public)
+    assert public.revoke("x" * 43).status_code == 200  # RFC 7009 lets public clients revoke
+    response = public.introspect(tokens["access_token"])  # its client_id alone proves nothing
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_client"
 

@@ -62,8 +62,14 @@ class Vendor:
         pair = f"{self.client_id}:{self.client_secret}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
 
+    def _post(self, path: str, form: dict[str, Any]) -> Any:
+        """POST as this client: with its secret, or (a public client) naming its id only."""
+        if self.client_secret is None:
+            return self.http.post(path, data={"client_id": self.client_id, **form})
+        return self.http.post(path, data=form, headers=self._auth())
+
     def token(self, **form: Any) -> Any:
-        return self.http.post("/oauth/token", data=form, headers=self._auth())
+        return self._post("/oauth/token", form)
 
     def exchange(self, code: str, **extra: Any) -> Any:
         form = {
@@ -80,10 +86,10 @@ class Vendor:
 
     def revoke(self, token: str, hint: str | None = None) -> Any:
         form = {"token": token, **({"token_type_hint": hint} if hint else {})}
-        return self.http.post("/oauth/revoke", data=form, headers=self._auth())
+        return self._post("/oauth/revoke", form)
 
     def introspect(self, token: str) -> Any:
-        return self.http.post("/oauth/introspect", data={"token": token}, headers=self._auth())
+        return self._post("/oauth/introspect", {"token": token})
 
     def userinfo(self, access_token: str) -> Any:
         return self.http.get("/oauth/userinfo", headers={"Authorization": f"Bearer {access_token}"})

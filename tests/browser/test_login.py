@@ -41,6 +41,7 @@ def own_store(tmp_path: Path) -> Iterator[str]:
 def turn_on_totp(page: Page) -> pyotp.TOTP:
     """Settings > Security: set up two-step login with the key shown; the owner's app."""
     page.goto("/settings/security")
+    page.get_by_label("Your password").fill(OWNER_PASSWORD)
     page.get_by_role("button", name="Set up two-step login").click()
     secret = page.locator("#totp-secret").inner_text().strip()
     app = pyotp.TOTP(secret)

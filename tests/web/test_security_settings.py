@@ -11,6 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from pds.services.login_throttle import LoginThrottle
+from pds.web.portal import LOGIN_THROTTLE
 from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
 
 PAGE = "/settings/security"
@@ -27,7 +29,7 @@ def post(client: FlaskClient, path: str, **fields: str) -> TestResponse:
 
 def turn_on_totp(owner: FlaskClient) -> tuple[pyotp.TOTP, list[str]]:
     """Through the pages: begin, read the key, confirm with a code, read the codes once."""
-    begun = post(owner, f"{PAGE}/totp/begin")
+    begun = post(owner, f"{PAGE}/totp/begin", password=OWNER_PASSWORD)
     assert begun.status_code == 303 and begun.headers["Location"] == f"{PAGE}/totp"
     html = owner.get(f"{PAGE}/totp").get_data(as_text=True)
     secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', html)
@@ -67,7 +69,7 @@ def test_the_page_labels_every_field_and_has_no_inline_code(owner: FlaskClient) 
 def test_turning_on_two_step_login_shows_the_key_then_the_codes_once(
     owner: FlaskClient, app: Flask
 ) -> None:
-    post(owner, f"{PAGE}/totp/begin")
+    post(owner, f"{PAGE}/totp/begin", password=OWNER_PASSWORD)
     html = owner.get(f"{PAGE}/totp").get_data(as_text=True)
     assert '<label for="code">One-time code</label>' in html
     uri = re.search(r'<code id="totp-uri" class="wrap">([^<]+)</code>', html)
@@ -99,12 +101,50 @@ def test_turning_on_two_step_login_shows_the_key_then_the_codes_once(
 
 def test_new_recovery_codes_replace_the_old(owner: FlaskClient, app: Flask) -> None:
     _, old = turn_on_totp(owner)
-    response = post(owner, f"{PAGE}/recovery-codes")
+    response = post(owner, f"{PAGE}/recovery-codes", password=OWNER_PASSWORD)
     assert response.status_code == 303
     new = re.findall(r"<li><code>([^<]+)</code></li>", owner.get(response.headers["Location"]).text)
     assert len(new) == 10 and not set(new) & set(old)
     assert log_in(app.test_client(), code=old[0]).status_code == 401
     assert log_in(app.test_client(), code=new[0]).status_code == 303
+
+
+def test_setting_up_two_step_login_asks_for_the_password(owner: FlaskClient, app: Flask) -> None:
+    html = owner.get(PAGE).get_data(as_text=True)
+    assert '<label for="enrol-password">Your password</label>' in html
+    wrong = post(owner, f"{PAGE}/totp/begin", password="not my password")
+    assert wrong.status_code == 422
+    assert '<p class="error" id="enrol-password-error">That password is not right.</p>' in (
+        wrong.get_data(as_text=True)
+    )
+    assert post(owner, f"{PAGE}/totp/begin").status_code == 422  # none at all
+    shown = owner.get(f"{PAGE}/totp")
+    assert shown.status_code == 303 and shown.headers["Location"] == PAGE  # no key was made
+    assert not app.extensions["pds"].credentials.totp_enabled()
+
+
+def test_new_recovery_codes_ask_for_the_password(owner: FlaskClient, app: Flask) -> None:
+    _, codes = turn_on_totp(owner)
+    assert '<label for="codes-password">Your password</label>' in owner.get(PAGE).text
+    wrong = post(owner, f"{PAGE}/recovery-codes", password="not my password")
+    assert wrong.status_code == 422
+    assert '<p class="error" id="codes-password-error">That password is not right.</p>' in (
+        wrong.get_data(as_text=True)
+    )
+    assert owner.get(f"{PAGE}/recovery-codes").status_code == 303  # no new codes to show
+    assert log_in(app.test_client(), code=codes[0]).status_code == 303  # the old ones work
+
+
+def test_the_password_on_these_forms_is_throttled_like_a_login(
+    owner: FlaskClient, app: Flask
+) -> None:
+    app.extensions[LOGIN_THROTTLE] = LoginThrottle(clock=lambda: 5000.0)
+    for _ in range(5):
+        assert post(owner, f"{PAGE}/totp/begin", password="a guess").status_code == 422
+    refused = post(owner, f"{PAGE}/totp/begin", password=OWNER_PASSWORD)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert "Too many wrong tries." in refused.get_data(as_text=True)
+    assert owner.get(f"{PAGE}/totp").status_code == 303  # the right password did not pass
 
 
 def test_turning_two_step_login_off_asks_for_the_password(owner: FlaskClient, app: Flask) -> None:

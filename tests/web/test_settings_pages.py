@@ -8,10 +8,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.services import Services
+from pds.services.login_throttle import LoginThrottle
 from pds.services.store_keys import RotationState
 from pds.store.vault import Vault
+from pds.web.portal import LOGIN_THROTTLE
 from pds.web.settings import rotation
-from tests.conftest import PASSPHRASE, csrf_of
+from tests.conftest import OWNER_PASSWORD, PASSPHRASE, csrf_of
 
 
 def _token(owner: FlaskClient) -> str:
@@ -38,7 +40,8 @@ def test_saving_the_profile_and_its_errors(owner: FlaskClient, services: Service
 
 
 def test_changing_the_store_passphrase(owner: FlaskClient, services: Services, home: Path) -> None:
-    form = {"csrf_token": _token(owner), "current_passphrase": "wrong one"}
+    form = {"csrf_token": _token(owner), "password": OWNER_PASSWORD}
+    form |= {"current_passphrase": "wrong one"}
     form |= {"new_passphrase": "new passphrase 2", "new_passphrase_again": "new passphrase 2"}
     response = owner.post("/settings/passphrase", data=form)
     assert response.status_code == 422
@@ -50,6 +53,28 @@ def test_changing_the_store_passphrase(owner: FlaskClient, services: Services, h
     assert response.status_code == 303
     assert services.store.audit.page(limit=1)[0].event["action"] == "store.passphrase_changed"
     assert Vault.unlock(home, "new passphrase 2").current_key == 1
+
+
+def test_changing_the_passphrase_asks_for_the_portal_password(
+    owner: FlaskClient, app: Flask, home: Path
+) -> None:
+    app.extensions[LOGIN_THROTTLE] = LoginThrottle(clock=lambda: 5000.0)
+    html = owner.get("/settings").get_data(as_text=True)
+    assert '<label for="passphrase-password">Your portal password</label>' in html
+    form = {"csrf_token": _token(owner), "password": "not my password"}
+    form |= {"current_passphrase": PASSPHRASE}
+    form |= {"new_passphrase": "new passphrase 2", "new_passphrase_again": "new passphrase 2"}
+    response = owner.post("/settings/passphrase", data=form)
+    assert response.status_code == 422
+    assert '<p class="error" id="passphrase-password-error">That password is not right.</p>' in (
+        response.get_data(as_text=True)
+    )
+    assert Vault.unlock(home, PASSPHRASE).current_key == 1  # unchanged
+    for _ in range(4):  # the portal password is guessed no faster here than at the login
+        assert owner.post("/settings/passphrase", data=form).status_code == 422
+    refused = owner.post("/settings/passphrase", data={**form, "password": OWNER_PASSWORD})
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert Vault.unlock(home, PASSPHRASE).current_key == 1
 
 
 def test_rotating_the_data_key_shows_progress(
