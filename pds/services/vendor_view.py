@@ -20,7 +20,7 @@ from pds.schemas.vendor_api import (
 )
 from pds.services.base import present
 from pds.services.context import Context
-from pds.services.paging import Page
+from pds.services.paging import Page, unknown_cursor
 from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
@@ -89,6 +89,7 @@ class VendorView:
             and category not in reach.categories
         ):
             return Page([], None)
+        self._check_cursor(reach, params.get("cursor"))
         since = max(filter(None, (reach.since, _day(params.get("since")))), default=None)
         page = self._purchases.list(
             **present(
@@ -102,6 +103,15 @@ class VendorView:
             within=_within(reach),
         )
         return page
+
+    def _check_cursor(self, reach: PurchaseReach, cursor: str | None) -> None:
+        """A cursor must name a purchase within the reach: one outside it is answered
+        exactly like one that does not exist (its position would tell its date)."""
+        if cursor is None:
+            return
+        record = self._purchases.find(cursor)
+        if record is None or not reach.check(record).allowed:
+            raise unknown_cursor()
 
     def purchase(self, grant: Grant, purchase_id: str) -> dict[str, Any]:
         record = self._purchases.find(purchase_id)
