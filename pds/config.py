@@ -200,6 +200,12 @@ class Settings:
     reminder_email_to: str | None = _setting(
         None, "Where the reminder e-mail goes (the owner's address).", _address
     )
+    archive_max_unpacked_mib: int = _setting(
+        16384,
+        "MiB an archive may unpack to at most for `pds import` (a larger one is refused, as "
+        "is any member that unpacks to more than 100 times its packed size).",
+        _int_in(1, 1 << 24),
+    )
 
     @property
     def issuer_url(self) -> str:
