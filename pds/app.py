@@ -58,7 +58,9 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)
     services = app.extensions["pds"] = Services(store, issuer=settings.issuer_url, retry=retry)
-    init_auth(app, services, settings.issuer_url)
+    init_auth(
+        app, services, settings.issuer_url, registrations_per_hour=settings.registrations_per_hour
+    )
     register_web(app)
     register_api(app, settings)
     log.info("store %s unlocked: %d collections", store.vault.store_id, len(store.collections))

@@ -206,6 +206,13 @@ class Settings:
         "is any member that unpacks to more than 100 times its packed size).",
         _int_in(1, 1 << 24),
     )
+    registrations_per_hour: int = _setting(
+        20,
+        "Client registrations (/oauth/register) each client address may try per hour, in "
+        "bursts of up to that many (then 429 with Retry-After). Behind a reverse proxy every "
+        "request has the proxy's address, so this becomes a limit over all vendors together.",
+        _int_in(1, 10**6),
+    )
 
     @property
     def issuer_url(self) -> str:

@@ -22,6 +22,9 @@ from tests.auth.vendorkit import Vendor
 PASSPHRASE = "test passphrase 1"
 OWNER_PASSWORD = "owner password 1"
 CHEAP_KDF_N = 2**10
+#: Settings every app under test starts from: tests register many clients from 127.0.0.1
+#: (the limit itself is tested with a low one, through ``app_overrides``).
+TEST_SETTINGS = {"registrations_per_hour": 100_000}
 
 
 @pytest.fixture
@@ -57,7 +60,9 @@ def app_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
-    application = create_app({"home": made_store, "passphrase": PASSPHRASE, **app_overrides})
+    application = create_app(
+        {"home": made_store, "passphrase": PASSPHRASE, **TEST_SETTINGS, **app_overrides}
+    )
     application.config["TESTING"] = True
     yield application
     stop_background(application)

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.api.conventions import RATE_LIMITER
-from pds.api.ratelimit import RateLimiter
 from pds.services import Services
 from pds.services.collections import RFPS
+from pds.services.ratelimit import RateLimiter
 from tests.api.rfpkit import OWNER, Caller, offer_data, problem, publish, rfp_data
 
 RFP_FIELDS = {

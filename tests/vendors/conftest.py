@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from pds.app import create_app, stop_background
 from tests.auth.vendorkit import consent
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TEST_SETTINGS
 from tests.vendors.flask_transport import FlaskTransport
 from vendors.sdk import AuthorizationRequest, MemoryTokenStore, PDSClient, TokenSet
 
@@ -36,7 +36,13 @@ def app_overrides() -> dict[str, Any]:
 @pytest.fixture
 def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(
-        {"home": made_store, "passphrase": PASSPHRASE, "issuer": ISSUER, **app_overrides}
+        {
+            "home": made_store,
+            "passphrase": PASSPHRASE,
+            "issuer": ISSUER,
+            **TEST_SETTINGS,
+            **app_overrides,
+        }
     )
     application.config["TESTING"] = True
     yield application
