@@ -57,7 +57,12 @@ def create_app(
     app.config["PDS_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)
-    services = app.extensions["pds"] = Services(store, issuer=settings.issuer_url, retry=retry)
+    services = app.extensions["pds"] = Services(
+        store,
+        issuer=settings.issuer_url,
+        retry=retry,
+        rfp_vendors_need_approval=settings.rfp_vendors_need_approval,
+    )
     init_auth(
         app, services, settings.issuer_url, registrations_per_hour=settings.registrations_per_hour
     )

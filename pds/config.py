@@ -213,6 +213,13 @@ class Settings:
         "request has the proxy's address, so this becomes a limit over all vendors together.",
         _int_in(1, 10**6),
     )
+    rfp_vendors_need_approval: bool = _setting(
+        False,
+        "Hold RFPs back from vendors registered to answer them (client credentials) until "
+        "you approve each on the Vendors & access page: no token, no webhooks, 403 "
+        "awaiting_approval. Off by default: public RFPs are in the public feed anyway.",
+        _bool,
+    )
 
     @property
     def issuer_url(self) -> str:

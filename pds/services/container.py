@@ -42,6 +42,8 @@ class Services:
     names new records (UUIDv7); tests and the demo inject their own. The RFP events go
     out as signed ``webhooks`` (an outbox, retried as ``retry`` says); ``issuer`` (the
     store's public URL) tells an RFP's winner where to ask for the shipping address.
+    ``rfp_vendors_need_approval`` holds RFPs back from vendors registered for client
+    credentials until the owner approves them (``clients.approve``).
     """
 
     def __init__(
@@ -52,13 +54,15 @@ class Services:
         ids: IdSource = new_id,
         issuer: str | None = None,
         retry: RetryPolicy | None = None,
+        rfp_vendors_need_approval: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
         self.ids = ids
         self.issuer = issuer
         self.retry = retry
-        ctx = Context(store, clock, ids)
+        self.rfp_vendors_need_approval = rfp_vendors_need_approval
+        ctx = Context(store, clock, ids, rfp_vendors_need_approval)
         self.relationships = RelationshipService(ctx)
         self.interactions = InteractionService(ctx, self.relationships)
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
@@ -106,6 +110,7 @@ class Services:
             ids=ids or self.ids,
             issuer=self.issuer,
             retry=self.retry,
+            rfp_vendors_need_approval=self.rfp_vendors_need_approval,
         )
 
     @property

@@ -4,6 +4,7 @@ withdraw, questions; every refusal as problem JSON; nothing that names the owner
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.api.conventions import RATE_LIMITER
+from pds.app import create_app
 from pds.services import Services
 from pds.services.collections import RFPS
 from pds.services.ratelimit import RateLimiter
 from tests.api.rfpkit import OWNER, Caller, offer_data, problem, publish, rfp_data
+from tests.conftest import PASSPHRASE
 
 RFP_FIELDS = {
     "id",
@@ -343,3 +346,36 @@ def test_an_rfp_that_reveals_its_buyer_says_who_it_is(
     body = shop.get(f"/rfps/{name(revealed)}").get_json()
     assert body["buyer"] == OWNER
     assert revealed["id"] not in str(body)
+
+
+def test_a_vendor_let_in_before_the_owner_asked_for_approval_is_held_back_after(
+    made_store: Path,
+) -> None:
+    """The owner turns PDS_RFP_VENDORS_NEED_APPROVAL on over a store where an unapproved
+    vendor already has a token and a subscription: its calls are 403 awaiting_approval and
+    it hears of no RFP, until the owner approves it."""
+    settings = {"home": made_store, "passphrase": PASSPHRASE, "webhooks_enabled": False}
+    before = create_app(settings)
+    shop = Caller.register(before.test_client(), "Velo Shop")
+    assert shop.put("/subscription", {"url": "https://velo.example/hooks"}).status_code == 201
+    before.extensions["pds"].store.close()
+    after = create_app({**settings, "rfp_vendors_need_approval": True})
+    try:
+        services: Services = after.extensions["pds"]
+        shop.vendor.http = after.test_client()
+        refused = shop.get("/rfps")
+        assert problem(refused) == (
+            403,
+            "awaiting_approval",
+            f"client {shop.client_id} is awaiting the owner's approval to answer RFPs",
+        )
+        assert problem(shop.put("/subscription", {"url": "https://velo.example/h"}))[0] == 403
+        held = publish(services, title="Wanted: bike")
+        assert services.webhooks.deliveries(rfp_id=held["id"]) == []
+        services.clients.approve(shop.client_id)
+        assert [rfp["id"] for rfp in shop.get("/rfps").get_json()["items"]] == [held["pseudonym"]]
+        heard = publish(services, title="Wanted: another bike")
+        [delivery] = services.webhooks.deliveries(rfp_id=heard["id"])
+        assert delivery["client_id"] == shop.client_id
+    finally:
+        after.extensions["pds"].store.close()
