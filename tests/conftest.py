@@ -22,6 +22,10 @@ from tests.auth.vendorkit import Vendor
 PASSPHRASE = "test passphrase 1"
 OWNER_PASSWORD = "owner password 1"
 CHEAP_KDF_N = 2**10
+#: The characters no vendor-supplied text keeps: bidi embeddings, overrides and isolates,
+#: direction marks, zero-width characters.
+HIDDEN = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+HIDDEN += "\u200b\u200c\u200d\u2060\ufeff"
 #: Settings every app under test starts from: tests register many clients from 127.0.0.1
 #: (the limit itself is tested with a low one, through ``app_overrides``).
 TEST_SETTINGS = {"registrations_per_hour": 100_000}

@@ -19,6 +19,7 @@ from pds.schemas import load
 from pds.schemas.client import ClientMetadataSchema
 from pds.services.collections import CLIENTS
 from pds.services.context import Context
+from pds.services.vendor_text import without_invisible
 from policies.scopes import UnknownScope, parse_scope
 
 ACTIVE, BLOCKED = "active", "blocked"
@@ -79,7 +80,7 @@ class ClientService:
         self, data: Any, *, algorithms: Iterable[str] = ("RS256",)
     ) -> tuple[dict[str, Any], str | None]:
         """Register a vendor; returns its record and its secret (``None`` for public clients)."""
-        metadata = self.validate_metadata(data, algorithms=algorithms)
+        metadata = self.validate_metadata(without_invisible(data), algorithms=algorithms)
         record: dict[str, Any] = {
             **metadata,
             "id": secrets.token_urlsafe(24),

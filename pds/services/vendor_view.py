@@ -26,6 +26,7 @@ from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
 from pds.services.relationships import RelationshipService
 from pds.services.subjects import Subjects
+from pds.services.vendor_text import without_invisible
 from policies.access import PurchaseReach, decide, purchase_reach
 from policies.scopes import claims_for
 
@@ -124,7 +125,7 @@ class VendorView:
         vendor_id = grant.get("vendor_id")
         if not vendor_id:
             raise PermissionDenied("this grant is not linked to a vendor record")
-        receipt = dump(_RECEIPT, load(_RECEIPT, data, what="receipt"))
+        receipt = dump(_RECEIPT, load(_RECEIPT, without_invisible(data), what="receipt"))
         record = self._purchases.add(
             {**receipt, "vendor_id": vendor_id}, actor=f"vendor:{client_id}"
         )

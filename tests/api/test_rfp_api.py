@@ -17,7 +17,7 @@ from pds.services import Services
 from pds.services.collections import RFPS
 from pds.services.ratelimit import RateLimiter
 from tests.api.rfpkit import OWNER, Caller, offer_data, problem, publish, rfp_data
-from tests.conftest import PASSPHRASE
+from tests.conftest import HIDDEN, PASSPHRASE
 
 RFP_FIELDS = {
     "id",
@@ -379,3 +379,21 @@ def test_a_vendor_let_in_before_the_owner_asked_for_approval_is_held_back_after(
         assert delivery["client_id"] == shop.client_id
     finally:
         after.extensions["pds"].store.close()
+
+
+def test_offers_and_questions_lose_invisible_characters(
+    shop: Caller, rfps: dict[str, dict[str, Any]], owner: FlaskClient
+) -> None:
+    sneaky = offer_data(
+        message="In stock\u202e kcots ni ton",
+        conditions="\u200fTwo years\ufeff warranty.",
+        line_items=[{"description": "Road bike\u2066, size M", "unit_price": "799.00"}],
+    )
+    offer = shop.put(f"/rfps/{name(rfps['bikes'])}/offer", sneaky).get_json()
+    assert offer["message"] == "In stock kcots ni ton"
+    assert offer["conditions"] == "Two years warranty."
+    asked = shop.post(f"/offers/{offer['id']}/questions", {"text": "Size\u2060 L\u061c?"})
+    assert asked.get_json()["thread"][0]["text"] == "Size L?"
+    html = owner.get(f"/rfps/{rfps['bikes']['id']}").get_data(as_text=True)
+    assert "In stock kcots ni ton" in html and "Road bike, size M" in html
+    assert "Size L?" in html and not set(HIDDEN) & set(html)

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor, authorized_tokens
-from tests.conftest import csrf_of
+from tests.conftest import HIDDEN, csrf_of
 from tests.services.conftest import audit_events
 
 
@@ -146,3 +146,22 @@ def test_approving_needs_the_csrf_token(owner: FlaskClient, app: Any, services: 
     velo = RfpVendor.register(app.test_client(), "Velo Shop")
     assert owner.post(f"/vendors/{velo.client_id}/approve").status_code == 400
     assert "approved_at" not in services.clients.get(velo.client_id)
+
+
+def test_a_client_name_cannot_reorder_itself_in_the_portal(
+    owner: FlaskClient, app: Any, services: Any
+) -> None:
+    """RLO would show "Example Shop\u202epohS rehtO" as "Example ShopOther Shop": the
+    name, and every other string of the registration, loses the characters as it enters."""
+    sneaky = Vendor.register(
+        app.test_client(),
+        client_name="Example Shop\u202epohS rehtO\u200b",
+        client_uri="https://shop.example/\u2066x\u2069",
+    )
+    stored = services.clients.get(sneaky.client_id)
+    assert stored["client_name"] == "Example ShoppohS rehtO"
+    assert stored["client_uri"] == "https://shop.example/x"
+    for page in (owner.get("/vendors"), owner.get(sneaky.authorize_path())):
+        html = page.get_data(as_text=True)
+        assert "Example ShoppohS rehtO" in html
+        assert not set(HIDDEN) & set(html)
