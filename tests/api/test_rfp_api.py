@@ -397,3 +397,16 @@ def test_offers_and_questions_lose_invisible_characters(
     html = owner.get(f"/rfps/{rfps['bikes']['id']}").get_data(as_text=True)
     assert "In stock kcots ni ton" in html and "Road bike, size M" in html
     assert "Size L?" in html and not set(HIDDEN) & set(html)
+
+
+def test_an_offers_times_are_told_to_the_minute(
+    shop: Caller, rfps: dict[str, dict[str, Any]], services: Services
+) -> None:
+    offer = shop.put(f"/rfps/{name(rfps['bikes'])}/offer", offer_data()).get_json()
+    shop.post(f"/offers/{offer['id']}/questions", {"text": "Does it come in L?"})
+    services.offers.answer(offer["id"], "Yes.")
+    seen = shop.get(f"/offers/{offer['id']}").get_json()
+    times = [seen["created_at"], seen["updated_at"], *(said["at"] for said in seen["thread"])]
+    assert len(times) == 4 and all(time.endswith(":00Z") for time in times)
+    stored = services.offers.get(offer["id"])
+    assert seen["updated_at"] == stored["updated_at"][:17] + "00Z"
