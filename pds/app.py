@@ -60,9 +60,15 @@ def create_app(
     retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)
     outbound = OutboundPolicy(allow_loopback=settings.outbound_allow_loopback)
     services = app.extensions["pds"] = Services(
-        store, issuer=settings.issuer_url, retry=retry, outbound=outbound
+        store,
+        issuer=settings.issuer_url,
+        retry=retry,
+        outbound=outbound,
+        rfp_vendors_need_approval=settings.rfp_vendors_need_approval,
     )
-    init_auth(app, services, settings.issuer_url)
+    init_auth(
+        app, services, settings.issuer_url, registrations_per_hour=settings.registrations_per_hour
+    )
     register_web(app)
     register_api(app, settings)
     log.info("store %s unlocked: %d collections", store.vault.store_id, len(store.collections))

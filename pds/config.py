@@ -1,8 +1,10 @@
 """The one typed configuration object: defaults, then ``PDS_*`` variables, then overrides.
 
 Every setting has its help text beside it (``docs/configuration.md`` is generated
-from this table). Values are parsed strictly; a bad value raises ``ConfigError``
-naming the variable. Secrets are wrapped in ``Secret`` so they never print.
+from this table). Values are parsed strictly however they arrive (a ``PDS_*`` variable,
+an override to ``create_app``, a command-line option, ``Settings(...)`` itself); a bad
+value raises ``ConfigError`` naming the variable or the setting. Secrets are wrapped in
+``Secret`` so they never print.
 """
 
 from __future__ import annotations
@@ -207,6 +209,31 @@ class Settings:
     reminder_email_to: str | None = _setting(
         None, "Where the reminder e-mail goes (the owner's address).", _address
     )
+    archive_max_unpacked_mib: int = _setting(
+        16384,
+        "MiB an archive may unpack to at most for `pds import` (a larger one is refused, as "
+        "is any member that unpacks to more than 100 times its packed size).",
+        _int_in(1, 1 << 24),
+    )
+    registrations_per_hour: int = _setting(
+        20,
+        "Client registrations (/oauth/register) each client address may try per hour, in "
+        "bursts of up to that many (then 429 with Retry-After). Behind a reverse proxy every "
+        "request has the proxy's address, so this becomes a limit over all vendors together.",
+        _int_in(1, 10**6),
+    )
+    rfp_vendors_need_approval: bool = _setting(
+        False,
+        "Hold RFPs back from vendors registered to answer them (client credentials) until "
+        "you approve each on the Vendors & access page: no token, no webhooks, 403 "
+        "awaiting_approval. Off by default: public RFPs are in the public feed anyway.",
+        _bool,
+    )
+
+    def __post_init__(self) -> None:
+        """Every value checked by its setting's parser, whatever its type on arrival."""
+        for f in fields(self):
+            object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
 
     @property
     def issuer_url(self) -> str:
@@ -237,15 +264,13 @@ class Settings:
         return _first_line(self.smtp_password_file, "PDS_SMTP_PASSWORD_FILE")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
-        known = {f.name: f for f in fields(self)}
-        changes: dict[str, Any] = {}
-        for name, value in overrides.items():
+        """These settings with ``overrides`` (setting name -> value, as text or typed),
+        each checked like a ``PDS_*`` variable; ``ConfigError`` names a bad one."""
+        known = {f.name for f in fields(self)}
+        for name in overrides:
             if name not in known:
                 raise ConfigError(f"unknown setting {name!r}")
-            if isinstance(value, str) and known[name].type not in ("str", "str | None"):
-                value = _parse(known[name], value, name)
-            changes[name] = value
-        return replace(self, **changes)
+        return replace(self, **overrides)
 
 
 def _first_line(path: Path, label: str) -> str:
@@ -263,6 +288,36 @@ def _parse(f: Any, raw: str, label: str) -> Any:
         return f.metadata["parse"](raw)
     except ValueError as exc:
         raise ConfigError(f"{label}: {exc}") from None
+
+
+def _checked(f: Any, value: Any) -> Any:
+    """``value`` of setting ``f`` as its parser makes it from text; ``None`` only where
+    the setting may be unset."""
+    if value is None:
+        if f.default is None:
+            return None
+        raise ConfigError(f"{f.name}: must be set")
+    if isinstance(value, Secret) and f.metadata["parse"] is Secret:
+        return value
+    return _parse(f, _as_text(f, value), f.name)
+
+
+def _as_text(f: Any, value: Any) -> str:
+    """A typed value as the text a ``PDS_*`` variable would hold, to be parsed the same
+    way; a value of another type than the setting's is refused."""
+    if isinstance(value, str):
+        return value
+    kind = str(f.type).removesuffix(" | None")
+    if kind == "bool" and isinstance(value, bool):
+        return "true" if value else "false"
+    if kind in ("int", "float") and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if kind == "Path" and isinstance(value, Path):
+        return str(value)
+    texts = isinstance(value, tuple | list) and all(isinstance(item, str) for item in value)
+    if kind.startswith("tuple") and texts:
+        return ",".join(value)
+    raise ConfigError(f"{f.name}: {value!r} is not a value this setting takes")
 
 
 def env_name(name: str) -> str:

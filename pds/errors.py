@@ -52,6 +52,13 @@ class InsufficientScope(PermissionDenied):
     code = "insufficient_scope"
 
 
+class AwaitingApproval(PermissionDenied):
+    """A vendor registered to answer RFPs that the owner has not approved yet (while
+    ``PDS_RFP_VENDORS_NEED_APPROVAL`` holds RFPs back from such vendors)."""
+
+    code = "awaiting_approval"
+
+
 class ValidationFailed(PdsError):
     """Input did not satisfy the data contract; ``details`` maps field -> messages."""
 

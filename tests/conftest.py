@@ -23,10 +23,17 @@ from tests.auth.vendorkit import Vendor
 PASSPHRASE = "test passphrase 1"
 OWNER_PASSWORD = "owner password 1"
 CHEAP_KDF_N = 2**10
-LOOPBACK_VENDORS = {"outbound_allow_loopback": True}  # the suite's vendors are on 127.0.0.1
 #: argon2id at its cheapest (RFC 9106 parameters are for real stores): the hash carries
 #: its parameters, so every later check of this password in the app is as cheap.
 CHEAP_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+#: The characters no vendor-supplied text keeps: bidi embeddings, overrides and isolates,
+#: direction marks, zero-width characters.
+HIDDEN = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+HIDDEN += "\u200b\u200c\u200d\u2060\ufeff"
+#: Settings every app under test starts from: the suite's vendors are on 127.0.0.1, and
+#: tests register many clients from there (the registration limit and the outbound rule
+#: as shipped are tested by overriding these through ``app_overrides``).
+TEST_SETTINGS = {"registrations_per_hour": 100_000, "outbound_allow_loopback": True}
 
 
 @pytest.fixture
@@ -57,15 +64,16 @@ def made_store(home: Path) -> Path:
 def app_overrides() -> dict[str, Any]:
     """Settings for the app under test (a module may override this fixture), e.g.
     ``{"webhooks_enabled": False}`` to keep the courier thread from posting webhooks.
-    They go over ``LOOPBACK_VENDORS``: ``{"outbound_allow_loopback": False}`` tests the
+    They go over ``TEST_SETTINGS``: ``{"outbound_allow_loopback": False}`` tests the
     store as it ships."""
     return {}
 
 
 @pytest.fixture
 def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
-    settings = {"home": made_store, "passphrase": PASSPHRASE, **LOOPBACK_VENDORS, **app_overrides}
-    application = create_app(settings)
+    application = create_app(
+        {"home": made_store, "passphrase": PASSPHRASE, **TEST_SETTINGS, **app_overrides}
+    )
     application.config["TESTING"] = True
     yield application
     stop_background(application)

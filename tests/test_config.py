@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from pds.app import create_app
 from pds.config import Secret, Settings, settings_from_env, settings_table
 from pds.errors import ConfigError
+from tests.conftest import PASSPHRASE
 
 
 def test_defaults_without_environment() -> None:
@@ -83,3 +85,43 @@ def test_overrides() -> None:
 def test_every_setting_has_help() -> None:
     rows = settings_table()
     assert rows and all(help_text for _, _, help_text in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("port", "abc", "port: 'abc' is not a whole number"),
+        ("port", 0, "port: must be between 1 and 65535"),
+        ("port", True, "port: True is not a value this setting takes"),
+        ("port", 8080.5, "port: '8080.5' is not a whole number"),
+        ("threads", 0, "threads: must be between 1 and 64"),
+        ("issuer", "ftp://x", "issuer: must be an http(s) URL"),
+        ("issuer", 42, "issuer: 42 is not a value this setting takes"),
+        ("log_level", "loud", "log_level: must be one of"),
+        ("webhooks_enabled", 1, "webhooks_enabled: 1 is not a value this setting takes"),
+        ("api_cors_origins", ["shop.example"], "api_cors_origins: 'shop.example' is not an"),
+        ("home", None, "home: must be set"),
+    ],
+)
+def test_typed_settings_are_checked_however_they_arrive(
+    name: str, value: object, says: str, made_store: Path
+) -> None:
+    """An override to create_app, a Settings built in code: the same parser as PDS_*."""
+    for build in (
+        lambda: create_app({"home": made_store, "passphrase": PASSPHRASE, name: value}),
+        lambda: Settings(**{name: value}),  # type: ignore[arg-type]
+        lambda: Settings().with_overrides({name: value}),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            build()
+        assert str(caught.value).startswith(says)
+
+
+def test_typed_overrides_keep_their_meaning() -> None:
+    settings = Settings(port=8123, threads=4, lock_timeout=2, webhooks_enabled=False)
+    assert (settings.port, settings.threads, settings.lock_timeout) == (8123, 4, 2.0)
+    assert settings.webhooks_enabled is False
+    assert Settings(issuer="https://pds.example/").issuer == "https://pds.example"
+    assert Settings(api_cors_origins=["https://shop.example"]).api_cors_origins == (
+        "https://shop.example",
+    )

@@ -11,8 +11,8 @@ from flask import Flask, Response, request
 
 from pds.api import feed, openapi, owner, purchases, rfps, subscriptions
 from pds.api.conventions import RATE_LIMITER
-from pds.api.ratelimit import RateLimiter
 from pds.config import Settings
+from pds.services.ratelimit import RateLimiter
 
 PREFIX = "/api/"
 

@@ -11,10 +11,10 @@ import orjson
 from flask import Response, current_app, request
 from marshmallow import Schema, fields
 
-from pds.api.ratelimit import RateLimiter
 from pds.auth import current_access, require_grant
 from pds.errors import MalformedRequest, RateLimited, UnsupportedMediaType
 from pds.services import Services
+from pds.services.ratelimit import RateLimiter
 
 RATE_LIMITER = "pds.api.rate_limiter"
 

@@ -10,15 +10,20 @@ from pds.auth.endpoints import bp
 from pds.auth.protector import Protector, VendorAccess, current_access, require_grant
 from pds.auth.server import Server
 from pds.services import Services
+from pds.services.ratelimit import RateLimiter
+
+HOUR = 3600.0
 
 __all__ = ["Auth", "VendorAccess", "auth", "current_access", "init_auth", "require_grant"]
 
 
-def init_auth(app: Flask, services: Services, issuer: str) -> Auth:
-    """Build the authorization server for ``app`` and register its endpoints."""
+def init_auth(app: Flask, services: Services, issuer: str, *, registrations_per_hour: int) -> Auth:
+    """Build the authorization server for ``app`` and register its endpoints; each client
+    address may register ``registrations_per_hour`` clients an hour."""
     services.signing_keys.ensure()
     server = Server(services, issuer)
-    context = Auth(server, Protector(server))
+    registrations = RateLimiter(registrations_per_hour, period=HOUR)
+    context = Auth(server, Protector(server), registrations)
     app.extensions["pds.auth"] = context
     app.register_blueprint(bp)
     return context

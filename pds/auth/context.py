@@ -9,12 +9,14 @@ from flask import current_app
 from pds.auth.protector import Protector
 from pds.auth.server import Server
 from pds.services import Services
+from pds.services.ratelimit import RateLimiter
 
 
 @dataclass(frozen=True)
 class Auth:
     server: Server
     protector: Protector
+    registrations: RateLimiter  # per client address
 
     @property
     def services(self) -> Services:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 from pds.auth.context import auth
 from pds.auth.discovery import server_metadata
 from pds.auth.protector import current_access, require_grant
-from pds.errors import ValidationFailed
+from pds.errors import RateLimited, ValidationFailed
 from pds.services.clients import public_view
 from pds.services.signing_keys import ALGORITHMS
 
@@ -51,7 +51,11 @@ def introspect() -> Any:
 
 @bp.post("/oauth/register")
 def register() -> Any:
-    """RFC 7591 dynamic registration: open to any vendor; registering grants nothing."""
+    """RFC 7591 dynamic registration: open to any vendor; registering grants nothing.
+    Each client address may try ``registrations_per_hour`` times an hour (then 429)."""
+    wait = auth().registrations.take(request.remote_addr or "unknown")
+    if wait:
+        return _rate_limited(RateLimited(wait))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _registration_error(
@@ -95,6 +99,14 @@ def _registration_error(error: Any) -> Response:
     response = jsonify(dict(body))
     response.status_code = status
     response.headers.update(NO_STORE)
+    return response
+
+
+def _rate_limited(error: RateLimited) -> Response:
+    """429 in the OAuth error format, with ``Retry-After``."""
+    response = jsonify({"error": error.code, "error_description": error.message})
+    response.status_code = error.http_status
+    response.headers.update({**NO_STORE, **error.headers})
     return response
 
 

@@ -11,7 +11,8 @@
 - Refresh tokens rotate; a used one presented again revokes the whole grant.
 - Client credentials (a vendor answering the owner's RFPs): confidential clients
   registered for it only, scope ``rfp:respond`` only, under the client's standing
-  grant; no refresh token, no ID token.
+  grant; no refresh token, no ID token; none for a vendor awaiting the owner's approval
+  (when the owner asks for it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from authlib.oauth2.rfc6749 import (
     InvalidGrantError,
     InvalidRequestError,
     InvalidScopeError,
+    UnauthorizedClientError,
     grants,
 )
 from authlib.oauth2.rfc6749.util import scope_to_list
@@ -182,6 +184,17 @@ class ClientGrant(grants.ClientCredentialsGrant):
         if set(requested) != set(CLIENT_SCOPES):
             raise InvalidScopeError(
                 f"Client credentials give {' '.join(CLIENT_SCOPES)} only.",
+            )
+
+    def validate_token_request(self) -> None:
+        """Authlib's checks, then: a vendor the owner has not approved yet gets no token
+        while the owner holds RFPs back from new vendors (PDS_RFP_VENDORS_NEED_APPROVAL)."""
+        super().validate_token_request()
+        client: Client = self.request.client
+        if _server(self).services.clients.held_back(client.record):
+            raise UnauthorizedClientError(
+                "Awaiting the owner's approval: the owner approves new vendors before they "
+                "may answer RFPs."
             )
 
     def create_token_response(self) -> Any:

@@ -21,6 +21,8 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Response, current_app, g, json, request
 
+from pds.services.grants import CLIENT_KIND
+
 if TYPE_CHECKING:
     from pds.auth.models import Token
     from pds.auth.server import Server
@@ -106,6 +108,8 @@ def require_grant(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., 
             access = _access_for(protector.server, token)
             g.vendor_access = access
             try:
+                if access.grant.get("kind") == CLIENT_KIND:  # RFP work: approved vendors only
+                    protector.server.services.clients.require_approved(access.client_id)
                 return view(*args, **kwargs)
             finally:  # refused reads are logged too (with 0 records): probing shows
                 _record_call(protector.server, access)

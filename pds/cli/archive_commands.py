@@ -143,12 +143,14 @@ def import_archive(ctx: click.Context, file: Path, merging: bool) -> None:
     Without --merge the store must be new (made by `pds init`, nothing added). An
     encrypted archive's passphrase comes from PDS_ARCHIVE_PASSPHRASE or a prompt.
     """
+    settings = settings_of(ctx)
     passphrase = _archive_passphrase(confirm=False) if file_is_encrypted(file) else None
-    store = open_for(settings_of(ctx))
+    store = open_for(settings)
     try:
         with _bar("merging" if merging else "restoring") as progress:
             run = merge if merging else restore
-            report = run(store, file, passphrase, progress)
+            limit = settings.archive_max_unpacked_mib << 20
+            report = run(store, file, passphrase, progress, max_unpacked=limit)
     finally:
         store.close()
     click.echo(report.summary())

@@ -93,7 +93,11 @@ def open_for(settings: Settings, passphrase: str | None = None) -> Store:
 def services_of(settings: Settings) -> Iterator[Services]:
     store = open_for(settings)
     try:
-        yield Services(store, issuer=settings.issuer_url)
+        yield Services(
+            store,
+            issuer=settings.issuer_url,
+            rfp_vendors_need_approval=settings.rfp_vendors_need_approval,
+        )
     finally:
         store.close()
 

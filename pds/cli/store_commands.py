@@ -62,9 +62,9 @@ def init(ctx: click.Context, scrypt_n: int) -> None:
 
 @main.command()
 @click.option("--host", help="Listen address (default: $PDS_HOST or 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: $PDS_PORT or 8000).")
+@click.option("--port", metavar="PORT", help="Port, 1 to 65535 (default: $PDS_PORT or 8000).")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: str | None) -> None:
     """Run the server (waitress: one process, several threads).
 
     Unless PDS_WEBHOOKS_ENABLED is false, a background thread posts RFP webhooks to

@@ -38,6 +38,12 @@ def format_instant(value: datetime) -> str:
     return to_utc(value).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+def to_minute(value: datetime) -> str:
+    """``value`` as an instant cut to its minute (``YYYY-MM-DDTHH:MM:00Z``): what vendors
+    may learn of when the owner did something with an RFP."""
+    return format_instant(value.replace(second=0, microsecond=0))
+
+
 def parse_day(value: Any) -> date:
     """A ``date`` from a ``date`` or a ``YYYY-MM-DD`` string; ``ValueError`` otherwise."""
     if isinstance(value, datetime):

@@ -18,14 +18,16 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pds.errors import NotFound, PermissionDenied, ValidationFailed
+from pds.errors import AwaitingApproval, NotFound, PermissionDenied, ValidationFailed
 from pds.schemas import load
 from pds.schemas.client import ClientMetadataSchema, verified_domain
 from pds.services.collections import CLIENTS
 from pds.services.context import Context
+from pds.services.vendor_text import without_invisible
 from policies.scopes import UnknownScope, parse_scope
 
 ACTIVE, BLOCKED = "active", "blocked"
+CLIENT_CREDENTIALS = "client_credentials"  # the grant type of RFP work
 _METADATA = ClientMetadataSchema()
 #: Fields of a client record that may leave the store (never ``secret_hash``).
 PRIVATE_FIELDS = ("secret_hash",)
@@ -90,7 +92,7 @@ class ClientService:
         self, data: Any, *, algorithms: Iterable[str] = ("RS256",)
     ) -> tuple[dict[str, Any], str | None]:
         """Register a vendor; returns its record and its secret (``None`` for public clients)."""
-        metadata = self.validate_metadata(data, algorithms=algorithms)
+        metadata = self.validate_metadata(without_invisible(data), algorithms=algorithms)
         record: dict[str, Any] = {
             **metadata,
             "id": secrets.token_urlsafe(24),
@@ -146,6 +148,26 @@ class ClientService:
             self._ctx.audit(actor, "client.block", target=client_id)
         return blocked
 
+    def approve(self, client_id: str, *, actor: str = "owner") -> dict[str, Any]:
+        """The owner approves a vendor registered to answer RFPs (no longer new)."""
+        with self._ctx.store.transaction():
+            client = self.get(client_id)
+            if client.get("approved_at"):
+                return client
+            approved = self._col.update(client_id, {"approved_at": self._ctx.now().isoformat()})
+            self._ctx.audit(actor, "client.approve", target=client_id)
+        return approved  # type: ignore[no-any-return]
+
+    def held_back(self, client: Mapping[str, Any]) -> bool:
+        """Whether RFPs are held back from ``client`` (see ``held_back``)."""
+        return held_back(self._ctx, client)
+
+    def require_approved(self, client_id: str) -> None:
+        """``AwaitingApproval`` if RFPs are held back from the client ``client_id``."""
+        client = self.find(client_id)
+        if client is not None:
+            require_approved(self._ctx, client)
+
     def unblock(self, client_id: str, *, actor: str = "owner") -> dict[str, Any]:
         with self._ctx.store.transaction():
             record = {**self.get(client_id), "status": ACTIVE}
@@ -153,3 +175,31 @@ class ClientService:
             unblocked = self._col.replace(client_id, record)
             self._ctx.audit(actor, "client.unblock", target=client_id)
         return unblocked
+
+
+# -- vendors registered to answer RFPs: new until the owner approves them -------------
+
+
+def answers_rfps(client: Mapping[str, Any]) -> bool:
+    """Whether ``client`` registered for client credentials, the grant of RFP work."""
+    return CLIENT_CREDENTIALS in client.get("grant_types", ())
+
+
+def is_new(client: Mapping[str, Any]) -> bool:
+    """A vendor registered to answer RFPs that the owner has not approved yet."""
+    return answers_rfps(client) and not client.get("approved_at")
+
+
+def held_back(ctx: Context, client: Mapping[str, Any]) -> bool:
+    """Whether RFPs are held back from ``client``: it is new and the owner's setting
+    (``PDS_RFP_VENDORS_NEED_APPROVAL``) asks for approval first."""
+    return ctx.rfp_vendors_need_approval and is_new(client)
+
+
+def require_approved(ctx: Context, client: Mapping[str, Any]) -> None:
+    """``AwaitingApproval`` if RFPs are held back from ``client``."""
+    if held_back(ctx, client):
+        raise AwaitingApproval(
+            f"client {client['id']} is awaiting the owner's approval to answer RFPs",
+            {"client_id": ["Awaiting the owner's approval."]},
+        )

@@ -46,6 +46,8 @@ class Services:
     ``outbound`` says which destinations the store contacts (never the owner's network;
     loopback only when it allows it), checked when a vendor subscribes and again by the
     courier at every connection.
+    ``rfp_vendors_need_approval`` holds RFPs back from vendors registered for client
+    credentials until the owner approves them (``clients.approve``).
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class Services:
         issuer: str | None = None,
         retry: RetryPolicy | None = None,
         outbound: OutboundPolicy | None = None,
+        rfp_vendors_need_approval: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -64,7 +67,8 @@ class Services:
         self.issuer = issuer
         self.retry = retry
         self.outbound = outbound or OutboundPolicy()
-        ctx = Context(store, clock, ids)
+        self.rfp_vendors_need_approval = rfp_vendors_need_approval
+        ctx = Context(store, clock, ids, rfp_vendors_need_approval)
         self.relationships = RelationshipService(ctx)
         self.interactions = InteractionService(ctx, self.relationships)
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
@@ -113,6 +117,7 @@ class Services:
             issuer=self.issuer,
             retry=self.retry,
             outbound=self.outbound,
+            rfp_vendors_need_approval=self.rfp_vendors_need_approval,
         )
 
     @property

@@ -39,6 +39,8 @@ class Context:
     store: Store
     clock: Clock = utc_now
     ids: IdSource = new_id
+    #: Hold RFPs back from vendors registered to answer them until the owner approves.
+    rfp_vendors_need_approval: bool = False
 
     def now(self) -> datetime:
         """The clock's time in UTC, to the second (a naive clock reading is taken as UTC)."""

@@ -27,6 +27,7 @@ from pds.services.collections import CLIENTS, OFFERS
 from pds.services.context import Context, find_by_id
 from pds.services.rfp_views import vendor_view
 from pds.services.rfps import DRAFT, EXPIRED, LIVE, NOT_SELECTED, OPEN, RfpService
+from pds.services.vendor_text import without_invisible
 
 WITHDRAWN = "withdrawn"
 SORTS = ("price", "delivery_date")
@@ -65,7 +66,7 @@ class OfferService:
         require_active(self._ctx, client_id)
         rfp = self.visible_rfp(rfp_pseudonym, client_id)
         self._require_open(rfp)
-        loaded = load(_OFFER, data, what="offer")
+        loaded = load(_OFFER, without_invisible(data), what="offer")
         self._check_against(rfp, loaded)
         fields = dump(_OFFER, loaded)
         now = format_instant(self._ctx.now())
@@ -116,7 +117,7 @@ class OfferService:
                 f"offer {offer['id']} is {offer['status']}; questions need a live offer",
                 {"status": [f"Is {offer['status']}, not live."]},
             )
-        asked = self._add_to_thread(offer, "vendor", text, f"vendor:{client_id}")
+        asked = self._add_to_thread(offer, "vendor", without_invisible(text), f"vendor:{client_id}")
         return vendor_view(asked)
 
     # -- the owner's side --------------------------------------------------------------

@@ -40,11 +40,16 @@ def fetch_page(
         )
     except ValidationFailed as exc:
         if "after" in exc.details:
-            raise ValidationFailed(
-                "unknown cursor",
-                {"cursor": ["Unknown cursor (its record may have been deleted); start over."]},
-            ) from None
+            raise unknown_cursor() from None
         raise
     if len(rows) > limit:
         return Page(rows[:limit], rows[limit - 1]["id"])
     return Page(rows, None)
+
+
+def unknown_cursor() -> ValidationFailed:
+    """The one answer to a cursor that names no record the caller may page from."""
+    return ValidationFailed(
+        "unknown cursor",
+        {"cursor": ["Unknown cursor (its record may have been deleted); start over."]},
+    )

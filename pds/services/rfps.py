@@ -30,7 +30,7 @@ from typing import Any
 from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.schemas import dump, load
 from pds.schemas.rfp import STATUSES, RfpQuerySchema, RfpSchema
-from pds.schemas.temporal import format_instant, parse_instant
+from pds.schemas.temporal import format_instant, parse_instant, to_minute
 from pds.services.base import present
 from pds.services.collections import CLIENTS, INTERACTIONS, OFFERS, PREFERENCES, RFPS
 from pds.services.consent import ConsentService
@@ -62,7 +62,7 @@ VERBS = {
 }
 RFP_TAG = "rfp"
 MAX_TAGS = 20
-__all__ = ["STATUSES", "RfpService", "public_view"]
+__all__ = ["STATUSES", "RfpService", "public_view", "to_minute"]
 PSEUDONYM_PREFIX = "rfp-"
 _SCHEMA = RfpSchema()
 _OWNER_FIELDS = tuple(_SCHEMA.fields)
@@ -77,10 +77,6 @@ def new_pseudonym() -> str:
 def owner_fields(rfp: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of ``rfp`` that the owner wrote (storage form)."""
     return {key: rfp[key] for key in _OWNER_FIELDS if key in rfp}
-
-
-def to_minute(when: datetime) -> str:
-    return format_instant(when.replace(second=0, microsecond=0))
 
 
 def check_transition(rfp: Mapping[str, Any], target: str) -> None:

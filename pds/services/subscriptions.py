@@ -7,7 +7,8 @@ subscribes and when it rotates it; rotating replaces it at once.
 
 ``audience`` says who hears of an RFP: for a public one, the subscribers to its
 category (or to every category); for one shown to chosen vendors, those vendors'
-subscriptions whatever their categories. A blocked vendor never hears anything.
+subscriptions whatever their categories. A blocked vendor never hears anything, nor does
+one awaiting the owner's approval while ``PDS_RFP_VENDORS_NEED_APPROVAL`` is on.
 
 The URL must not lead into the owner's network (``pds.services.outbound``): a name or
 address that resolves to a loopback, private, link-local or metadata address is refused
@@ -27,7 +28,7 @@ from pds.schemas import dump, load
 from pds.schemas.common import invalid
 from pds.schemas.subscription import SubscriptionSchema
 from pds.schemas.temporal import format_instant
-from pds.services.clients import BLOCKED, require_active
+from pds.services.clients import BLOCKED, held_back, require_active
 from pds.services.collections import CLIENTS, SUBSCRIPTIONS
 from pds.services.context import Context
 from pds.services.outbound import OutboundPolicy
@@ -128,9 +129,15 @@ class SubscriptionService:
             found = [
                 s for s in self._col.scan() if not s["categories"] or category in s["categories"]
             ]
-        blocked = self._blocked_clients()
-        listened = [s for s in found if s["client_id"] not in blocked]
+        silenced = self._blocked_clients() | self._held_back_clients()
+        listened = [s for s in found if s["client_id"] not in silenced]
         return sorted(listened, key=lambda s: (s["created_at"], s["id"]))
 
     def _blocked_clients(self) -> set[str]:
         return {c["id"] for c in self._ctx.collection(CLIENTS).query(where={"status": BLOCKED})}
+
+    def _held_back_clients(self) -> set[str]:
+        """Vendors awaiting the owner's approval, while the owner asks for it."""
+        if not self._ctx.rfp_vendors_need_approval:
+            return set()
+        return {c["id"] for c in self._ctx.collection(CLIENTS).scan() if held_back(self._ctx, c)}

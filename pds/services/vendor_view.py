@@ -20,12 +20,13 @@ from pds.schemas.vendor_api import (
 )
 from pds.services.base import present
 from pds.services.context import Context
-from pds.services.paging import Page
+from pds.services.paging import Page, unknown_cursor
 from pds.services.preferences import PreferenceService
 from pds.services.profile import ProfileService
 from pds.services.purchases import PurchaseService
 from pds.services.relationships import RelationshipService
 from pds.services.subjects import Subjects
+from pds.services.vendor_text import without_invisible
 from policies.access import PurchaseReach, decide, purchase_reach
 from policies.scopes import claims_for
 
@@ -89,6 +90,7 @@ class VendorView:
             and category not in reach.categories
         ):
             return Page([], None)
+        self._check_cursor(reach, params.get("cursor"))
         since = max(filter(None, (reach.since, _day(params.get("since")))), default=None)
         page = self._purchases.list(
             **present(
@@ -103,6 +105,15 @@ class VendorView:
         )
         return page
 
+    def _check_cursor(self, reach: PurchaseReach, cursor: str | None) -> None:
+        """A cursor must name a purchase within the reach: one outside it is answered
+        exactly like one that does not exist (its position would tell its date)."""
+        if cursor is None:
+            return
+        record = self._purchases.find(cursor)
+        if record is None or not reach.check(record).allowed:
+            raise unknown_cursor()
+
     def purchase(self, grant: Grant, purchase_id: str) -> dict[str, Any]:
         record = self._purchases.find(purchase_id)
         if record is None or not self._allowed(grant, "purchases:read", "purchases", record):
@@ -114,7 +125,7 @@ class VendorView:
         vendor_id = grant.get("vendor_id")
         if not vendor_id:
             raise PermissionDenied("this grant is not linked to a vendor record")
-        receipt = dump(_RECEIPT, load(_RECEIPT, data, what="receipt"))
+        receipt = dump(_RECEIPT, load(_RECEIPT, without_invisible(data), what="receipt"))
         record = self._purchases.add(
             {**receipt, "vendor_id": vendor_id}, actor=f"vendor:{client_id}"
         )

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pds.errors import Conflict, NotFound
-from pds.schemas.temporal import format_instant, parse_instant
+from pds.schemas.temporal import format_instant, parse_instant, to_minute
 from pds.services.clients import BLOCKED
 from pds.services.collections import CLIENTS, DELIVERIES, SUBSCRIPTIONS
 from pds.services.context import Context, find_by_id
@@ -97,8 +97,10 @@ class WebhookService:
         """One pending delivery of ``event`` per subscription, in the caller's transaction."""
         if event not in EVENTS:
             raise ValueError(f"unknown webhook event {event}")
-        now = format_instant(self._ctx.now())
-        body = compact({"type": event, "timestamp": now, "data": data})
+        moment = self._ctx.now()
+        now = format_instant(moment)
+        # the body says when to the minute only, like the RFP's published_at (see rfp_views)
+        body = compact({"type": event, "timestamp": to_minute(moment), "data": data})
         records = [
             {
                 "id": self._ctx.ids(),

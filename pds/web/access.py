@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
+from pds.services.clients import is_new
 from pds.web.context import services
 from pds.web.pictures import access_per_day
 from pds.web.portal import owner_required
@@ -24,7 +25,13 @@ def vendors() -> str:
     grants: dict[str, list[dict[str, Any]]] = {}
     for grant in services().grants.list():
         grants.setdefault(grant["client_id"], []).append(grant)
-    return render_template("vendors.html", clients=clients, grants=grants)
+    return render_template(
+        "vendors.html",
+        clients=clients,
+        grants=grants,
+        is_new=is_new,
+        holding_back=services().rfp_vendors_need_approval,
+    )
 
 
 @bp.post("/vendors/<client_id>/block")
@@ -32,6 +39,14 @@ def vendors() -> str:
 def block(client_id: str) -> Response:
     client = services().clients.block(client_id)
     flash(f"{client['client_name']} is blocked; every grant it held is revoked.")
+    return redirect(url_for("access.vendors"), code=303)
+
+
+@bp.post("/vendors/<client_id>/approve")
+@owner_required
+def approve(client_id: str) -> Response:
+    client = services().clients.approve(client_id)
+    flash(f"{client['client_name']} is approved: it may answer your RFPs.")
     return redirect(url_for("access.vendors"), code=303)
 
 

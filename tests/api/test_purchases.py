@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.api.conftest import Api
+from tests.conftest import HIDDEN
 
 
 def ids(response: Any) -> list[str]:
@@ -152,3 +153,27 @@ def test_owner_sees_pushed_receipts_as_new(api: Api, owner: Any) -> None:
     api.call("POST", "/purchases", json=RECEIPT)
     html = owner.get("/").get_data(as_text=True)
     assert "<strong>1</strong> receipt pushed by vendors, not reviewed yet." in html
+
+
+def test_a_cursor_outside_the_grant_is_answered_like_an_unknown_one(api: Api) -> None:
+    """A foreign purchase's id as cursor would page from its date: it must look unknown."""
+    foreign = api.get(f"/purchases?cursor={api.records['others'][2]['id']}")
+    unknown = api.get("/purchases?cursor=01920000-0000-7000-8000-000000000000")
+    assert foreign.status_code == unknown.status_code == 422
+    assert foreign.get_json() == unknown.get_json()
+    assert list(foreign.get_json()["errors"]) == ["cursor"]
+    own = api.get(f"/purchases?cursor={api.records['own'][2]['id']}")
+    assert len(ids(own)) == 2
+
+
+def test_a_receipt_loses_invisible_characters(api: Api, owner: Any, services: Any) -> None:
+    sneaky = {
+        **RECEIPT,
+        "order_ref": "A-\u202e77",
+        "items": [{"description": "Rain\u200b jacket\u2067", "unit_price": "89.00"}],
+    }
+    body = api.call("POST", "/purchases", json=sneaky).get_json()
+    stored = services.purchases.get(body["id"])
+    assert stored["order_ref"] == "A-77" and stored["items"][0]["description"] == "Rain jacket"
+    html = owner.get("/purchases").get_data(as_text=True)
+    assert "Rain jacket" in html and not set(HIDDEN) & set(html)

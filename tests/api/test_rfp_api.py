@@ -4,6 +4,7 @@ withdraw, questions; every refusal as problem JSON; nothing that names the owner
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.api.conventions import RATE_LIMITER
-from pds.api.ratelimit import RateLimiter
+from pds.app import create_app
 from pds.services import Services
 from pds.services.collections import RFPS
+from pds.services.ratelimit import RateLimiter
 from tests.api.rfpkit import OWNER, Caller, offer_data, problem, publish, rfp_data
+from tests.conftest import HIDDEN, PASSPHRASE
 
 RFP_FIELDS = {
     "id",
@@ -343,3 +346,67 @@ def test_an_rfp_that_reveals_its_buyer_says_who_it_is(
     body = shop.get(f"/rfps/{name(revealed)}").get_json()
     assert body["buyer"] == OWNER
     assert revealed["id"] not in str(body)
+
+
+def test_a_vendor_let_in_before_the_owner_asked_for_approval_is_held_back_after(
+    made_store: Path,
+) -> None:
+    """The owner turns PDS_RFP_VENDORS_NEED_APPROVAL on over a store where an unapproved
+    vendor already has a token and a subscription: its calls are 403 awaiting_approval and
+    it hears of no RFP, until the owner approves it."""
+    settings = {"home": made_store, "passphrase": PASSPHRASE, "webhooks_enabled": False}
+    before = create_app(settings)
+    shop = Caller.register(before.test_client(), "Velo Shop")
+    assert shop.put("/subscription", {"url": "https://velo.example/hooks"}).status_code == 201
+    before.extensions["pds"].store.close()
+    after = create_app({**settings, "rfp_vendors_need_approval": True})
+    try:
+        services: Services = after.extensions["pds"]
+        shop.vendor.http = after.test_client()
+        refused = shop.get("/rfps")
+        assert problem(refused) == (
+            403,
+            "awaiting_approval",
+            f"client {shop.client_id} is awaiting the owner's approval to answer RFPs",
+        )
+        assert problem(shop.put("/subscription", {"url": "https://velo.example/h"}))[0] == 403
+        held = publish(services, title="Wanted: bike")
+        assert services.webhooks.deliveries(rfp_id=held["id"]) == []
+        services.clients.approve(shop.client_id)
+        assert [rfp["id"] for rfp in shop.get("/rfps").get_json()["items"]] == [held["pseudonym"]]
+        heard = publish(services, title="Wanted: another bike")
+        [delivery] = services.webhooks.deliveries(rfp_id=heard["id"])
+        assert delivery["client_id"] == shop.client_id
+    finally:
+        after.extensions["pds"].store.close()
+
+
+def test_offers_and_questions_lose_invisible_characters(
+    shop: Caller, rfps: dict[str, dict[str, Any]], owner: FlaskClient
+) -> None:
+    sneaky = offer_data(
+        message="In stock\u202e kcots ni ton",
+        conditions="\u200fTwo years\ufeff warranty.",
+        line_items=[{"description": "Road bike\u2066, size M", "unit_price": "799.00"}],
+    )
+    offer = shop.put(f"/rfps/{name(rfps['bikes'])}/offer", sneaky).get_json()
+    assert offer["message"] == "In stock kcots ni ton"
+    assert offer["conditions"] == "Two years warranty."
+    asked = shop.post(f"/offers/{offer['id']}/questions", {"text": "Size\u2060 L\u061c?"})
+    assert asked.get_json()["thread"][0]["text"] == "Size L?"
+    html = owner.get(f"/rfps/{rfps['bikes']['id']}").get_data(as_text=True)
+    assert "In stock kcots ni ton" in html and "Road bike, size M" in html
+    assert "Size L?" in html and not set(HIDDEN) & set(html)
+
+
+def test_an_offers_times_are_told_to_the_minute(
+    shop: Caller, rfps: dict[str, dict[str, Any]], services: Services
+) -> None:
+    offer = shop.put(f"/rfps/{name(rfps['bikes'])}/offer", offer_data()).get_json()
+    shop.post(f"/offers/{offer['id']}/questions", {"text": "Does it come in L?"})
+    services.offers.answer(offer["id"], "Yes.")
+    seen = shop.get(f"/offers/{offer['id']}").get_json()
+    times = [seen["created_at"], seen["updated_at"], *(said["at"] for said in seen["thread"])]
+    assert len(times) == 4 and all(time.endswith(":00Z") for time in times)
+    stored = services.offers.get(offer["id"])
+    assert seen["updated_at"] == stored["updated_at"][:17] + "00Z"

@@ -195,3 +195,27 @@ def test_registration_keeps_the_verified_domain(
     body = response.get_json()
     stored = services.clients.get(body["client_id"])
     assert stored["verified_domain"] == body["verified_domain"] == domain  # not its own claim
+
+
+@pytest.mark.parametrize("app_overrides", [{"registrations_per_hour": 3}])
+def test_registration_is_rate_limited_per_client_address(app: Any, services: Any) -> None:
+    """Three tries an hour per address here (PDS_REGISTRATIONS_PER_HOUR): the fourth is
+    429 in the OAuth error format with Retry-After; another address is not held up."""
+    flood, other = app.test_client(), app.test_client()
+    flood.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.2"
+    before = len(services.clients.list())
+    tries = [register(flood).status_code, register(flood, client_name="").status_code]
+    tries.append(register(flood).status_code)  # a refused registration counts too
+    assert tries == [201, 400, 201]
+    refused = register(flood)
+    assert refused.status_code == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1100 < wait <= 1200  # the next try of three an hour (less what has passed)
+    assert refused.get_json() == {
+        "error": "rate_limited",
+        "error_description": f"too many requests; try again in {wait} s",
+    }
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert len(services.clients.list()) == before + 2
+    assert register(other).status_code == 201

@@ -48,6 +48,7 @@ def serve_store(home: Path, log_dir: Path, *, demo: bool = True) -> Running:
         "PDS_PASSPHRASE": PASSPHRASE,
         "PDS_OWNER_PASSWORD": OWNER_PASSWORD,
         "PDS_WEBHOOK_RETRY_SECONDS": "1",
+        "PDS_REGISTRATIONS_PER_HOUR": "100000",  # one server registers the package's shops
     }
     for step in (["init", "--scrypt-n", "1024"], ["demo"])[: 2 if demo else 1]:
         done = subprocess.run([*PDS, *step], env=env, capture_output=True, text=True, timeout=120)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import Invoke
+from tests.services.archive.archivekit import rezip
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARCHIVE_PASS = "archive passphrase 1"
@@ -122,3 +124,20 @@ def test_import_purchases_still_works_beside_archives(pds: Invoke, initialised: 
     result = pds("import", "nothing-here.zip")
     assert result.exit_code == 2
     assert "'nothing-here.zip' does not exist" in result.output
+
+
+def test_import_refuses_an_archive_beyond_the_unpacked_limit(
+    pds: Invoke, filled: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "a.zip"
+    assert pds("export", "--out", str(exported)).exit_code == 0
+    big = rezip(exported, tmp_path / "big.zip", {"README.txt": os.urandom(2 << 20)})
+    other = tmp_path / "other"
+    assert pds("init", "--scrypt-n", "1024", PDS_HOME=str(other)).exit_code == 0
+    before = _digest(other)
+    result = pds("import", str(big), PDS_HOME=str(other), PDS_ARCHIVE_MAX_UNPACKED_MIB="1")
+    assert result.exit_code == 14
+    assert "error: big.zip: unpacks to more than 1 MiB, the most this pds imports" in result.output
+    assert _digest(other) == before
+    result = pds("import", str(big), PDS_HOME=str(other))
+    assert result.exit_code == 0, result.output

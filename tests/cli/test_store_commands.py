@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from pds.errors import ConfigError
 from tests.cli.conftest import Invoke
 
 
@@ -127,3 +128,18 @@ def test_an_unwritable_home_is_a_clear_error(pds: Invoke, tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert result.output.startswith("error: ")
     assert "Traceback" not in result.output
+
+
+def test_serve_names_a_bad_option_value(pds: Invoke, initialised: Path) -> None:
+    """Options are settings, checked by the same parser: a readable line and the exit code
+    of ConfigError, before the store is even opened."""
+    for port, says in (
+        ("abc", "error: port: 'abc' is not a whole number"),
+        ("0", "error: port: must be between 1 and 65535"),
+    ):
+        result = pds("serve", "--port", port)
+        assert result.exit_code == ConfigError.exit_code == 3
+        assert result.output.strip() == says
+    result = pds("serve", PDS_THREADS="0")
+    assert result.exit_code == 3
+    assert result.output.strip() == "error: PDS_THREADS: must be between 1 and 64"

@@ -15,11 +15,13 @@ import pytest
 from pds.errors import Conflict, NotFound
 from pds.schemas.temporal import parse_instant
 from pds.services import Services
+from pds.services.rfp_views import vendor_view
 from pds.services.rfps import public_view
 from pds.services.webhook_signing import new_message_id, sign, signed_headers
 from pds.services.webhooks import RetryPolicy
 from pds.store import Store
 from tests.services.conftest import FakeClock, audit_events
+from tests.services.test_offers import offer_data
 from tests.services.test_rfps import register, rfp_data
 
 HOOK = "https://velo.example.com/hooks/pds"
@@ -263,3 +265,39 @@ def test_a_refused_move_enqueues_nothing(services: Services, clock: FakeClock) -
     with pytest.raises(Exception, match="only an open rfp can be amended"):
         services.rfps.amend(rfp["id"], {"quantity": 3})
     assert len(services.webhooks.deliveries()) == before == 1
+
+
+def test_what_vendors_are_sent_tells_the_time_to_the_minute_only(
+    services: Services, clock: FakeClock
+) -> None:
+    """Like the RFP's published_at: a body's timestamp and an offer's times (the owner's
+    answer, say) never say the second, which could tie the RFP to the owner's activity
+    elsewhere. The webhook-timestamp header keeps its seconds (see docs/rfps.md)."""
+    shop = register(services, "Velo")
+    subscribe(services, shop)
+    clock.advance(minutes=7, seconds=33)
+    rfp = published(services)
+    [told] = services.webhooks.deliveries(rfp_id=rfp["id"])
+    sent = services.webhooks.outgoing(told)
+    assert sent is not None
+    body = json.loads(sent.body)
+    assert body["timestamp"] == body["data"]["published_at"] == "2025-03-01T09:07:00Z"
+    assert sent.headers["webhook-timestamp"] == str(int(clock.now.timestamp()))
+    clock.advance(seconds=49)
+    offer = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    services.offers.ask(offer["id"], shop, "Does it come in L?")
+    clock.advance(minutes=3, seconds=43)
+    services.offers.answer(offer["id"], "Yes.")
+    answered = services.webhooks.deliveries(rfp_id=rfp["id"])[0]
+    assert answered["event"] == "offer.answered"
+    body = json.loads(answered["body"])
+    assert body["timestamp"] == "2025-03-01T09:12:00Z"
+    for seen in (body["data"]["offer"], vendor_view(services.offers.own(offer["id"], shop))):
+        assert (seen["created_at"], seen["updated_at"]) == (
+            "2025-03-01T09:08:00Z",
+            "2025-03-01T09:12:00Z",
+        )
+        assert [said["at"] for said in seen["thread"]] == [
+            "2025-03-01T09:08:00Z",
+            "2025-03-01T09:12:00Z",
+        ]

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from pds.app import create_app, stop_background
 from tests.auth.vendorkit import consent
-from tests.conftest import LOOPBACK_VENDORS, PASSPHRASE
+from tests.conftest import PASSPHRASE, TEST_SETTINGS
 from tests.vendors.flask_transport import FlaskTransport
 from vendors.sdk import AuthorizationRequest, MemoryTokenStore, PDSClient, TokenSet
 
@@ -40,7 +40,7 @@ def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
             "home": made_store,
             "passphrase": PASSPHRASE,
             "issuer": ISSUER,
-            **LOOPBACK_VENDORS,
+            **TEST_SETTINGS,
             **app_overrides,
         }
     )

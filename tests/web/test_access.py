@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
+from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor, authorized_tokens
-from tests.conftest import csrf_of
+from tests.conftest import HIDDEN, csrf_of
+from tests.services.conftest import audit_events
 
 
 def press(owner: FlaskClient, page: str, action: str) -> Any:
@@ -100,3 +103,65 @@ def test_a_standing_grant_reads_as_what_it_allows(
     html = owner.get("/vendors").get_data(as_text=True)
     assert "<td>may answer your RFPs</td>" in html
     assert "Block the vendor to stop it" in html and ">Revoke</button>" not in html
+
+
+HOLDING_BACK = {"rfp_vendors_need_approval": True, "webhooks_enabled": False}
+
+
+@pytest.mark.parametrize("app_overrides", [HOLDING_BACK])
+def test_a_new_rfp_vendor_is_held_back_until_the_owner_approves(
+    owner: FlaskClient, app: Any, services: Any, vendor: Vendor
+) -> None:
+    velo = RfpVendor.register(app.test_client(), "Velo Shop")
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert 'Velo Shop <span class="badge new">new</span></h2>' in html
+    assert "Your RFPs are held back from it until you approve it." in html
+    assert "Example Shop</h2>" in html  # the code flow vendor is not "new"
+    refused = velo.request_token()
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == "unauthorized_client"
+    assert refused.get_json()["error_description"].startswith("Awaiting the owner's approval")
+    assert services.grants.list(client_id=velo.client_id) == []  # no standing grant made
+    assert press(owner, "/vendors", f"/vendors/{velo.client_id}/approve").status_code == 303
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "Velo Shop is approved: it may answer your RFPs." in html
+    assert "badge new" not in html and "Velo Shop</h2>" in html
+    bearer = {"Authorization": f"Bearer {velo.access_token()}"}
+    assert velo.http.get("/api/v1/rfps", headers=bearer).status_code == 200
+    approvals = [e for e in audit_events(services.store) if e["action"] == "client.approve"]
+    assert approvals == [{"actor": "owner", "action": "client.approve", "target": velo.client_id}]
+
+
+def test_by_default_a_new_rfp_vendor_is_shown_as_new_and_may_answer(
+    owner: FlaskClient, app: Any
+) -> None:
+    velo = RfpVendor.register(app.test_client(), "Velo Shop")
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert 'Velo Shop <span class="badge new">new</span></h2>' in html
+    assert "It may answer your RFPs already; approving marks it as a vendor you know." in html
+    assert velo.request_token().status_code == 200
+
+
+def test_approving_needs_the_csrf_token(owner: FlaskClient, app: Any, services: Any) -> None:
+    velo = RfpVendor.register(app.test_client(), "Velo Shop")
+    assert owner.post(f"/vendors/{velo.client_id}/approve").status_code == 400
+    assert "approved_at" not in services.clients.get(velo.client_id)
+
+
+def test_a_client_name_cannot_reorder_itself_in_the_portal(
+    owner: FlaskClient, app: Any, services: Any
+) -> None:
+    """RLO would show "Example Shop\u202epohS rehtO" as "Example ShopOther Shop": the
+    name, and every other string of the registration, loses the characters as it enters."""
+    sneaky = Vendor.register(
+        app.test_client(),
+        client_name="Example Shop\u202epohS rehtO\u200b",
+        client_uri="https://shop.example/\u2066x\u2069",
+    )
+    stored = services.clients.get(sneaky.client_id)
+    assert stored["client_name"] == "Example ShoppohS rehtO"
+    assert stored["client_uri"] == "https://shop.example/x"
+    for page in (owner.get("/vendors"), owner.get(sneaky.authorize_path())):
+        html = page.get_data(as_text=True)
+        assert "Example ShoppohS rehtO" in html
+        assert not set(HIDDEN) & set(html)

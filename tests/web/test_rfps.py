@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from pds.app import create_app
 from pds.services import Services
 from pds.services.rfp_views import public_view
-from tests.conftest import LOOPBACK_VENDORS, PASSPHRASE, csrf_of
+from tests.conftest import PASSPHRASE, TEST_SETTINGS, csrf_of
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def app(made_store: Any) -> Iterator[Flask]:
             "home": made_store,
             "passphrase": PASSPHRASE,
             "webhooks_enabled": False,
-            **LOOPBACK_VENDORS,
+            **TEST_SETTINGS,
         }
     )
     application.config["TESTING"] = True

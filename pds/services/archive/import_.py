@@ -26,7 +26,7 @@ from pds.errors import Conflict, ValidationFailed
 from pds.services.archive import manifest as m
 from pds.services.archive.export import Progress
 from pds.services.archive.policy import policy_of
-from pds.services.archive.reader import ArchiveReader, refused
+from pds.services.archive.reader import MAX_UNPACKED, ArchiveReader, refused
 from pds.store import Collection, Store
 from pds.store.replacement import replacing
 
@@ -91,10 +91,16 @@ def _check_other_members(reader: ArchiveReader) -> None:
 
 
 def restore(
-    store: Store, path: Path, passphrase: str | None = None, progress: Report | None = None
+    store: Store,
+    path: Path,
+    passphrase: str | None = None,
+    progress: Report | None = None,
+    *,
+    max_unpacked: int = MAX_UNPACKED,
 ) -> ImportReport:
-    """Restore the archive at ``path`` into ``store``, which must be new (see module doc)."""
-    with ArchiveReader(path, passphrase) as reader:
+    """Restore the archive at ``path`` into ``store``, which must be new (see module doc);
+    one that unpacks to more than ``max_unpacked`` bytes is refused."""
+    with ArchiveReader(path, passphrase, max_unpacked) as reader:
         targets = _collections(store, reader)
         _require_new(store)
         manifest = reader.manifest
@@ -164,10 +170,16 @@ def _copy(source: Collection, target: Collection) -> None:
 
 
 def merge(
-    store: Store, path: Path, passphrase: str | None = None, progress: Report | None = None
+    store: Store,
+    path: Path,
+    passphrase: str | None = None,
+    progress: Report | None = None,
+    *,
+    max_unpacked: int = MAX_UNPACKED,
 ) -> ImportReport:
-    """Merge the archive at ``path`` into ``store`` by id (see module doc)."""
-    with ArchiveReader(path, passphrase) as reader:
+    """Merge the archive at ``path`` into ``store`` by id (see module doc); one that
+    unpacks to more than ``max_unpacked`` bytes is refused."""
+    with ArchiveReader(path, passphrase, max_unpacked) as reader:
         targets = _collections(store, reader)
         manifest = reader.manifest
         records = sum(e.count for e in manifest.collections.values())

@@ -1,17 +1,22 @@
 """Reading an archive and checking everything in it: nothing is trusted before it is checked.
 
 ``ArchiveReader`` opens the zip (through ``envelope`` if it is encrypted), reads and
-checks the manifest (format, version, shape) and that the members are exactly the
-ones it lists. Each member is then checked as it is read: its SHA-256 and size
-against the manifest, a data file's records against the collection's JSON Schema,
-the store's rules for indexed fields, their order and count, the audit log's chain.
-Every problem is an ``ArchiveInvalid`` whose message names the file and the record.
+checks that no member name comes twice, that the members together unpack to no more
+than the limit, the manifest (format, version, shape) and that the members are exactly
+the ones it lists. Each member is then checked as it is read: the bytes it unpacks to
+are counted against its packed size and the archive's limit (a zip bomb is stopped
+after a few MiB, whatever its headers claim), its SHA-256 and size against the
+manifest, a data file's records against the collection's JSON Schema (with the
+domain's limits), the store's rules for indexed fields, their order and count, the
+audit log's chain. Every problem is an ``ArchiveInvalid`` whose message names the file
+and the record.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -28,6 +33,9 @@ from pds.store.index import entry_for
 MAX_LINE = 16 << 20  # a record or audit entry longer than this is refused
 READ = 1 << 20  # bytes read from a member at a time
 BATCH = 1000
+MAX_UNPACKED = 16 << 30  # bytes all members may unpack to, unless the caller says otherwise
+MAX_RATIO = 100  # a member may unpack to at most this many times its packed size ...
+RATIO_FROM = 1 << 20  # ... once it has unpacked to this many bytes (small files vary)
 
 
 def refused(where: str, problem: str, **details: Any) -> ArchiveInvalid:
@@ -37,11 +45,15 @@ def refused(where: str, problem: str, **details: Any) -> ArchiveInvalid:
 class ArchiveReader:
     """An archive file opened for checking and reading; close it (or use ``with``)."""
 
-    def __init__(self, path: Path, passphrase: str | None = None) -> None:
+    def __init__(
+        self, path: Path, passphrase: str | None = None, max_unpacked: int = MAX_UNPACKED
+    ) -> None:
         self.name = path.name
         self._file: IO[bytes] = path.open("rb")
         try:
             self._zip = self._open_zip(passphrase)
+            self._unpacked = _Unpacked(self.name, max_unpacked)
+            self._check_names_and_sizes()
             self.manifest = m.parse(self._read_whole(m.MANIFEST))
             self._check_members()
         except BaseException:
@@ -79,11 +91,22 @@ class ArchiveReader:
     def _read_whole(self, name: str) -> bytes:
         try:
             with self._zip.open(name) as handle:
-                return handle.read(MAX_LINE)
+                whole = handle.read(MAX_LINE)
         except KeyError:
             raise refused(self.name, f"{name} is missing: not a pds archive") from None
         except zipfile.BadZipFile as exc:
             raise refused(name, f"damaged ({exc})") from None
+        self._unpacked.count(self._zip.getinfo(name), len(whole))
+        return whole
+
+    def _check_names_and_sizes(self) -> None:
+        """No name twice (readers would disagree on which copy counts), and no more bytes
+        than the limit as the headers declare them (counted again while reading)."""
+        infos = self._zip.infolist()
+        for name, times in sorted(Counter(info.filename for info in infos).items()):
+            if times > 1:
+                raise refused(name, f"comes {times} times in the archive; a member comes once")
+        self._unpacked.declared(sum(info.file_size for info in infos))
 
     def _check_members(self) -> None:
         present = set(self._zip.namelist()) - {m.MANIFEST}
@@ -107,12 +130,14 @@ class ArchiveReader:
         """The lines of member ``name``, a block at a time (read in large pieces: zip's
         own ``readline`` is slow); its checksum and size are checked at the end."""
         facts = self.manifest.files[name]
+        info = self._zip.getinfo(name)
         digest, size, rest = hashlib.sha256(), 0, b""
         try:
-            with self._zip.open(name) as handle:
+            with self._zip.open(info) as handle:
                 while piece := handle.read(READ):
                     digest.update(piece)
                     size += len(piece)
+                    self._unpacked.count(info, size)
                     if size > facts["bytes"]:  # (a member far larger than listed: stop early)
                         break
                     lines = (rest + piece).split(b"\n")
@@ -176,6 +201,43 @@ class ArchiveReader:
             yield plain
         if seq != self.manifest.audit_entries or previous != self.manifest.audit_head:
             raise refused(m.AUDIT, "the log does not end where the manifest says")
+
+
+class _Unpacked:
+    """The bytes the members unpack to, counted as they are read: each member against
+    ``MAX_RATIO`` times its packed size, all of them (each member once, however often it
+    is read) against ``limit``."""
+
+    def __init__(self, archive: str, limit: int) -> None:
+        self.archive, self.limit = archive, limit
+        self.total = 0
+        self.most: dict[str, int] = {}  # member -> the most bytes read from it so far
+
+    def _too_many(self) -> ArchiveInvalid:
+        return refused(
+            self.archive,
+            f"unpacks to more than {self.limit >> 20} MiB, the most this pds imports "
+            "(PDS_ARCHIVE_MAX_UNPACKED_MIB)",
+            limit_bytes=self.limit,
+        )
+
+    def declared(self, total: int) -> None:
+        if total > self.limit:
+            raise self._too_many()
+
+    def count(self, info: zipfile.ZipInfo, unpacked: int) -> None:
+        """Member ``info`` has unpacked to ``unpacked`` bytes so far."""
+        if unpacked > RATIO_FROM and unpacked > MAX_RATIO * max(info.compress_size, 1):
+            raise refused(
+                info.filename,
+                f"unpacks to more than {MAX_RATIO} times its packed size (a zip bomb?)",
+            )
+        more = unpacked - self.most.get(info.filename, 0)
+        if more > 0:
+            self.most[info.filename] = unpacked
+            self.total += more
+            if self.total > self.limit:
+                raise self._too_many()
 
 
 class _RecordChecker:

@@ -19,19 +19,19 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from pds.schemas.common import ID_PATTERN, Choice, Id, ScalarOrList, Text
-from pds.schemas.money import Currency, ExactDecimal
+from pds.schemas.money import MAX_INTEGER_DIGITS, Currency, ExactDecimal
 from pds.schemas.temporal import Day, Instant, When
 from pds.services.archive.policy import policy_of
 from pds.version import __version__
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SHOWN = 40  # characters of a wrong value a message quotes
 _SCALAR = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
 _TYPES: dict[type, dict[str, Any]] = {
     Id: {"type": "string", "pattern": ID_PATTERN.pattern},
     Day: {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     Instant: {"type": "string", "format": "date-time", "pattern": r"^\d{4}-\d{2}-\d{2}T.+Z$"},
     When: {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T.+Z)?$"},
-    ExactDecimal: {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
     Currency: {"type": "string", "pattern": r"^[A-Z]{3}$"},
     ScalarOrList: {"anyOf": [*_SCALAR, {"type": "array", "items": {"anyOf": _SCALAR}}]},
 }
@@ -39,6 +39,8 @@ _TYPES: dict[type, dict[str, Any]] = {
 
 def _field_attributes(self: Any, field: Any, **_: Any) -> dict[str, Any]:
     """What pds's own field types are in a stored record (apispec asks for each field)."""
+    if isinstance(field, ExactDecimal):
+        return _decimal(field)
     for kind in type(field).__mro__:
         if kind in _TYPES:
             return dict(_TYPES[kind])
@@ -47,6 +49,14 @@ def _field_attributes(self: Any, field: Any, **_: Any) -> dict[str, Any]:
     if isinstance(field, Text):
         return {"type": "string", "maxLength": field.max_length}
     return {}
+
+
+def _decimal(field: ExactDecimal) -> dict[str, Any]:
+    """A decimal string within the field's limits: at most 12 integer digits and its
+    number of places (so an archive cannot bring in a total of 100,000 digits)."""
+    integer = rf"\d{{1,{MAX_INTEGER_DIGITS}}}"
+    places = rf"(\.\d{{1,{field.places}}})?" if field.places else ""
+    return {"type": "string", "pattern": f"^-?{integer}{places}$"}
 
 
 def _record_schema() -> dict[str, Any]:
@@ -84,7 +94,7 @@ def json_schema(collection: str) -> dict[str, Any]:
 
 @cache
 def _validator(collection: str) -> Any:
-    return jsonschema_rs.Draft202012Validator(json_schema(collection))
+    return jsonschema_rs.Draft202012Validator(json_schema(collection), validate_formats=True)
 
 
 def schema_errors(collection: str, record: Any) -> list[str]:
@@ -95,7 +105,19 @@ def schema_errors(collection: str, record: Any) -> list[str]:
     found = []
     for error in validator.iter_errors(record):
         where = "/".join(str(part) for part in error.instance_path) or "(record)"
-        found.append(f"{where}: {error.message}")
+        found.append(f"{where}: {_brief(error.message, error.instance)}")
         if len(found) == 5:
             break
     return found
+
+
+def _brief(message: str, value: Any) -> str:
+    """``message`` with the wrong value it quotes cut to ``SHOWN`` characters (a value can
+    be megabytes long)."""
+    try:
+        shown = orjson.dumps(value).decode()
+    except TypeError:
+        return message
+    if len(shown) <= SHOWN:
+        return message
+    return message.replace(shown, f"{shown[:SHOWN]}… ({len(shown)} characters)")

@@ -3,8 +3,12 @@ exactly as it was: the store directory hashes the same before and after."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
+import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -275,3 +279,88 @@ def test_restore_refuses_a_store_that_holds_records(
         "store (pds init) or merge with --merge"
     )
     assert digest(source.store.home) == before
+
+
+def _zip_with(target: Path, contents: list[tuple[str, bytes]]) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of a name twice
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in contents:
+                archive.writestr(name, data)
+    return target
+
+
+@BOTH
+def test_a_member_name_that_comes_twice(
+    run: Run, archive: Path, target: Store, tmp_path: Path
+) -> None:
+    """Two members of one name: zip readers disagree on which one counts (this one would
+    read the second, another tool the first), so the archive is refused."""
+    contents = members(archive)
+    data = contents["data/purchases.json"]
+    lines = data_lines(data)
+    other = b"[\n" + lines[0].rstrip(b",") + b"\n]\n"
+    twice = [("data/purchases.json", other), *contents.items()]
+    path = _zip_with(tmp_path / "twice.zip", twice)
+    error = _refused(
+        run, target, path, "data/purchases.json: comes 2 times in the archive; a member comes once"
+    )
+    assert error.details["file"] == "data/purchases.json"
+
+
+@BOTH
+def test_a_record_beyond_the_domains_limits(
+    run: Run, archive: Path, target: Store, tmp_path: Path
+) -> None:
+    """A total of 100,000 digits is a string of digits, but no amount pds would keep: the
+    schema the importer checks carries the domain's limits (12 integer digits, 6 places)."""
+    data = members(archive)["data/purchases.json"]
+    lines = data_lines(data)
+    record = orjson.loads(lines[2].rstrip(b","))
+    record["total"] = "9" * 100_000
+    bad = data.replace(lines[2], orjson.dumps(record) + b",")
+    path = rezip(archive, tmp_path / "huge.zip", {"data/purchases.json": bad})
+    error = _refused(run, target, path, _message_of(run, target, path))
+    assert error.message.startswith(
+        f"data/purchases.json: record 3 (id {record['id']}) does not match the purchases "
+        'schema: total: "999999999'
+    )
+    assert "(100002 characters) does not match" in error.message and len(error.message) < 300
+    record["total"] = "1.1234567"  # seven places
+    bad = data.replace(lines[2], orjson.dumps(record) + b",")
+    path = rezip(archive, tmp_path / "places.zip", {"data/purchases.json": bad})
+    assert "total" in _refused(run, target, path, _message_of(run, target, path)).message
+
+
+@BOTH
+def test_a_member_that_unpacks_far_beyond_its_packed_size(
+    run: Run, archive: Path, target: Store, tmp_path: Path
+) -> None:
+    """A zip bomb: 16 MiB of zeros pack into some 16 KiB. Its checksum and size in the
+    manifest are right, so only the ratio refuses it, after the first few MiB are read."""
+    bomb = bytes(16 << 20)
+    path = rezip(archive, tmp_path / "bomb.zip", {"README.txt": bomb})
+    _refused(
+        run,
+        target,
+        path,
+        "README.txt: unpacks to more than 100 times its packed size (a zip bomb?)",
+    )
+
+
+@BOTH
+def test_an_archive_that_unpacks_beyond_the_limit(
+    run: Run, archive: Path, target: Store, tmp_path: Path
+) -> None:
+    """2 MiB that do not pack (random bytes) in an archive limited to 1 MiB."""
+    noise = os.urandom(2 << 20)
+    path = rezip(archive, tmp_path / "big.zip", {"README.txt": noise})
+    limited = functools.partial(run, max_unpacked=1 << 20)
+    error = _refused(
+        limited,
+        target,
+        path,
+        "big.zip: unpacks to more than 1 MiB, the most this pds imports "
+        "(PDS_ARCHIVE_MAX_UNPACKED_MIB)",
+    )
+    assert error.details == {"file": "big.zip", "limit_bytes": 1 << 20}
