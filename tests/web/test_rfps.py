@@ -100,8 +100,10 @@ def published(services: Services, **overrides: Any) -> dict[str, Any]:
 
 
 def register(services: Services, name: str) -> str:
+    """A vendor registered at its own domain (``Velo Shop`` at ``velo-shop.example``)."""
+    domain = name.lower().replace(" ", "-") + ".example"
     client, _ = services.clients.register(
-        {"client_name": name, "redirect_uris": ["https://shop.example/cb"]}
+        {"client_name": name, "redirect_uris": [f"https://{domain}/cb"]}
     )
     return str(client["id"])
 
@@ -470,7 +472,7 @@ def test_offers_side_by_side_sorted_by_price_or_delivery(
 def test_each_vendor_comes_with_the_owners_history(
     owner: FlaskClient, services: Services, compared: dict[str, Any]
 ) -> None:
-    velo = services.relationships.add({"kind": "vendor", "name": "Velo Shop"})
+    velo = services.consent.vendor_for(services.clients.get(compared["velo"]))  # its own
     for day in ("2024-05-01", "2025-01-15"):
         services.purchases.add(
             {"vendor_id": velo["id"], "date": day, "currency": "EUR", "total": "10"}
