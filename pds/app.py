@@ -25,6 +25,7 @@ from pds.services.courier import Courier
 from pds.services.webhooks import RetryPolicy
 from pds.store import Store
 from pds.web import register_web
+from pds.web.flask_app import PdsFlask
 
 log = logging.getLogger("pds")
 COURIER = "pds.courier"
@@ -53,7 +54,7 @@ def create_app(
     else:
         settings = settings_from_env().with_overrides(config or {})
     store = store or open_store(settings)
-    app = Flask("pds", template_folder="web/templates", static_folder="web/static")
+    app = PdsFlask("pds", template_folder="web/templates", static_folder="web/static")
     app.config["PDS_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)

@@ -11,6 +11,7 @@ with the vendor, grant, endpoint and how many records it returned.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc6749 import MissingAuthorizationError
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 from flask import Response, current_app, g, json, request
 
 if TYPE_CHECKING:
@@ -55,6 +57,19 @@ class Protector(ResourceProtector):
         self.server = server
         self.register_token_validator(GrantTokenValidator(server))
 
+    def parse_request_authorization(self, request: Any) -> tuple[BearerTokenValidator, str]:
+        """The Bearer token of the ``Authorization`` header, read strictly (RFC 6750 §2.1):
+        no header, or another scheme (``Basic``...), is a request without credentials;
+        a Bearer token that is empty, not a ``b64token`` (spaces, non-ASCII, two headers
+        joined by a comma) or too long to be one of ours is ``invalid_token``."""
+        scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
+        if scheme.lower() != "bearer":
+            raise MissingAuthorizationError()
+        token = token.strip(" ")
+        if len(token) > MAX_TOKEN_LENGTH or not B64TOKEN.fullmatch(token):
+            raise InvalidTokenError()
+        return self.get_token_validator("bearer"), token
+
     def error_response(self, error: OAuth2Error, required: tuple[str, ...] = ()) -> Response:
         """An RFC 6750 error: ``WWW-Authenticate: Bearer ...`` and a problem JSON body."""
         code = error.error if error.error != "missing_authorization" else None
@@ -81,6 +96,9 @@ class Protector(ResourceProtector):
 
 
 REALM = "pds"
+#: RFC 6750 §2.1: ``b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="``
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+MAX_TOKEN_LENGTH = 512  # ours are 43 characters; a longer one is not worth hashing
 _DETAIL = {
     "invalid_token": "The access token is missing, unknown, expired or revoked.",
     "insufficient_scope": "The grant does not include the scope this call needs.",
