@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import MissingAuthorizationError
-from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import Response, current_app, g, json, request
 
 if TYPE_CHECKING:
@@ -49,6 +49,14 @@ class GrantTokenValidator(BearerTokenValidator):
 
     def authenticate_token(self, token_string: str) -> Token | None:
         return self._server.find_token(token_string, "access")
+
+    def validate_token(self, token: Token | None, scopes: list[str], request: Any) -> None:
+        """Authlib's checks, and one more: a standing grant's token (client credentials,
+        RFP work) is good only for views that ask for a scope it has. A view that asks
+        none (``/api/v1/me``) tells who the owner is, which needs the owner's consent."""
+        super().validate_token(token, scopes, request)
+        if token is not None and token.standing and not scopes:
+            raise InsufficientScopeError()
 
 
 class Protector(ResourceProtector):

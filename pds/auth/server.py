@@ -24,7 +24,6 @@ from werkzeug.datastructures import Authorization
 from pds.auth.grants import AUTH_METHODS, ClientGrant, CodeGrant, RefreshGrant, S256Challenge
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services import Services
-from pds.services.grants import CLIENT_KIND
 from pds.services.signing_keys import ID_TOKEN_SECONDS
 from pds.services.tokens import ACCESS, REFRESH
 from policies.scopes import SUPPORTED
@@ -210,6 +209,6 @@ class Introspection(_TokenLookup, IntrospectionEndpoint):
             "exp": int(token.expires_at.timestamp()),
             "iat": int(token.issued_at.timestamp()),
         }
-        if (token.grant or {}).get("kind") == CLIENT_KIND:
+        if token.standing:
             del facts["sub"]
         return facts
