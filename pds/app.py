@@ -26,6 +26,7 @@ from pds.services.outbound import OutboundPolicy
 from pds.services.webhooks import RetryPolicy
 from pds.store import Store
 from pds.web import register_web
+from pds.web.flask_app import PdsFlask
 
 log = logging.getLogger("pds")
 COURIER = "pds.courier"
@@ -54,7 +55,7 @@ def create_app(
     else:
         settings = settings_from_env().with_overrides(config or {})
     store = store or open_store(settings)
-    app = Flask("pds", template_folder="web/templates", static_folder="web/static")
+    app = PdsFlask("pds", template_folder="web/templates", static_folder="web/static")
     app.config["PDS_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     retry = RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts)

@@ -128,7 +128,14 @@ def build_spec(issuer: str) -> dict[str, Any]:
 def _paths(spec: APISpec) -> None:
     spec.path(
         "/me",
-        operations={"get": read("The owner's pairwise sub and granted claims", None, "Me")},
+        operations={
+            "get": read(
+                "The owner's pairwise sub and granted claims (any consent grant's token; "
+                "a client-credentials token gets 403)",
+                None,
+                "Me",
+            )
+        },
     )
     spec.path(
         "/purchases",

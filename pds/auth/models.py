@@ -16,6 +16,7 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 
 from pds.services import Services
 from pds.services.clients import ACTIVE
+from pds.services.grants import CLIENT_KIND
 
 
 @dataclass
@@ -123,6 +124,12 @@ class Token(TokenMixin):
     @property
     def kind(self) -> str:
         return str(self.record["kind"])
+
+    @property
+    def standing(self) -> bool:
+        """A token of the client's standing grant (client credentials, RFP work): no
+        owner's consent is behind it, so it says nothing of the owner."""
+        return (self.grant or {}).get("kind") == CLIENT_KIND
 
     def check_client(self, client: ClientMixin) -> bool:
         return bool(self.client_id == client.get_client_id())

@@ -11,6 +11,7 @@ with the vendor, grant, endpoint and how many records it returned.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc6749 import MissingAuthorizationError
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import Response, current_app, g, json, request
 
 from pds.services.grants import CLIENT_KIND
@@ -50,12 +52,33 @@ class GrantTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> Token | None:
         return self._server.find_token(token_string, "access")
 
+    def validate_token(self, token: Token | None, scopes: list[str], request: Any) -> None:
+        """Authlib's checks, and one more: a standing grant's token (client credentials,
+        RFP work) is good only for views that ask for a scope it has. A view that asks
+        none (``/api/v1/me``) tells who the owner is, which needs the owner's consent."""
+        super().validate_token(token, scopes, request)
+        if token is not None and token.standing and not scopes:
+            raise InsufficientScopeError()
+
 
 class Protector(ResourceProtector):
     def __init__(self, server: Server) -> None:
         super().__init__()
         self.server = server
         self.register_token_validator(GrantTokenValidator(server))
+
+    def parse_request_authorization(self, request: Any) -> tuple[BearerTokenValidator, str]:
+        """The Bearer token of the ``Authorization`` header, read strictly (RFC 6750 §2.1):
+        no header, or another scheme (``Basic``...), is a request without credentials;
+        a Bearer token that is empty, not a ``b64token`` (spaces, non-ASCII, two headers
+        joined by a comma) or too long to be one of ours is ``invalid_token``."""
+        scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
+        if scheme.lower() != "bearer":
+            raise MissingAuthorizationError()
+        token = token.strip(" ")
+        if len(token) > MAX_TOKEN_LENGTH or not B64TOKEN.fullmatch(token):
+            raise InvalidTokenError()
+        return self.get_token_validator("bearer"), token
 
     def error_response(self, error: OAuth2Error, required: tuple[str, ...] = ()) -> Response:
         """An RFC 6750 error: ``WWW-Authenticate: Bearer ...`` and a problem JSON body."""
@@ -83,6 +106,9 @@ class Protector(ResourceProtector):
 
 
 REALM = "pds"
+#: RFC 6750 §2.1: ``b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="``
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+MAX_TOKEN_LENGTH = 512  # ours are 43 characters; a longer one is not worth hashing
 _DETAIL = {
     "invalid_token": "The access token is missing, unknown, expired or revoked.",
     "insufficient_scope": "The grant does not include the scope this call needs.",

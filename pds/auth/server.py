@@ -6,16 +6,20 @@ Built once per app by ``pds.auth.init_auth``; views reach it through
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import create_half_hash
+from werkzeug.datastructures import Authorization
 
 from pds.auth.grants import (
     AUTH_METHODS,
@@ -27,10 +31,12 @@ from pds.auth.grants import (
 )
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services import Services
-from pds.services.grants import CLIENT_KIND
 from pds.services.signing_keys import ID_TOKEN_SECONDS
 from pds.services.tokens import ACCESS, REFRESH
 from policies.scopes import SUPPORTED
+
+#: RFC 6749 appendix A.3: response-name *( SP response-name ), of ``_``, digits, letters.
+RESPONSE_TYPE = re.compile(r"[A-Za-z0-9_]+( [A-Za-z0-9_]+)*")
 
 
 class Server(AuthorizationServer):
@@ -46,6 +52,7 @@ class Server(AuthorizationServer):
         self.register_endpoint(Revocation(self))
         self.register_endpoint(Introspection(self))
         self.register_extension(Issuer(issuer))
+        self.register_client_auth_method("client_secret_basic", client_secret_basic)
 
     # -- what Authlib asks of a server --------------------------------------------------
 
@@ -77,6 +84,15 @@ class Server(AuthorizationServer):
         return self.services.tokens.issue(
             user.grant, scopes, refresh=refresh, action=f"token.{grant_type}"
         )
+
+    def get_authorization_grant(self, request: Any) -> Any:
+        """Authlib's, for a ``response_type`` of the form RFC 6749 allows only: Authlib
+        echoes an unsupported one in its error text, which may not hold just any
+        character (a line break, a quote, non-ASCII: a ``ValueError``, so a 500)."""
+        response_type = request.payload.response_type
+        if response_type is not None and not RESPONSE_TYPE.fullmatch(response_type):
+            raise InvalidRequestError("response_type is malformed (RFC 6749 appendix A.3).")
+        return super().get_authorization_grant(request)
 
     # -- tokens and claims ----------------------------------------------------------------
 
@@ -112,6 +128,16 @@ class Server(AuthorizationServer):
             claims["at_hash"] = at_hash.decode("ascii")
         claims.update(self.user_claims(client.client_id, scope_to_list(token["scope"])))
         return self.services.signing_keys.sign(claims)
+
+
+def client_secret_basic(query_client: Any, request: Any) -> Client | None:
+    """Authlib's ``client_secret_basic``, for a header that parses as Basic credentials
+    only: a malformed one (no credentials after ``Basic``, bad base64, not UTF-8, another
+    scheme) authenticates nobody, so the endpoint answers 401 ``invalid_client``."""
+    credentials = Authorization.from_header(request.headers.get("Authorization"))
+    if credentials is None or credentials.type != "basic" or not credentials.username:
+        return None
+    return authenticate_client_secret_basic(query_client, request)  # type: ignore[no-any-return]
 
 
 class Issuer(IssuerParameter):
@@ -191,6 +217,6 @@ class Introspection(_TokenLookup, IntrospectionEndpoint):
             "exp": int(token.expires_at.timestamp()),
             "iat": int(token.issued_at.timestamp()),
         }
-        if (token.grant or {}).get("kind") == CLIENT_KIND:
+        if token.standing:
             del facts["sub"]
         return facts

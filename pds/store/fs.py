@@ -85,6 +85,20 @@ def remove_durably(path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def disk_usage(directory: Path) -> tuple[int, int]:
+    """How many files are under ``directory`` and their bytes. A file that goes away
+    while they are counted (the temp file of another thread's atomic write) is not."""
+    files = size = 0
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            try:
+                size += os.stat(os.path.join(folder, name)).st_size
+            except FileNotFoundError:
+                continue
+            files += 1
+    return files, size
+
+
 def remove_scratch_files(directory: Path) -> int:
     """Delete leftover temp files from an interrupted write; return how many."""
     removed = 0

@@ -26,6 +26,7 @@ from pds.store.collection import Collection
 from pds.store.crypto import ScryptParams
 from pds.store.fs import (
     atomic_write,
+    disk_usage,
     fsync_dir,
     remove_durably,
     remove_scratch_files,
@@ -625,12 +626,12 @@ class Store:
 
     def stats(self) -> StoreStats:
         with self.reading():
-            files = [p for p in self.home.rglob("*") if p.is_file()]
+            files, size = disk_usage(self.home)
             header = self.vault.header
             return StoreStats(
                 counts={name: len(c) for name, c in sorted(self._collections.items())},
-                files=len(files),
-                bytes_on_disk=sum(p.stat().st_size for p in files),
+                files=files,
+                bytes_on_disk=size,
                 audit_entries=len(self.audit),
                 store_id=header.store_id,
                 format_version=header.version,

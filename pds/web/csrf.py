@@ -31,6 +31,8 @@ def register_csrf(app: Flask) -> None:
             return
         if request.path.startswith(EXEMPT_PREFIX):
             return
+        if request.routing_exception is not None:  # a 404 or 405 changes nothing: it answers
+            return
         sent = request.form.get(FIELD, "")
         expected = session.get(FIELD)
         if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
