@@ -82,3 +82,16 @@ def test_a_vendor_s_hostile_inputs_with_its_rfp_token_get_no_5xx(world: World) -
     )
     walk(world, walker, TOKEN_ROUTES)
     assert walker.failures == []
+
+
+def test_a_head_request_never_takes_a_forms_post_branch(world: World, owner: FlaskClient) -> None:
+    """HEAD is answered like GET (the page, without its body), with no CSRF check: a view
+    that took "not GET" for "POST" would delete a purchase on a HEAD without a token."""
+    services = world.app.extensions["pds"]
+    before = (services.counts(), len(services.store.audit))
+    forms = [r for r in rules(world.app) if {"GET", "POST"} <= set(r.methods or ())]
+    assert len(forms) > 10
+    for rule in forms:
+        response = owner.open(path_of(rule, world.ids), method="HEAD", data={"decision": "allow"})
+        assert response.status_code < 500, rule.rule
+    assert (services.counts(), len(services.store.audit)) == before

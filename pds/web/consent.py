@@ -73,7 +73,7 @@ def authorize() -> Any:
     client = grant.request.client
     requested = scope_to_list(grant.request.scope) or []
     back_to = urlsplit(grant.redirect_uri).hostname or ""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         page = _page(client.record, back_to, requested, _defaults(requested))
         return _with_form_target(page, grant)
     if request.form.get("decision") != "allow":

@@ -82,7 +82,7 @@ def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     totp = services().credentials.totp_enabled()
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return render_template("login.html", totp=totp)
     admission = login_throttle().admit(client_address())
     if not admission.allowed:

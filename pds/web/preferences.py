@@ -49,7 +49,7 @@ def add() -> Page:
 @owner_required
 def edit(key: str) -> Page:
     record = services().preferences.get(key)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _edit_page(record, _as_form(record), {})
     try:
         services().preferences.update(key, _fields(request.form, editing=True))
@@ -63,7 +63,7 @@ def edit(key: str) -> Page:
 @owner_required
 def delete(key: str) -> Page:
     record = services().preferences.get(key)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return render_template("preference_delete.html", preference=record)
     services().preferences.delete(key)
     flash(f"Preference {record['key']} deleted.")

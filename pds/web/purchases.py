@@ -76,7 +76,7 @@ _FILTER_NAMES = {"vendor_id": "vendor", "cursor": "after"}
 @bp.route("/purchases/new", methods=["GET", "POST"])
 @owner_required
 def new() -> Page:
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         form = MultiDict({"vendor_id": request.args.get("vendor", ""), "currency": "EUR"})
         return _form_page(None, form, {})
     try:
@@ -91,7 +91,7 @@ def new() -> Page:
 @owner_required
 def edit(purchase_id: str) -> Page:
     record = services().purchases.get(purchase_id)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(record, _as_form(record), {})
     try:
         services().purchases.update(purchase_id, _purchase_input(request.form, editing=True))
@@ -105,7 +105,7 @@ def edit(purchase_id: str) -> Page:
 @owner_required
 def delete(purchase_id: str) -> Page:
     record = services().purchases.get(purchase_id)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         vendor = services().relationships.find(record["vendor_id"]) or {}
         return render_template("purchase_delete.html", purchase=record, vendor=vendor)
     services().purchases.delete(purchase_id)

@@ -31,7 +31,7 @@ def index() -> str:
 @owner_required
 def new() -> str | Response | tuple[str, int]:
     """Record a new vendor or person (``?kind=`` preselects the kind)."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _new_page({"kind": request.args.get("kind", "vendor")}, {})
     form = request.form
     data = {k: v.strip() for k in NEW_FIELDS if (v := form.get(k, "")).strip()}

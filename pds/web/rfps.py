@@ -56,7 +56,7 @@ def index() -> tuple[str, int]:
 @bp.route("/rfps/new", methods=["GET", "POST"])
 @owner_required
 def new() -> Page:
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(empty_form(), None)
     form = posted_form(request.form)
     try:
@@ -73,7 +73,7 @@ def edit(rfp_id: str) -> Page:
     if rfp["status"] != DRAFT:
         flash(f"This RFP is {rfp['status']}; only a draft can be edited.")
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(form_of(rfp), rfp)
     form = posted_form(request.form)
     try:
@@ -121,7 +121,7 @@ def amend(rfp_id: str) -> Page:
     if rfp["status"] != OPEN:
         flash(f"This RFP is {rfp['status']}; only an open RFP can be amended.")
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(form_of(rfp), rfp, amending=True)
     form = posted_form(request.form)
     changes = amendments(form, form_of(rfp))
