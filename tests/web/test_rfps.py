@@ -101,7 +101,7 @@ def published(services: Services, **overrides: Any) -> dict[str, Any]:
 
 def register(services: Services, name: str) -> str:
     """A vendor registered at its own domain (``Velo Shop`` at ``velo-shop.example``)."""
-    domain = name.lower().replace(" ", "-") + ".example"
+    domain = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".example"
     client, _ = services.clients.register(
         {"client_name": name, "redirect_uris": [f"https://{domain}/cb"]}
     )
