@@ -75,12 +75,15 @@ def test_a_malformed_response_type_ends_on_an_error_page(
     assert "Location" not in response.headers
 
 
-def test_an_unsupported_response_type_still_goes_back_to_the_vendor(
+def test_an_unsupported_response_type_ends_on_an_error_page(
     owner: FlaskClient, vendor: Vendor
 ) -> None:
+    """Refused before the owner approved anything: an error page, not a redirect
+    (RFC 9700 §4.11.2)."""
     response = owner.get(vendor.authorize_path(response_type="token"))
-    assert response.status_code == 302
-    assert query_of(response.headers["Location"])["error"] == "unsupported_response_type"
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+    assert "unsupported_response_type" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("state", ["a\r\nSet-Cookie: x=y", "\u2028\x00", "s" * 4000])
