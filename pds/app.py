@@ -21,9 +21,9 @@ from pds.config import Settings, settings_from_env
 from pds.errors import ConfigError
 from pds.services import Services
 from pds.services.collections import SPECS
-from pds.services.courier import Courier
+from pds.services.intents.courier import Courier
+from pds.services.intents.webhooks import RetryPolicy
 from pds.services.outbound import OutboundPolicy
-from pds.services.webhooks import RetryPolicy
 from pds.store import Store
 from pds.web import register_web
 from pds.web.flask_app import PdsFlask

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from pds.app import create_app, stop_background
 from pds.services import Services
 from pds.services.collections import SPECS
-from pds.services.credentials import OwnerCredentials
+from pds.services.identity.credentials import OwnerCredentials
 from pds.store import ScryptParams, Store
 from tests.auth.vendorkit import Vendor
 

@@ -17,7 +17,7 @@ import orjson
 from flask import Blueprint, Response, request, url_for
 
 from pds.api.conventions import services
-from pds.services.rfps import OPEN, public_view, to_minute
+from pds.services.intents.rfps import OPEN, public_view, to_minute
 
 bp = Blueprint("feed", __name__)
 

@@ -22,7 +22,7 @@ from pds.schemas.rfp_api import (
     RfpListQuerySchema,
     RfpListSchema,
 )
-from pds.services.rfp_views import rfp_view, vendor_view
+from pds.services.intents.rfp_views import rfp_view, vendor_view
 
 SCOPE = "rfp:respond"
 RFP, RFPS, OFFER, OFFERS = ApiRfpSchema(), RfpListSchema(), ApiOfferSchema(), OfferListSchema()

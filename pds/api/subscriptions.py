@@ -13,7 +13,7 @@ from flask import Blueprint, Response
 from pds.api.conventions import endpoint, json_body, respond, services
 from pds.auth import current_access
 from pds.schemas.rfp_api import ApiSubscriptionSchema, SecretSchema
-from pds.services.subscriptions import public_view
+from pds.services.intents.subscriptions import public_view
 
 SCOPE = "rfp:respond"
 SUBSCRIPTION, SECRET = ApiSubscriptionSchema(), SecretSchema()

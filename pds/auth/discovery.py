@@ -13,7 +13,7 @@ from typing import Any
 from pds.auth.grants import AUTH_METHODS, SECRET_METHODS
 from pds.schemas.client import GRANT_TYPES, RESPONSE_TYPES
 from pds.schemas.profile import PROFILE_CLAIMS
-from pds.services.signing_keys import ALGORITHMS
+from pds.services.identity.signing_keys import ALGORITHMS
 from policies.scopes import SUPPORTED, claims_for
 
 #: Endpoint paths, relative to the issuer URL.

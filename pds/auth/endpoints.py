@@ -14,8 +14,8 @@ from pds.auth.context import auth
 from pds.auth.discovery import server_metadata
 from pds.auth.protector import current_access, require_grant
 from pds.errors import RateLimited, ValidationFailed
-from pds.services.clients import public_view
-from pds.services.signing_keys import ALGORITHMS
+from pds.services.identity.clients import public_view
+from pds.services.identity.signing_keys import ALGORITHMS
 
 bp = Blueprint("oauth", __name__)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

@@ -36,7 +36,7 @@ from authlib.oidc.core.errors import (
 from authlib.oidc.core.grants.util import validate_request_prompt
 
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
-from pds.services.grants import CLIENT_SCOPES
+from pds.services.identity.grants import CLIENT_SCOPES
 
 if TYPE_CHECKING:
     from pds.auth.server import Server

@@ -15,8 +15,8 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMix
 from authlib.oauth2.rfc6749.util import scope_to_list
 
 from pds.services import Services
-from pds.services.clients import ACTIVE
-from pds.services.grants import CLIENT_KIND
+from pds.services.identity.clients import ACTIVE
+from pds.services.identity.grants import CLIENT_KIND
 
 
 @dataclass

@@ -23,7 +23,7 @@ from authlib.oauth2.rfc6749 import MissingAuthorizationError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import Response, current_app, g, json, request
 
-from pds.services.grants import CLIENT_KIND
+from pds.services.identity.grants import CLIENT_KIND
 
 if TYPE_CHECKING:
     from pds.auth.models import Token

@@ -31,8 +31,8 @@ from pds.auth.grants import (
 )
 from pds.auth.models import AuthorizationCode, Client, Owner, Token
 from pds.services import Services
-from pds.services.signing_keys import ID_TOKEN_SECONDS
-from pds.services.tokens import ACCESS, REFRESH
+from pds.services.identity.signing_keys import ID_TOKEN_SECONDS
+from pds.services.identity.tokens import ACCESS, REFRESH
 from policies.scopes import SUPPORTED
 
 #: RFC 6749 appendix A.3: response-name *( SP response-name ), of ``_``, digits, letters.

@@ -11,7 +11,7 @@ from pds.cli.root import (
     services_of,
     settings_of,
 )
-from pds.services.grants import grant_label
+from pds.services.identity.grants import grant_label
 
 
 @main.group()

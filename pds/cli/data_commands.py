@@ -22,7 +22,7 @@ from pds.errors import ValidationFailed
 @click.pass_context
 def demo(ctx: click.Context, seed: int, years: int) -> None:
     """Fill an empty store with realistic synthetic data (vendors, purchases, people...)."""
-    from pds.services.demo import fill_demo
+    from pds.demo.fill import fill_demo
 
     with services_of(settings_of(ctx)) as services:
         counts = fill_demo(services, seed=seed, years=years, today=dt.date.today())

@@ -8,8 +8,8 @@ from datetime import date
 import click
 
 from pds.cli.root import main, services_of, settings_of
-from pds.services.reminder_mail import mail_server_from, send_due
-from pds.services.reminders import MAX_SNOOZE_DAYS, Reminder
+from pds.services.relationships.reminder_mail import mail_server_from, send_due
+from pds.services.relationships.reminders import MAX_SNOOZE_DAYS, Reminder
 
 
 @main.command()

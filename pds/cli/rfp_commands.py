@@ -11,7 +11,7 @@ from pds.cli.root import (
     services_of,
     settings_of,
 )
-from pds.services.rfps import STATUSES as RFP_STATUSES
+from pds.services.intents.rfps import STATUSES as RFP_STATUSES
 
 
 @main.group()

@@ -21,7 +21,7 @@ from pds.cli.root import (
 from pds.errors import ValidationFailed
 from pds.services import Services
 from pds.services.collections import SPECS
-from pds.services.credentials import OwnerCredentials, check_password
+from pds.services.identity.credentials import OwnerCredentials, check_password
 from pds.store import ScryptParams, Store
 from pds.version import __version__
 

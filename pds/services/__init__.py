@@ -8,6 +8,6 @@ from pds.services.collections import SPECS
 from pds.services.container import Services
 from pds.services.context import Clock, IdSource, utc_now
 from pds.services.paging import Page
-from pds.services.purchases import PreparedPurchase
+from pds.services.records.purchases import PreparedPurchase
 
 __all__ = ["SPECS", "Clock", "IdSource", "Page", "PreparedPurchase", "Services", "utc_now"]

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from pds.services.access_log import AccessEntry
-from pds.services.rfps import LIVE, OPEN
+from pds.services.identity.access_log import AccessEntry
+from pds.services.intents.rfps import LIVE, OPEN
 
 if TYPE_CHECKING:
     from pds.services.container import Services

@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from pds.services.access_log import AccessLog
 from pds.services.archive.service import ArchiveService
-from pds.services.clients import ClientService
 from pds.services.collections import DOMAIN
-from pds.services.consent import ConsentService
 from pds.services.context import Clock, Context, IdSource, utc_now
-from pds.services.credentials import OwnerCredentials
-from pds.services.grants import GrantService
-from pds.services.insights import InsightService
-from pds.services.interactions import InteractionService
-from pds.services.offers import OfferService
+from pds.services.identity.access_log import AccessLog
+from pds.services.identity.clients import ClientService
+from pds.services.identity.consent import ConsentService
+from pds.services.identity.credentials import OwnerCredentials
+from pds.services.identity.grants import GrantService
+from pds.services.identity.signing_keys import SigningKeys
+from pds.services.identity.subjects import Subjects
+from pds.services.identity.terms import TermsService
+from pds.services.identity.tokens import TokenService
+from pds.services.identity.vendor_view import VendorView
+from pds.services.intents.offers import OfferService
+from pds.services.intents.rfp_events import RfpEvents
+from pds.services.intents.rfps import RfpService
+from pds.services.intents.subscriptions import SubscriptionService
+from pds.services.intents.webhooks import RetryPolicy, WebhookService
 from pds.services.outbound import OutboundPolicy
-from pds.services.preferences import PreferenceService
-from pds.services.profile import ProfileService
-from pds.services.purchases import PurchaseService
-from pds.services.relationships import RelationshipService
-from pds.services.reminders import ReminderService
-from pds.services.rfp_events import RfpEvents
-from pds.services.rfps import RfpService
-from pds.services.signing_keys import SigningKeys
-from pds.services.subjects import Subjects
-from pds.services.subscriptions import SubscriptionService
-from pds.services.terms import TermsService
-from pds.services.tokens import TokenService
-from pds.services.vendor_view import VendorView
-from pds.services.webhooks import RetryPolicy, WebhookService
+from pds.services.records.preferences import PreferenceService
+from pds.services.records.profile import ProfileService
+from pds.services.records.purchases import PurchaseService
+from pds.services.relationships.insights import InsightService
+from pds.services.relationships.interactions import InteractionService
+from pds.services.relationships.relationships import RelationshipService
+from pds.services.relationships.reminders import ReminderService
 from pds.store import Store, StoreStats, new_id
 
 

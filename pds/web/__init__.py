@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from pds.services.login_throttle import LoginThrottle
+from pds.services.identity.login_throttle import LoginThrottle
 from pds.web import (
     access,
     archive,

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
-from pds.services.clients import is_new
+from pds.services.identity.clients import is_new
 from pds.web.context import services
 from pds.web.pictures import access_per_day
 from pds.web.portal import owner_required

@@ -27,7 +27,7 @@ from pds.auth import auth
 from pds.auth.models import Owner
 from pds.errors import ValidationFailed
 from pds.schemas.client import is_loopback
-from pds.services.grants import EXPIRY_CHOICES
+from pds.services.identity.grants import EXPIRY_CHOICES
 from pds.web.context import services
 from pds.web.headers import CONTENT_SECURITY_POLICY
 from pds.web.redirects import this_request_target

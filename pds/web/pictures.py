@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from pds.services.periods import first_day, last_months
-from pds.services.spending import CurrencyTotal, MonthlySpending, VendorSpending
+from pds.services.records.spending import CurrencyTotal, MonthlySpending, VendorSpending
 from pds.web.charts import area_chart, horizontal_bars, money_text, sparkline, stacked_bars
 
 CADENCE_MONTHS = 24

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.wrappers import Response
 
 from pds.services.attention import RECENT_DAYS, attention
-from pds.services.login_throttle import Admission, LoginThrottle
+from pds.services.identity.login_throttle import Admission, LoginThrottle
 from pds.web import pictures
 from pds.web.context import services
 from pds.web.redirects import safe_next, this_request_target

@@ -11,8 +11,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from pds.errors import ConfigError, DeliveryFailed, ValidationFailed
-from pds.services.reminder_feed import reminder_calendar
-from pds.services.reminder_mail import mail_server_from, send_due
+from pds.services.relationships.reminder_feed import reminder_calendar
+from pds.services.relationships.reminder_mail import mail_server_from, send_due
 from pds.web.context import services
 from pds.web.portal import owner_required
 

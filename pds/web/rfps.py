@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, NotFound, PdsError, PermissionDenied, ValidationFailed
 from pds.schemas.rfp import OPERATORS, STATUSES
-from pds.services.offers import BLOCKED, SORTS
-from pds.services.rfp_views import public_view
-from pds.services.rfps import DRAFT, OPEN
-from pds.services.vendor_history import VendorHistory, history_of
+from pds.services.intents.offers import BLOCKED, SORTS
+from pds.services.intents.rfp_views import public_view
+from pds.services.intents.rfps import DRAFT, OPEN
+from pds.services.intents.vendor_history import VendorHistory, history_of
 from pds.web.context import services
 from pds.web.portal import owner_required
 from pds.web.rfp_form import (

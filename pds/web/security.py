@@ -26,7 +26,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
-from pds.services.credentials import otpauth_uri
+from pds.services.identity.credentials import otpauth_uri
 from pds.web.context import services
 from pds.web.portal import (
     PasswordRefused,

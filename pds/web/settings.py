@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
-from pds.services.store_keys import KeyRotation, change_passphrase
+from pds.services.identity.store_keys import KeyRotation, change_passphrase
 from pds.web.context import services
 from pds.web.forms import flat_errors
 from pds.web.portal import check_owner_password, owner_required

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.services.tokens import token_hash
+from pds.services.identity.tokens import token_hash
 from tests.api.rfpkit import Caller, problem
 from tests.auth.clientkit import RfpVendor
 from tests.urlmapkit import Walker, World, build_world, walk

@@ -27,7 +27,7 @@ from tests.conftest import PASSPHRASE, log_in
 @pytest.fixture(scope="module")
 def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Tokens]]:
     from pds.services.collections import SPECS
-    from pds.services.credentials import OwnerCredentials
+    from pds.services.identity.credentials import OwnerCredentials
     from pds.store import ScryptParams, Store
     from tests.conftest import CHEAP_HASHER, CHEAP_KDF_N, OWNER_PASSWORD
 

@@ -10,7 +10,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.services.tokens import token_hash
+from pds.services.identity.tokens import token_hash
 from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor
 from tests.vendors.flask_transport import FlaskTransport

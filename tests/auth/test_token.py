@@ -8,7 +8,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from pds.services.tokens import token_hash
+from pds.services.identity.tokens import token_hash
 from tests.auth.vendorkit import Vendor, authorized_tokens, code_from, consent
 
 SCOPE = "openid profile offline_access purchases:read"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pds.services.signing_keys import CLOCK_SKEW_SECONDS, ID_TOKEN_SECONDS
+from pds.services.identity.signing_keys import CLOCK_SKEW_SECONDS, ID_TOKEN_SECONDS
 from tests.cli.conftest import Invoke
 
 KID = re.compile(r"^[A-Za-z0-9_-]{43}$")  # base64url of a SHA-256 thumbprint

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pds.services.webhook_signing import new_message_id, signed_headers
+from pds.services.intents.webhook_signing import new_message_id, signed_headers
 
 RFPS_DOC = Path(__file__).resolve().parents[2] / "docs" / "rfps.md"
 SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()

@@ -16,7 +16,7 @@ import requests
 
 from pds.services import Services
 from pds.services.collections import SPECS
-from pds.services.tokens import token_hash
+from pds.services.identity.tokens import token_hash
 from pds.store import Store
 from tests.conftest import PASSPHRASE
 from tests.e2e.processes import Running

@@ -41,8 +41,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from pds.services.cadence import cadence  # noqa: E402
-from pds.services.drift import detect  # noqa: E402
+from pds.services.relationships.cadence import cadence  # noqa: E402
+from pds.services.relationships.drift import detect  # noqa: E402
 
 INTERVALS = (3, 7, 14, 30, 60, 90, 182, 365)
 SKIP = 0.03

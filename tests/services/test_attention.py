@@ -9,8 +9,8 @@ from typing import Any
 from pds.services import Services
 from pds.services.attention import attention
 from tests.services.conftest import START, FakeClock
-from tests.services.test_offers import offer_data
-from tests.services.test_rfps import register, rfp_data
+from tests.services.intents.test_offers import offer_data
+from tests.services.intents.test_rfps import register, rfp_data
 
 
 def _log(services: Services, who: dict[str, Any], *days: str) -> None:

@@ -28,7 +28,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from pds.services import Services
-from pds.services.rfp_views import rfp_view
+from pds.services.intents.rfp_views import rfp_view
 from tests.auth.vendorkit import consent
 from tests.conftest import csrf_of
 from tests.vendors.conftest import ISSUER, path_of

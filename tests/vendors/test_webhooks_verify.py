@@ -11,7 +11,7 @@ import secrets
 
 import pytest
 
-from pds.services.webhook_signing import new_message_id, signed_headers
+from pds.services.intents.webhook_signing import new_message_id, signed_headers
 from vendors.sdk import WebhookError, WebhookEvent, WebhookVerifier
 from vendors.sdk.webhooks import secret_key, sign
 

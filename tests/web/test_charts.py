@@ -8,7 +8,12 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from pds.services.spending import CurrencyTotal, MonthlySpending, VendorAmount, VendorSpending
+from pds.services.records.spending import (
+    CurrencyTotal,
+    MonthlySpending,
+    VendorAmount,
+    VendorSpending,
+)
 from pds.web.chart_svg import nice_ceiling, tick_text
 from pds.web.charts import area_chart, horizontal_bars, money_text, sparkline, stacked_bars
 from pds.web.pictures import currency_note, spending_per_month, spending_per_vendor

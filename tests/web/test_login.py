@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.services.login_throttle import Backoff, LoginThrottle
+from pds.services.identity.login_throttle import Backoff, LoginThrottle
 from pds.web.portal import LOGIN_THROTTLE
 from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
 

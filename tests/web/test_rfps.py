@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from pds.app import create_app
 from pds.services import Services
-from pds.services.rfp_views import public_view
+from pds.services.intents.rfp_views import public_view
 from tests.conftest import PASSPHRASE, TEST_SETTINGS, csrf_of
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from pds.services.login_throttle import LoginThrottle
+from pds.services.identity.login_throttle import LoginThrottle
 from pds.web.portal import LOGIN_THROTTLE
 from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
 

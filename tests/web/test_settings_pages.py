@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.services import Services
-from pds.services.login_throttle import LoginThrottle
-from pds.services.store_keys import RotationState
+from pds.services.identity.login_throttle import LoginThrottle
+from pds.services.identity.store_keys import RotationState
 from pds.store.vault import Vault
 from pds.web.portal import LOGIN_THROTTLE
 from pds.web.settings import rotation

@@ -19,7 +19,7 @@ from pds.errors import ValidationFailed
 from pds.schemas.contact import normalise_domain
 from pds.services.collections import RELATIONSHIPS
 from pds.services.container import Services
-from pds.services.relationships import VENDOR
+from pds.services.relationships.relationships import VENDOR
 
 MAX_BYTES = 50 * 1024 * 1024
 OUTCOMES = ("created", "merged", "skipped")

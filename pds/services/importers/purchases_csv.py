@@ -41,7 +41,7 @@ from pds.schemas.contact import normalise_domain
 from pds.services.container import Services
 from pds.services.context import check_actor
 from pds.services.importers.csv_source import CsvTable, read_table
-from pds.services.purchases import PreparedPurchase
+from pds.services.records.purchases import PreparedPurchase
 
 COLUMNS = (
     "date",

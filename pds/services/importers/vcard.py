@@ -29,7 +29,7 @@ from pds.services.collections import RELATIONSHIPS
 from pds.services.container import Services
 from pds.services.context import check_actor
 from pds.services.importers.outcome import ImportReport, read_source
-from pds.services.relationships import PERSON
+from pds.services.relationships.relationships import PERSON
 
 LISTS = ("emails", "phones", "urls", "tags")
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)

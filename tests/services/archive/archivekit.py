@@ -11,7 +11,7 @@ import orjson
 
 from pds.services import SPECS, Services
 from pds.services.archive import ExportOptions, Manifest, export_archive
-from pds.services.credentials import OwnerCredentials
+from pds.services.identity.credentials import OwnerCredentials
 from pds.store import ScryptParams, Store
 from tests.conftest import CHEAP_HASHER
 

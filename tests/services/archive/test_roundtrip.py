@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pds.services import Services
 from pds.services.archive import restore
 from pds.services.collections import SPECS
-from pds.services.credentials import OwnerCredentials
+from pds.services.identity.credentials import OwnerCredentials
 from pds.store import ScryptParams, Store
 from tests.services.conftest import FakeClock
 

@@ -1,0 +1,262 @@
+"""Purchases: what the owner bought from which vendor.
+
+Adding a purchase also logs a ``purchase`` interaction with its vendor, in the same
+transaction: both are stored, or neither. Updating a purchase keeps that log entry
+in step (vendor, date); deleting it deletes the entry.
+
+Who writes decides the ``source``: the owner writes ``owner`` (or ``import``); a
+vendor (actor ``vendor:<client_id>``) always writes ``vendor:<client_id>`` with
+status ``new``, awaiting the owner's review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pds.errors import ValidationFailed
+from pds.schemas import PurchaseQuerySchema, PurchaseSchema, load
+from pds.schemas.query import day_bounds
+from pds.services.base import RecordService, build_all, present
+from pds.services.collections import PURCHASES
+from pds.services.context import Context, check_actor
+from pds.services.paging import Page
+from pds.services.periods import first_day, first_day_after, last_months
+from pds.services.records.spending import MonthlySpending, VendorSpending, per_month, per_vendor
+from pds.services.relationships.interactions import InteractionService
+from pds.services.relationships.relationships import VENDOR, RelationshipService
+
+OWNER_SOURCES = ("owner", "import")
+_QUERY = PurchaseQuerySchema()
+
+
+@dataclass(frozen=True)
+class PreparedPurchase:
+    """A validated purchase and its log entry, ready to be stored together."""
+
+    purchase: dict[str, Any]
+    interaction: dict[str, Any]
+
+
+class PurchaseService(RecordService):
+    collection_name = PURCHASES
+    noun = "purchase"
+    schema = PurchaseSchema()
+    immutable = ("source",)
+
+    def __init__(
+        self, ctx: Context, relationships: RelationshipService, interactions: InteractionService
+    ) -> None:
+        super().__init__(ctx)
+        self._relationships = relationships
+        self._interactions = interactions
+
+    # -- writes ------------------------------------------------------------------------
+
+    def prepare(self, data: Any, *, actor: str = "owner") -> PreparedPurchase:
+        """Validate ``data`` into a purchase and its interaction, without storing anything."""
+        check_actor(actor)
+        purchase = self.new_record(_with_source(data, actor))
+        interaction = self._interactions.new_record(_log_entry(purchase))
+        return PreparedPurchase(purchase, interaction)
+
+    def add(self, data: Any, *, actor: str = "owner") -> dict[str, Any]:
+        """Record a purchase from an existing vendor (``vendor_id``), with its log entry."""
+        prepared = self.prepare(data, actor=actor)
+        with self._ctx.store.transaction():
+            self.store_prepared([prepared])
+        self._ctx.audit(actor, "purchase.create", target=prepared.purchase["id"])
+        return prepared.purchase
+
+    def add_many(self, items: Sequence[Any], *, actor: str = "owner") -> list[dict[str, Any]]:
+        """Record many purchases in one transaction, all or none.
+
+        ``ValidationFailed`` details are keyed by the list index of each invalid item.
+        """
+        prepared = build_all(items, lambda data: self.prepare(data, actor=actor), what="purchases")
+        with self._ctx.store.transaction():
+            self.store_prepared(prepared)
+        self._ctx.audit(actor, "purchase.create_many", count=len(prepared))
+        return [p.purchase for p in prepared]
+
+    def store_prepared(self, prepared: Sequence[PreparedPurchase]) -> None:
+        """Store prepared purchases and their log entries; every vendor must exist."""
+        with self._ctx.store.transaction():
+            for vendor_id in dict.fromkeys(p.purchase["vendor_id"] for p in prepared):
+                self._relationships.require(vendor_id, field="vendor_id", kind=VENDOR)
+            self._col.insert_many([p.purchase for p in prepared])
+            self._ctx.collection(self._interactions.collection_name).insert_many(
+                [p.interaction for p in prepared]
+            )
+
+    def update(self, record_id: str, changes: Any, *, actor: str = "owner") -> dict[str, Any]:
+        """Change fields of a purchase (``None`` clears one); its source cannot change.
+
+        Changing ``items`` without giving ``total`` recomputes the total.
+        """
+        check_actor(actor)
+        if isinstance(changes, Mapping) and "items" in changes and "total" not in changes:
+            changes = {**changes, "total": None}
+        with self._ctx.store.transaction():
+            current = self.get(record_id)
+            record = self.changed_record(current, changes)
+            if record["vendor_id"] != current["vendor_id"]:
+                self._relationships.require(record["vendor_id"], field="vendor_id", kind=VENDOR)
+            self._col.replace(record["id"], record)
+            self._sync_log(record)
+        self._ctx.audit(actor, "purchase.update", target=record["id"])
+        return record
+
+    def delete(self, record_id: str, *, actor: str = "owner") -> None:
+        """Delete a purchase and its ``purchase`` log entry; other entries are unlinked."""
+        check_actor(actor)
+        with self._ctx.store.transaction():
+            record = self.get(record_id)
+            self._col.delete(record["id"])
+            log = self._ctx.collection(self._interactions.collection_name)
+            for entry in log.query(where={"purchase_id": record["id"]}):
+                if entry["kind"] == "purchase":
+                    log.delete(entry["id"])
+                else:
+                    log.replace(entry["id"], {k: v for k, v in entry.items() if k != "purchase_id"})
+        self._ctx.audit(actor, "purchase.delete", target=record["id"])
+
+    def _sync_log(self, purchase: Mapping[str, Any]) -> None:
+        log = self._ctx.collection(self._interactions.collection_name)
+        for entry in log.query(where={"purchase_id": purchase["id"], "kind": "purchase"}):
+            wanted = {"counterpart_id": purchase["vendor_id"], "date": purchase["date"]}
+            if any(entry.get(k) != v for k, v in wanted.items()):
+                log.replace(entry["id"], {**entry, **wanted, "updated_at": purchase["updated_at"]})
+
+    # -- reads -------------------------------------------------------------------------
+
+    def count_awaiting_review(self) -> int:
+        """How many receipts vendors pushed that the owner has not reviewed yet."""
+        return self._col.count(where={"status": "new"})
+
+    def count_for_vendor(self, vendor_id: str) -> int:
+        """How many purchases the owner has made from this vendor."""
+        return self._col.count(where={"vendor_id": vendor_id})
+
+    def in_months(self, months: int, today: date | None = None) -> list[dict[str, Any]]:
+        """Every purchase of the last ``months`` calendar months (``today``'s included)."""
+        day = today or self._ctx.now().date()
+        keys = last_months(day, months)
+        start, end = first_day(keys[0]), first_day_after(keys[-1])
+        return self._col.query(start=start.isoformat(), end=end.isoformat())
+
+    def spending_per_month(self, months: int = 12, today: date | None = None) -> MonthlySpending:
+        """The last ``months`` months' spending per month and category, in the main currency."""
+        day = today or self._ctx.now().date()
+        return per_month(self.in_months(months, day), last_months(day, months))
+
+    def spending_per_vendor(self, months: int = 12, today: date | None = None) -> VendorSpending:
+        """The last ``months`` months' spending per vendor, in the main currency."""
+        bought = self.in_months(months, today)
+        names = {}
+        for vendor_id in {p["vendor_id"] for p in bought}:
+            record = self._relationships.find(vendor_id)
+            names[vendor_id] = record["name"] if record else vendor_id
+        return per_vendor(bought, names)
+
+    def list(
+        self,
+        *,
+        vendor_id: str | None = None,
+        category: str | None = None,
+        tag: str | None = None,
+        source: str | None = None,
+        status: str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        descending: bool = True,
+        within: Callable[[dict[str, Any]], bool] | None = None,
+        text: str | None = None,
+    ) -> Page:
+        """A page of purchases, newest first by default; ``since``/``until`` days are included.
+
+        Pass the page's ``next_cursor`` as ``cursor`` (with the same filters) for the next.
+        ``within`` keeps only the records it accepts (a grant's reach, for a vendor).
+        ``text`` keeps those whose order reference, notes or line items contain it (any case).
+        """
+        query = load(
+            _QUERY,
+            present(
+                vendor_id=vendor_id,
+                category=category,
+                tag=tag,
+                source=source,
+                status=status,
+                since=since,
+                until=until,
+                limit=limit,
+                cursor=cursor,
+                descending=descending,
+            ),
+            what="query",
+        )
+        where = {
+            field: query[key]
+            for key, field in (
+                ("vendor_id", "vendor_id"),
+                ("category", "category"),
+                ("tag", "tags"),
+                ("source", "source"),
+                ("status", "status"),
+            )
+            if key in query
+        }
+        start, end = day_bounds(query.get("since"), query.get("until"))
+        predicate = _both(within, _matching(text.strip())) if text and text.strip() else within
+        return self._page(query, where=where, start=start, end=end, predicate=predicate)
+
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def _matching(text: str) -> Predicate:
+    """Whether a purchase's order reference, notes or line items contain ``text``."""
+    wanted = text.casefold()
+
+    def matches(record: dict[str, Any]) -> bool:
+        items = record.get("items") or []
+        haystack = [record.get("order_ref"), record.get("notes"), record.get("category")]
+        haystack += [item.get("description") for item in items]
+        haystack += [item.get("sku") for item in items]
+        return any(wanted in str(value).casefold() for value in haystack if value)
+
+    return matches
+
+
+def _both(first: Predicate | None, second: Predicate) -> Predicate:
+    if first is None:
+        return second
+    return lambda record: first(record) and second(record)
+
+
+def _with_source(data: Any, actor: str) -> Any:
+    """``data`` with the source the actor may write (vendors cannot choose theirs)."""
+    if not isinstance(data, Mapping):
+        return data  # the schema reports the wrong type
+    if actor.startswith("vendor:"):
+        return {**data, "source": actor, "status": "new"}
+    source = data.get("source") or "owner"
+    if actor == "owner" and source not in OWNER_SOURCES:
+        raise ValidationFailed(
+            "invalid purchase: check source",
+            {"source": ["The owner records purchases as owner or import."]},
+        )
+    return {**data, "source": source}
+
+
+def _log_entry(purchase: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": "purchase",
+        "date": purchase["date"],
+        "counterpart_id": purchase["vendor_id"],
+        "purchase_id": purchase["id"],
+    }

@@ -1,0 +1,139 @@
+"""The reminder e-mail: the due list as a plain-text message, sent through SMTP.
+
+``MailServer`` is what the settings say about the mail server; ``send`` hands one
+message to it (STARTTLS and login as configured) or raises ``DeliveryFailed``.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from pds.errors import ConfigError, DeliveryFailed
+from pds.services.relationships.reminders import Reminder, ReminderService
+
+TIMEOUT_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class MailServer:
+    host: str
+    port: int
+    sender: str
+    recipient: str
+    starttls: bool = True
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+def mail_server(
+    *,
+    host: str | None,
+    port: int,
+    sender: str | None,
+    recipient: str | None,
+    starttls: bool = True,
+    username: str | None = None,
+    password: str | None = None,
+) -> MailServer:
+    """The mail server to use; ``ConfigError`` naming the missing settings if e-mail is off."""
+    missing = [
+        name
+        for name, value in (
+            ("PDS_SMTP_HOST", host),
+            ("PDS_SMTP_FROM", sender),
+            ("PDS_REMINDER_EMAIL_TO", recipient),
+        )
+        if not value
+    ]
+    if missing:
+        raise ConfigError(f"reminder e-mail is not configured: set {', '.join(missing)}")
+    assert host and sender and recipient
+    return MailServer(host, port, sender, recipient, starttls, username, password)
+
+
+def mail_server_from(settings: Any) -> MailServer:
+    """The mail server the settings (``pds.config.Settings``) describe."""
+    return mail_server(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        recipient=settings.reminder_email_to,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.resolve_smtp_password(),
+    )
+
+
+def send_due(reminders: ReminderService, server: MailServer) -> int:
+    """E-mail the list of reminders due today; how many it listed."""
+    due = reminders.due()
+    today = reminders.today()
+    send(reminder_message(due, server, today=today, now=reminders.now()), server)
+    return len(due)
+
+
+def reminder_message(
+    reminders: Sequence[Reminder], server: MailServer, *, today: date, now: datetime
+) -> EmailMessage:
+    """The e-mail listing ``reminders`` (names, how overdue, last contact)."""
+    message = EmailMessage()
+    count = len(reminders)
+    message["Subject"] = (
+        f"pds: {count} relationship{'s' if count != 1 else ''} due for contact"
+        if count
+        else "pds: nobody is due for contact"
+    )
+    message["From"] = server.sender
+    message["To"] = server.recipient
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=server.sender.rpartition("@")[2])
+    message.set_content(_body(reminders, today))
+    return message
+
+
+def _body(reminders: Sequence[Reminder], today: date) -> str:
+    if not reminders:
+        return "Nobody is due for contact today.\n"
+    lines = [f"Due for contact on {today.isoformat()}:", ""]
+    for reminder in reminders:
+        last = reminder.last_contact.isoformat() if reminder.last_contact else "never"
+        overdue = reminder.overdue_days(today)
+        late = f", {overdue} day{'s' if overdue != 1 else ''} overdue" if overdue else ""
+        lines.append(
+            f"- {reminder.name} (every {reminder.every_days} days{late}; last contact {last})"
+        )
+    lines += ["", "Mark them done or snooze them with `pds remind` or on the portal."]
+    return "\n".join(lines) + "\n"
+
+
+def send(message: EmailMessage, server: MailServer) -> None:
+    """Hand ``message`` to the mail server; ``DeliveryFailed`` says why it could not."""
+    try:
+        with smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS) as smtp:
+            smtp.ehlo()
+            if server.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if server.username:
+                smtp.login(server.username, server.password or "")
+            smtp.send_message(message)
+    except smtplib.SMTPNotSupportedError:
+        raise DeliveryFailed(
+            f"the mail server {server.host}:{server.port} does not offer STARTTLS "
+            "(set PDS_SMTP_STARTTLS=false only for a server on this machine)"
+        ) from None
+    except smtplib.SMTPAuthenticationError:
+        raise DeliveryFailed(
+            f"the mail server {server.host}:{server.port} refused the login"
+        ) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryFailed(
+            f"could not send through {server.host}:{server.port}: {type(exc).__name__}"
+        ) from None
