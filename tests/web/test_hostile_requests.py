@@ -21,9 +21,7 @@ def refused(response: Any) -> None:
 
 
 @pytest.mark.parametrize("target", ["/" + SPLIT, "/rfps" + SPLIT, "/\x00"])
-def test_login_with_a_line_break_in_next_plants_no_header(
-    client: FlaskClient, target: str
-) -> None:
+def test_login_with_a_line_break_in_next_plants_no_header(client: FlaskClient, target: str) -> None:
     """``next`` is read as a browser reads it (``safe_next``: line breaks and controls go),
     so the login goes on to a path on this site and no header is planted."""
     form = {"password": OWNER_PASSWORD, "csrf_token": csrf_of(client.get("/login").get_data(True))}
