@@ -17,8 +17,8 @@ from pds.store.batches import PendingBatches
 from pds.store.collection import Collection
 from pds.store.fs import remove_scratch_files
 from pds.store.gcpause import freeze_survivors, paused_gc
-from pds.store.index import CollectionSpec, entries_for, entry_for
 from pds.store.shards import Shard
+from pds.store.spec import CollectionSpec, entries_for, entry_for
 from pds.store.state import AUDIT_DIR
 from pds.store.transactions import Transactions
 

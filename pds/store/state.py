@@ -19,10 +19,10 @@ from pds.store import sealed
 from pds.store.audit import AuditLog
 from pds.store.batches import PendingBatches
 from pds.store.collection import Collection
-from pds.store.index import CollectionSpec
 from pds.store.journal import Journal
 from pds.store.lock import ProcessLock
 from pds.store.shards import Shard, ShardCache
+from pds.store.spec import CollectionSpec
 from pds.store.vault import Vault
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ from pds.store.audit import AuditLog
 from pds.store.crypto import ScryptParams
 from pds.store.fs import fsync_dir
 from pds.store.gcpause import freeze_survivors
-from pds.store.index import CollectionSpec
 from pds.store.keys import Keys
 from pds.store.loading import Loading
 from pds.store.lock import ProcessLock
+from pds.store.spec import CollectionSpec
 from pds.store.state import (
     AUDIT_DIR,
     DATA_DIR,

@@ -21,10 +21,11 @@ from pds.store import batches, sealed
 from pds.store.batches import Piece
 from pds.store.collection import Collection
 from pds.store.fs import atomic_write, remove_durably, remove_scratch_files
-from pds.store.index import ShardRef, entries_for
+from pds.store.index import ShardRef
 from pds.store.journal import CommitDecided
 from pds.store.runs import Run
 from pds.store.shards import Shard
+from pds.store.spec import entries_for
 from pds.store.state import StoreState
 
 
