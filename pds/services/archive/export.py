@@ -3,8 +3,8 @@
 Memory stays bounded whatever the store's size: records are read a batch at a time
 in the collection's order (``Collection.scan_ordered``), each zip member is written
 as a stream (``zipstream``: stream-zip, deflated by ISA-L) and hashed as it goes, and
-the manifest, which holds the hashes, is written last. ``Exporter.steps`` yields a ``Progress``
-after every batch, so a caller can show a bar or send the bytes so far.
+the manifest, which holds the hashes, is written last. ``Exporter.steps`` yields a
+``Progress`` after every batch, so a caller can show a bar or send the bytes so far.
 """
 
 from __future__ import annotations
