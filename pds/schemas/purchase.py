@@ -66,16 +66,26 @@ def round_to_currency(amount: Decimal, currency: str, rounding: str = ROUND_HALF
         return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding)
 
 
+def receipt_fields() -> dict[str, fields.Field]:
+    """The fields a purchase shares with a vendor's receipt, in the purchase's order:
+    new field objects on every call (a schema binds the ones it is given)."""
+    return {
+        "date": Day(required=True),
+        "order_ref": Text(max_length=100),
+        "items": fields.List(
+            fields.Nested(LineItemSchema), validate=validate.Length(max=MAX_ITEMS)
+        ),
+        "total": ExactDecimal(places=6, minimum=Decimal(0)),
+        "currency": Currency(required=True),
+        "category": Label(),
+        "tags": Tags(),
+    }
+
+
 class PurchaseSchema(Schema):
     id = Id()
     vendor_id = Id(required=True)
-    date = Day(required=True)
-    order_ref = Text(max_length=100)
-    items = fields.List(fields.Nested(LineItemSchema), validate=validate.Length(max=MAX_ITEMS))
-    total = ExactDecimal(places=6, minimum=Decimal(0))
-    currency = Currency(required=True)
-    category = Label()
-    tags = Tags()
+    date, order_ref, items, total, currency, category, tags = receipt_fields().values()
     notes = Text(max_length=4000, multiline=True)
     source = Source(load_default="owner")
     status = Choice(STATUSES)

@@ -7,19 +7,16 @@ cannot choose a purchase's vendor, source or status.
 
 from __future__ import annotations
 
-import copy
-
 from marshmallow import fields, validate
 
 from pds.schemas.common import Label, Schema, Text
 from pds.schemas.preference import PreferenceValue
 from pds.schemas.profile import AddressSchema
-from pds.schemas.purchase import PurchaseSchema
+from pds.schemas.purchase import PurchaseSchema, receipt_fields
 from pds.schemas.query import DateRangeQuerySchema
 from pds.schemas.temporal import Day
 
 API_MAX_LIMIT = 100
-RECEIPT_FIELDS = ("date", "order_ref", "items", "total", "currency", "category", "tags")
 HIDDEN_PURCHASE_FIELDS = ("notes",)
 
 
@@ -32,10 +29,7 @@ class ApiPurchaseSchema(PurchaseSchema):
 
 #: A digital receipt a vendor pushes: a purchase's own fields, without vendor, source,
 #: status or notes (the store sets the first three; notes are the owner's).
-ReceiptSchema = Schema.from_dict(
-    {name: copy.deepcopy(PurchaseSchema._declared_fields[name]) for name in RECEIPT_FIELDS},
-    name="ReceiptSchema",
-)
+ReceiptSchema = Schema.from_dict(receipt_fields(), name="ReceiptSchema")
 
 
 class ApiPurchaseQuerySchema(DateRangeQuerySchema):

@@ -7,7 +7,7 @@ from pds.store.audit import AuditEntry, AuditLog
 from pds.store.collection import Collection
 from pds.store.crypto import ScryptParams
 from pds.store.ids import is_id, new_id
-from pds.store.index import CollectionSpec
+from pds.store.spec import CollectionSpec
 from pds.store.store import Store, StoreStats
 
 __all__ = [

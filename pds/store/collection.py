@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,16 +12,11 @@ from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.store import codec
 from pds.store.gcpause import paused_gc
 from pds.store.ids import new_id
-from pds.store.index import (
-    CollectionIndex,
-    CollectionSpec,
-    NotPlain,
-    ShardRef,
-    entries_for,
-    entry_for,
-)
+from pds.store.index import CollectionIndex, ShardRef
 from pds.store.runs import Run, encode_runs
 from pds.store.shards import Shard
+from pds.store.spec import CollectionSpec, NotPlain, entries_for, entry_for
+from pds.store.window import ShardWindow
 
 if TYPE_CHECKING:
     from pds.store.store import Store
@@ -47,35 +41,6 @@ def _positions(keys: list[Key]) -> dict[Key, list[int]]:
         else:
             ats.append(at)
     return positions
-
-
-class ShardWindow:
-    """Shards a scan read from their files: least recently used out beyond ``records``."""
-
-    def __init__(self, records: int) -> None:
-        self.max_records = records
-        self._shards: OrderedDict[str, Shard] = OrderedDict()
-        self._records = 0
-        self._generation: int | None = None
-
-    def valid_for(self, generation: int) -> None:
-        """Drop every shard if the store has committed since they were read."""
-        if generation != self._generation:
-            self._shards.clear()
-            self._records = 0
-            self._generation = generation
-
-    def get(self, name: str, read: Callable[[str], Shard]) -> Shard:
-        shard = self._shards.get(name)
-        if shard is not None:
-            self._shards.move_to_end(name)
-            return shard
-        shard = self._shards[name] = read(name)
-        self._records += len(shard)
-        while self._records > self.max_records and len(self._shards) > 1:
-            _, evicted = self._shards.popitem(last=False)
-            self._records -= len(evicted)
-        return shard
 
 
 class Collection:

@@ -9,7 +9,8 @@ from pds.store import swap
 from pds.store.audit import AuditLog
 from pds.store.fs import fsync_dir
 from pds.store.lock import ProcessLock
-from pds.store.store import AUDIT_DIR, DATA_DIR, Store
+from pds.store.state import AUDIT_DIR, DATA_DIR
+from pds.store.store import Store
 
 
 @contextmanager

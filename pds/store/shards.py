@@ -27,27 +27,30 @@ SPAN_ROW = 5  # a meta row [id, order, values, start, end] says where its record
 
 
 class RecordTable(Table):
-    """A TinyDB table keyed by the records' own string ids."""
+    """A TinyDB table keyed by the records' own string ids.
+
+    TinyDB's documented customisations only: ``document_id_class``, and documents
+    inserted as ``Document(record, doc_id=record["id"])`` (so TinyDB never picks an id).
+    """
 
     document_id_class = str  # type: ignore[assignment]
-
-    def _get_next_id(self) -> Any:  # pragma: no cover - every record carries its id
-        raise ValueError("records carry their own ids")
 
     def insert_owned(self, records: list[dict[str, Any]]) -> None:
         """Insert records the table may keep as they are (fresh copies nobody else holds).
 
         ``insert_multiple`` copies each document twice (into a ``Document``, then into
-        a plain dict); the store's records are already its own deep copies.
+        a plain dict) and rebuilds the table; the store's records are already its own
+        deep copies. So they go straight into the data of the table's ``Storage`` (the
+        shard's, see ``_ShardStorage``) through its public ``read`` and ``write``.
         """
-
-        def add(table: dict[str, Any]) -> None:
-            for record in records:
-                if record["id"] in table:
-                    raise ValueError(f"Document with ID {record['id']} already exists")
-            table.update({record["id"]: record for record in records})
-
-        self._update_table(add)
+        tables = self.storage.read() or {}
+        table = tables.setdefault(self.name, {})
+        for record in records:
+            if record["id"] in table:
+                raise ValueError(f"Document with ID {record['id']} already exists")
+        table.update({record["id"]: record for record in records})
+        self.storage.write(tables)
+        self.clear_cache()
 
 
 class _ShardDB(TinyDB):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
+
 from pds.store import codec
 from pds.store.shards import Shard, ShardCache
 
@@ -24,6 +26,24 @@ def test_a_body_is_parsed_on_first_use() -> None:
     assert sorted(shard.records) == ["b", "c", "d"] and len(shard) == 3
     body, _ = shard.body()
     assert codec.loads(body) == {**records("b", "c"), "d": {"id": "d", "v": []}}
+
+
+def test_records_inserted_in_bulk_into_a_parsed_shard_go_through_tinydb() -> None:
+    shard = Shard("shard/x/2024-01/0", body=codec.dumps(records("a")), size=1)
+    shard.get("zz")  # parses the body: TinyDB now holds the records
+    assert shard.parsed
+    shard.insert_many([{"id": "b", "v": []}, {"id": "c", "v": []}])
+    assert shard.dirty and len(shard) == 3
+    assert [doc.doc_id for doc in shard.table.all()] == ["a", "b", "c"]
+    shard.replace({"id": "b", "v": ["new"]})
+    assert shard.get("b") == {"id": "b", "v": ["new"]}
+
+
+def test_an_id_taken_refuses_the_whole_bulk_insert() -> None:
+    shard = Shard("shard/x/2024-01/0", records("a"))
+    with pytest.raises(ValueError, match="Document with ID a already exists"):
+        shard.insert_many([{"id": "b", "v": []}, {"id": "a", "v": []}])
+    assert sorted(shard.records) == ["a"] and not shard.dirty
 
 
 def test_a_record_with_a_known_span_is_read_without_parsing_the_body() -> None:

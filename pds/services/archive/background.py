@@ -1,6 +1,6 @@
-"""One thread that carries out the archive's writes, in order, beside the thread that
-reads and converts records: zlib, hashlib and AES let go of the GIL, so compressing,
-hashing, encrypting and writing overlap with the Python work of the next batch."""
+"""One thread that carries out writes in order, beside the thread that reads and
+converts records: the export's CSV goes into its encrypted spool on it (AES lets go of
+the GIL, so encrypting and writing overlap with the Python work of the next batch)."""
 
 from __future__ import annotations
 

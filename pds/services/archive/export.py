@@ -2,21 +2,20 @@
 
 Memory stays bounded whatever the store's size: records are read a batch at a time
 in the collection's order (``Collection.scan_ordered``), each zip member is written
-as a stream (``ZipFile.open(name, "w")``) and hashed as it goes, and the manifest,
-which holds the hashes, is written last. ``Exporter.steps`` yields a ``Progress``
-after every batch, so a caller can show a bar or send the bytes so far.
+as a stream (``zipstream``: stream-zip, deflated by ISA-L) and hashed as it goes, and
+the manifest, which holds the hashes, is written last. ``Exporter.steps`` yields a
+``Progress`` after every batch, so a caller can show a bar or send the bytes so far.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import IO, Any
+from typing import IO
 
 import orjson
 
@@ -24,19 +23,18 @@ from pds.errors import ExportFailed, ValidationFailed
 from pds.services.archive import manifest as m
 from pds.services.archive.background import Background
 from pds.services.archive.csv_mapping import csv_plan
-from pds.services.archive.deflate import open_member
 from pds.services.archive.envelope import DEFAULT_SCRYPT_N, EncryptingWriter
 from pds.services.archive.policy import policy_of
 from pds.services.archive.readme import readme
 from pds.services.archive.schemas import json_schema
 from pds.services.archive.spool import Spool
+from pds.services.archive.zipstream import ZipWriter
 from pds.store import Collection, Store
 from pds.store.gcpause import paused_gc
 from pds.tabular.workers import CsvMaker, CsvWorkers, InlineCsv
 from pds.version import __version__
 
 BATCH = 1000  # records between two progress reports
-FLUSH = 1 << 16  # bytes buffered before a member write
 BOM = "\ufeff".encode()
 CSV_WORKERS_FROM = 20_000  # records: below, starting processes costs more than they save
 MAX_CSV_WORKERS = 2
@@ -69,42 +67,6 @@ class Progress:
     member: str  # the file being written
 
 
-class _Member:
-    """One zip member being written: buffered, hashed, counted; the writes themselves
-    (compression, hashing) run on the ``Background`` thread."""
-
-    def __init__(self, archive: zipfile.ZipFile, name: str, background: Background) -> None:
-        background.wait()  # the zip takes one member at a time
-        self.name = name
-        self._background = background
-        self._handle = open_member(archive, name)
-        self._hash = hashlib.sha256()
-        self._size = 0
-        self._buffer = bytearray()
-
-    def write(self, data: bytes) -> None:
-        self._buffer += data
-        if len(self._buffer) >= FLUSH:
-            self._flush()
-
-    def _flush(self) -> None:
-        chunk = bytes(self._buffer)
-        self._size += len(chunk)
-        self._buffer.clear()
-
-        def write() -> None:
-            self._hash.update(chunk)
-            self._handle.write(chunk)
-
-        self._background.submit(write)
-
-    def close(self) -> dict[str, Any]:
-        self._flush()
-        self._background.wait()
-        self._handle.close()
-        return {"sha256": self._hash.hexdigest(), "bytes": self._size}
-
-
 class Exporter:
     """One export of ``store`` into ``out`` (a binary file or stream; left open)."""
 
@@ -115,9 +77,9 @@ class Exporter:
         self._out = out
         self._done = 0
         self._total = 0
-        now = datetime.now(UTC).replace(microsecond=0)
+        self._created = datetime.now(UTC).replace(microsecond=0)
         self.manifest = m.Manifest(
-            created_at=now.isoformat().replace("+00:00", "Z"),
+            created_at=self._created.isoformat().replace("+00:00", "Z"),
             tool_version=__version__,
             store_id=store.vault.store_id,
             secrets_included=self.options.include_secrets,
@@ -167,22 +129,22 @@ class Exporter:
     def _write(
         self, sink: IO[bytes], collections: list[Collection], audit_count: int
     ) -> Iterator[Progress]:
-        with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        with ZipWriter(sink, self._created) as archive:
             self._put(archive, m.README, readme(*self._readme_facts()))
             for collection in collections:
                 yield from self._collection(archive, collection)
                 schema = orjson.dumps(json_schema(collection.name), option=orjson.OPT_INDENT_2)
                 self._put(archive, m.schema_name(collection.name), schema)
             yield from self._audit(archive, audit_count)
-            self._background.wait()
-            with open_member(archive, m.MANIFEST) as handle:
-                handle.write(self.manifest.to_json())
+            manifest = archive.open(m.MANIFEST)
+            manifest.write(self.manifest.to_json())
+            manifest.close()
 
     def _readme_facts(self) -> tuple[str, str, dict[str, str]]:
         return self.manifest.created_at, __version__, self.manifest.left_out
 
-    def _put(self, archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-        member = _Member(archive, name, self._background)
+    def _put(self, archive: ZipWriter, name: str, data: bytes) -> None:
+        member = archive.open(name)
         member.write(data)
         self.manifest.files[name] = member.close()
 
@@ -190,7 +152,7 @@ class Exporter:
         """The secret fields left out of each record (none if secrets are asked for)."""
         return () if self.options.include_secrets else policy_of(collection.name).secret_fields
 
-    def _collection(self, archive: zipfile.ZipFile, collection: Collection) -> Iterator[Progress]:
+    def _collection(self, archive: ZipWriter, collection: Collection) -> Iterator[Progress]:
         """``data/`` and ``csv/`` of one collection in one pass over its records: the JSON
         goes into the zip as it comes, the CSV (made by ``_csv_maker``) waits in an
         encrypted ``Spool``."""
@@ -199,7 +161,7 @@ class Exporter:
         try:
             maker.use(plan)
             spool.write(BOM + plan.header().encode())  # (nothing in flight yet)
-            member, count = _Member(archive, name, self._background), 0
+            member, count = archive.open(name), 0
             member.write(b"[")
             for lines in _batches(collection.scan_ordered(encoded=True)):
                 joined = _without(hidden, lines)
@@ -212,7 +174,8 @@ class Exporter:
                 yield Progress(self._done, self._total, name)
             self._spool(spool, maker.drain())
             member.write(b"\n]\n")
-            self.manifest.files[name] = member.close()  # (waits for the spool's writes too)
+            self.manifest.files[name] = member.close()
+            self._background.wait()  # the spool's writes
             self._copy(archive, m.csv_name(collection.name), spool)
         finally:
             self._background.wait()
@@ -245,14 +208,14 @@ class Exporter:
         for text in texts:
             self._background.submit(partial(spool.write, text))
 
-    def _copy(self, archive: zipfile.ZipFile, name: str, spool: Spool) -> None:
-        member = _Member(archive, name, self._background)
+    def _copy(self, archive: ZipWriter, name: str, spool: Spool) -> None:
+        member = archive.open(name)
         for chunk in spool.read_back():
             member.write(chunk)
         self.manifest.files[name] = member.close()
 
-    def _audit(self, archive: zipfile.ZipFile, count: int) -> Iterator[Progress]:
-        member, head, written = _Member(archive, m.AUDIT, self._background), m.GENESIS, 0
+    def _audit(self, archive: ZipWriter, count: int) -> Iterator[Progress]:
+        member, head, written = archive.open(m.AUDIT), m.GENESIS, 0
         for plain in self._store.audit.plaintexts(count):
             member.write(plain + b"\n")
             head = hashlib.sha256(plain).hexdigest()
