@@ -1,6 +1,7 @@
 """Reminders in the portal: the due list with snooze and done, "e-mail me my reminders",
 the tag targets, and the calendar feed (``/reminders.ics?key=...``, the only view here
-that needs no login: its random key, shown to the owner and regenerable, is the secret)."""
+that needs no login: its random key, shown to the owner and regenerable, is the secret;
+it is on ``PUBLIC_ROUTES`` in ``pds/web/guard.py``)."""
 
 from __future__ import annotations
 
