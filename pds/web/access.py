@@ -5,21 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.services.identity.clients import is_new
 from pds.web.context import services
+from pds.web.guard import portal_blueprint
 from pds.web.pictures import access_per_day
-from pds.web.portal import owner_required
 
-bp = Blueprint("access", __name__)
+bp = portal_blueprint("access", __name__)
 ACCESS_CHART_DAYS = 30
 
 
 @bp.get("/vendors")
-@owner_required
 def vendors() -> str:
     clients = services().clients.list()
     grants: dict[str, list[dict[str, Any]]] = {}
@@ -35,7 +34,6 @@ def vendors() -> str:
 
 
 @bp.post("/vendors/<client_id>/block")
-@owner_required
 def block(client_id: str) -> Response:
     client = services().clients.block(client_id)
     flash(f"{client['client_name']} is blocked; every grant it held is revoked.")
@@ -43,7 +41,6 @@ def block(client_id: str) -> Response:
 
 
 @bp.post("/vendors/<client_id>/approve")
-@owner_required
 def approve(client_id: str) -> Response:
     client = services().clients.approve(client_id)
     flash(f"{client['client_name']} is approved: it may answer your RFPs.")
@@ -51,7 +48,6 @@ def approve(client_id: str) -> Response:
 
 
 @bp.post("/vendors/<client_id>/unblock")
-@owner_required
 def unblock(client_id: str) -> Response:
     client = services().clients.unblock(client_id)
     flash(f"{client['client_name']} may ask for access again.")
@@ -59,7 +55,6 @@ def unblock(client_id: str) -> Response:
 
 
 @bp.post("/grants/<grant_id>/revoke")
-@owner_required
 def revoke(grant_id: str) -> Response:
     services().grants.revoke(grant_id)
     flash("Access revoked. The vendor's tokens stop working on its next request.")
@@ -67,7 +62,6 @@ def revoke(grant_id: str) -> Response:
 
 
 @bp.get("/access-log")
-@owner_required
 def access_log() -> tuple[str, int]:
     errors: dict[str, list[str]] = {}
     since, until = _day("since", errors), _day("until", errors)

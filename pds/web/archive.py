@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Response, render_template, request, stream_with_context
 
 from pds.errors import ValidationFailed
 from pds.services.archive import ExportOptions
 from pds.web.context import services
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 
-bp = Blueprint("archive", __name__)
+bp = portal_blueprint("archive", __name__)
 
 
 class _Chunks(io.RawIOBase):
@@ -53,14 +53,12 @@ class _Chunks(io.RawIOBase):
 
 
 @bp.get("/archive")
-@owner_required
 def page() -> str:
     """What the archive holds and the form that downloads it."""
     return render_template("archive.html", counts=services().counts(), errors={})
 
 
 @bp.post("/archive/export")
-@owner_required
 def export() -> Response | tuple[str, int]:
     passphrase = request.form.get("passphrase") or None
     options = ExportOptions(passphrase, request.form.get("include_secrets") == "on")

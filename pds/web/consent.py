@@ -21,7 +21,7 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oidc.core.errors import ConsentRequiredError
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 
 from pds.auth import auth
 from pds.auth.models import Owner
@@ -29,12 +29,13 @@ from pds.errors import ValidationFailed
 from pds.schemas.client import is_loopback
 from pds.services.identity.grants import EXPIRY_CHOICES
 from pds.web.context import services
+from pds.web.guard import portal_blueprint
 from pds.web.headers import CONTENT_SECURITY_POLICY
 from pds.web.redirects import this_request_target
 from pds.web.sessions import owner_auth_age, owner_auth_time, take_fresh_login
 from policies.terms import summary
 
-bp = Blueprint("consent", __name__)
+bp = portal_blueprint("consent", __name__)
 DEFAULT_EXPIRY = "30d"
 REACH_CHOICES = ("vendor", "categories", "all")
 

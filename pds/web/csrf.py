@@ -1,4 +1,5 @@
-"""CSRF protection for every state-changing form: a per-session token, checked on POST."""
+"""CSRF protection for every state-changing form: a per-session token in each form,
+checked by the portal's guard (``pds/web/guard.py``) on every POST."""
 
 from __future__ import annotations
 
@@ -8,11 +9,6 @@ import secrets
 from flask import Flask, abort, request, session
 
 FIELD = "csrf_token"
-#: Blueprints and paths whose requests are not cookie-authenticated: the OAuth endpoints
-#: and the vendor API take client credentials or bearer tokens, never the owner's session,
-#: so a forged cross-site request has nothing to ride on.
-EXEMPT = ("health", "oauth")
-EXEMPT_PREFIX = "/api/"
 
 
 def csrf_token() -> str:
@@ -22,18 +18,15 @@ def csrf_token() -> str:
     return token
 
 
-def register_csrf(app: Flask) -> None:
-    app.jinja_env.globals["csrf_token"] = csrf_token
+def require_csrf_token() -> None:
+    """A 400 unless the form carries this session's token (compared as bytes: a token
+    that is not ASCII is simply wrong, not a ``TypeError``)."""
+    sent = request.form.get(FIELD, "").encode("utf-8", "replace")
+    expected = session.get(FIELD)
+    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected.encode()):
+        abort(400, description="the form expired or was not sent by this portal; reload it")
 
-    @app.before_request
-    def check_csrf() -> None:
-        if request.method in ("GET", "HEAD", "OPTIONS") or request.blueprint in EXEMPT:
-            return
-        if request.path.startswith(EXEMPT_PREFIX):
-            return
-        if request.routing_exception is not None:  # a 404 or 405 changes nothing: it answers
-            return
-        sent = request.form.get(FIELD, "")
-        expected = session.get(FIELD)
-        if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
-            abort(400, description="the form expired or was not sent by this portal; reload it")
+
+def register_csrf(app: Flask) -> None:
+    """Every template can put the session's token in its form: ``{{ csrf_token() }}``."""
+    app.jinja_env.globals["csrf_token"] = csrf_token

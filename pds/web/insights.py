@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.services import Services
 from pds.web.context import services
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 
-bp = Blueprint("insights", __name__)
+bp = portal_blueprint("insights", __name__)
 DECISION_WORDS = {"keep": "Kept as it is", "let_drift": "Letting it drift", "target": "Target set"}
 
 
@@ -29,7 +29,6 @@ def drift_rows(svc: Services, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 @bp.get("/insights")
-@owner_required
 def index() -> str:
     return _page({})
 
@@ -52,7 +51,6 @@ def _page(errors: Mapping[str, Any]) -> str:
 
 
 @bp.post("/insights/<relationship_id>/answer")
-@owner_required
 def answer(relationship_id: str) -> str | Response | tuple[str, int]:
     data = {"decision": request.form.get("decision", "")}
     if request.form.get("every_days", "").strip():
@@ -71,7 +69,6 @@ def answer(relationship_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/insights/tiers/<int:tier>/label")
-@owner_required
 def label(tier: int) -> str | Response | tuple[str, int]:
     try:
         services().insights.label_tier(tier, request.form.get("label", ""))

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
-from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.services.attention import RECENT_DAYS, attention
 from pds.services.identity.login_throttle import Admission, LoginThrottle
 from pds.web import pictures
 from pds.web.context import services
-from pds.web.redirects import safe_next, this_request_target
-from pds.web.sessions import end_session, owner_logged_in, start_owner_session
+from pds.web.guard import portal_blueprint
+from pds.web.insights import drift_rows
+from pds.web.redirects import safe_next
+from pds.web.sessions import end_session, start_owner_session
 
-bp = Blueprint("portal", __name__)
+bp = portal_blueprint("portal", __name__)
 
 LOGIN_THROTTLE = "pds.login_throttle"
 WRONG_PASSWORD = "That password is not right."
@@ -67,18 +66,6 @@ def check_owner_password(password: str) -> PasswordRefused | None:
     return None
 
 
-def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Only for the logged-in owner; anyone else goes to /login?next=<this page>."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not owner_logged_in():
-            return redirect(url_for("portal.login", next=this_request_target()))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     totp = services().credentials.totp_enabled()
@@ -117,10 +104,7 @@ def logout() -> Response:
 
 
 @bp.get("/")
-@owner_required
 def dashboard() -> str:
-    from pds.web.insights import drift_rows  # the insights blueprint needs owner_required
-
     svc = services()
     return render_template(
         "dashboard.html",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
@@ -16,21 +16,19 @@ from pds.schemas.preference import VISIBILITIES
 from pds.services.collections import PREFERENCES
 from pds.web.context import services
 from pds.web.forms import flat_errors
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 
-bp = Blueprint("preferences", __name__)
+bp = portal_blueprint("preferences", __name__)
 VALUE_TYPES = (("text", "Text"), ("number", "Number"), ("yes_no", "Yes or no"), ("list", "List"))
 Page = str | Response | tuple[str, int]
 
 
 @bp.get("/preferences")
-@owner_required
 def index() -> str:
     return _list_page({"visibility": "private", "type": "text"}, {})
 
 
 @bp.post("/preferences")
-@owner_required
 def add() -> Page:
     form = request.form
     try:
@@ -46,7 +44,6 @@ def add() -> Page:
 
 
 @bp.route("/preferences/<key>/edit", methods=["GET", "POST"])
-@owner_required
 def edit(key: str) -> Page:
     record = services().preferences.get(key)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
@@ -60,7 +57,6 @@ def edit(key: str) -> Page:
 
 
 @bp.route("/preferences/<key>/delete", methods=["GET", "POST"])
-@owner_required
 def delete(key: str) -> Page:
     record = services().preferences.get(key)
     if request.method != "POST":  # GET, or HEAD: never the POST branch

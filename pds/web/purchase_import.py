@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.services.importers.purchases_csv import ImportReport, import_purchases_csv
 from pds.web.context import services
 from pds.web.forms import flat_errors
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 
-bp = Blueprint("purchase_import", __name__)
+bp = portal_blueprint("purchase_import", __name__)
 PENDING = "purchase_import"
 MAX_BYTES = 2 * 1024 * 1024
 Page = str | Response | tuple[str, int]
@@ -37,13 +37,11 @@ def _upload_page(form: Any, errors: dict[str, list[str]], status: int = 200) -> 
 
 
 @bp.get("/purchases/import")
-@owner_required
 def upload() -> tuple[str, int]:
     return _upload_page({"create_vendors": "on"}, {})
 
 
 @bp.post("/purchases/import")
-@owner_required
 def preview() -> Page:
     upload = request.files.get("file")
     data = upload.read(MAX_BYTES + 1) if upload else b""
@@ -63,7 +61,6 @@ def preview() -> Page:
 
 
 @bp.post("/purchases/import/commit")
-@owner_required
 def commit() -> Page:
     pending = session.get(PENDING)
     if not pending:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -14,9 +14,9 @@ from pds.errors import ValidationFailed
 from pds.schemas.purchase import STATUSES
 from pds.web.context import services
 from pds.web.forms import all_relationships, flat_errors, tag_list
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 
-bp = Blueprint("purchases", __name__)
+bp = portal_blueprint("purchases", __name__)
 PAGE_SIZE = 25
 FILTERS = ("vendor", "category", "since", "until", "q", "status")
 ITEM_FIELDS = ("description", "quantity", "unit_price")
@@ -32,7 +32,6 @@ def _filters() -> dict[str, str]:
 
 
 @bp.get("/purchases")
-@owner_required
 def index() -> tuple[str, int]:
     filters = _filters()
     cursor = request.args.get("after") or None
@@ -74,7 +73,6 @@ _FILTER_NAMES = {"vendor_id": "vendor", "cursor": "after"}
 
 
 @bp.route("/purchases/new", methods=["GET", "POST"])
-@owner_required
 def new() -> Page:
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         form = MultiDict({"vendor_id": request.args.get("vendor", ""), "currency": "EUR"})
@@ -88,7 +86,6 @@ def new() -> Page:
 
 
 @bp.route("/purchases/<purchase_id>/edit", methods=["GET", "POST"])
-@owner_required
 def edit(purchase_id: str) -> Page:
     record = services().purchases.get(purchase_id)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
@@ -102,7 +99,6 @@ def edit(purchase_id: str) -> Page:
 
 
 @bp.route("/purchases/<purchase_id>/delete", methods=["GET", "POST"])
-@owner_required
 def delete(purchase_id: str) -> Page:
     record = services().purchases.get(purchase_id)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
@@ -114,7 +110,6 @@ def delete(purchase_id: str) -> Page:
 
 
 @bp.post("/purchases/<purchase_id>/review")
-@owner_required
 def review(purchase_id: str) -> Response:
     services().purchases.update(purchase_id, {"status": "reviewed"})
     flash("Receipt marked as reviewed.")

@@ -6,29 +6,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas.interaction import CHANNELS
 from pds.schemas.relationship import KINDS, STATUSES
 from pds.web.context import services
+from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
-from pds.web.portal import owner_required
 
-bp = Blueprint("relationships", __name__)
+bp = portal_blueprint("relationships", __name__)
 PAGE_SIZE = 100
 TIMELINE_SIZE = 50
 
 
 @bp.get("/relationships")
-@owner_required
 def index() -> str:
     return _list_page({})
 
 
 @bp.route("/relationships/new", methods=["GET", "POST"])
-@owner_required
 def new() -> str | Response | tuple[str, int]:
     """Record a new vendor or person (``?kind=`` preselects the kind)."""
     if request.method != "POST":  # GET, or HEAD: never the POST branch
@@ -61,7 +59,6 @@ def _new_page(form: Mapping[str, Any], errors: Mapping[str, Any]) -> str:
 
 
 @bp.post("/relationships/bulk-tag")
-@owner_required
 def bulk_tag() -> str | Response | tuple[str, int]:
     form = request.form
     remove = form.get("action") == "remove"
@@ -100,13 +97,11 @@ def _list_page(errors: Mapping[str, Any]) -> str:
 
 
 @bp.get("/relationships/<record_id>")
-@owner_required
 def show(record_id: str) -> str:
     return _record_page(record_id, {})
 
 
 @bp.post("/relationships/<record_id>/tags")
-@owner_required
 def tags(record_id: str) -> str | Response | tuple[str, int]:
     wanted = [t for t in request.form.get("tags", "").replace(";", ",").split(",") if t.strip()]
     record = services().relationships.get(record_id)
@@ -120,7 +115,6 @@ def tags(record_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/relationships/<record_id>/target")
-@owner_required
 def target(record_id: str) -> str | Response | tuple[str, int]:
     reminders = services().reminders
     every = request.form.get("every_days", "").strip()
@@ -137,7 +131,6 @@ def target(record_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/relationships/<record_id>/shared")
-@owner_required
 def shared(record_id: str) -> str | Response | tuple[str, int]:
     form = request.form
     every = form.get("contact_every_days", "").strip()

@@ -1,27 +1,27 @@
 """Reminders in the portal: the due list with snooze and done, "e-mail me my reminders",
 the tag targets, and the calendar feed (``/reminders.ics?key=...``, the only view here
-that needs no login: its random key, shown to the owner and regenerable, is the secret)."""
+that needs no login: its random key, shown to the owner and regenerable, is the secret;
+it is on ``PUBLIC_ROUTES`` in ``pds/web/guard.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ConfigError, DeliveryFailed, ValidationFailed
 from pds.services.relationships.reminder_feed import reminder_calendar
 from pds.services.relationships.reminder_mail import mail_server_from, send_due
 from pds.web.context import services
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 
-bp = Blueprint("reminders", __name__)
+bp = portal_blueprint("reminders", __name__)
 FEED_DAYS = 60
 
 
 @bp.get("/reminders")
-@owner_required
 def index() -> str:
     return _page({})
 
@@ -44,7 +44,6 @@ def _page(errors: Mapping[str, Any], status_note: str | None = None) -> str:
 
 
 @bp.post("/reminders/<record_id>/snooze")
-@owner_required
 def snooze(record_id: str) -> str | Response | tuple[str, int]:
     days = request.form.get("days", "").strip()
     try:
@@ -56,7 +55,6 @@ def snooze(record_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/reminders/<record_id>/done")
-@owner_required
 def done(record_id: str) -> str | Response | tuple[str, int]:
     try:
         services().reminders.done(record_id, note=request.form.get("note") or None)
@@ -67,7 +65,6 @@ def done(record_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/reminders/tag-target")
-@owner_required
 def tag_target() -> str | Response | tuple[str, int]:
     tag, every = request.form.get("tag", ""), request.form.get("every_days", "").strip()
     reminders = services().reminders
@@ -83,7 +80,6 @@ def tag_target() -> str | Response | tuple[str, int]:
 
 
 @bp.post("/reminders/email")
-@owner_required
 def email() -> str | Response | tuple[str, int]:
     try:
         server = mail_server_from(current_app.config["PDS_SETTINGS"])
@@ -95,7 +91,6 @@ def email() -> str | Response | tuple[str, int]:
 
 
 @bp.post("/reminders/feed-key")
-@owner_required
 def regenerate_key() -> Response:
     services().reminders.regenerate_feed_key()
     flash("New calendar feed address: the old one no longer works.")

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, NotFound, PdsError, PermissionDenied, ValidationFailed
@@ -23,7 +23,7 @@ from pds.services.intents.rfp_views import public_view
 from pds.services.intents.rfps import DRAFT, OPEN
 from pds.services.intents.vendor_history import VendorHistory, history_of
 from pds.web.context import services
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 from pds.web.rfp_form import (
     RfpForm,
     amendments,
@@ -33,12 +33,11 @@ from pds.web.rfp_form import (
     rfp_data,
 )
 
-bp = Blueprint("rfps", __name__)
+bp = portal_blueprint("rfps", __name__)
 Page = str | Response | tuple[str, int]
 
 
 @bp.get("/rfps")
-@owner_required
 def index() -> tuple[str, int]:
     status = request.args.get("status") or None
     errors: dict[str, list[str]] = {}
@@ -54,7 +53,6 @@ def index() -> tuple[str, int]:
 
 
 @bp.route("/rfps/new", methods=["GET", "POST"])
-@owner_required
 def new() -> Page:
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(empty_form(), None)
@@ -67,7 +65,6 @@ def new() -> Page:
 
 
 @bp.route("/rfps/<rfp_id>/edit", methods=["GET", "POST"])
-@owner_required
 def edit(rfp_id: str) -> Page:
     rfp = services().rfps.get(rfp_id)
     if rfp["status"] != DRAFT:
@@ -84,7 +81,6 @@ def edit(rfp_id: str) -> Page:
 
 
 @bp.get("/rfps/<rfp_id>/preview")
-@owner_required
 def preview(rfp_id: str) -> str:
     rfp = services().rfps.get(rfp_id)
     view = vendor_view_of(rfp)
@@ -93,13 +89,11 @@ def preview(rfp_id: str) -> str:
 
 
 @bp.post("/rfps/<rfp_id>/publish")
-@owner_required
 def publish(rfp_id: str) -> Page:
     return _publish(services().rfps.get(rfp_id), None)
 
 
 @bp.post("/rfps/<rfp_id>/close")
-@owner_required
 def close(rfp_id: str) -> Response:
     services().rfps.close(rfp_id)
     flash("Closed: no more offers are taken. The vendors who made one are told.")
@@ -107,7 +101,6 @@ def close(rfp_id: str) -> Response:
 
 
 @bp.post("/rfps/<rfp_id>/withdraw")
-@owner_required
 def withdraw(rfp_id: str) -> Response:
     services().rfps.withdraw(rfp_id)
     flash("Withdrawn: the RFP is off the feed, and the vendors who made an offer are told.")
@@ -115,7 +108,6 @@ def withdraw(rfp_id: str) -> Response:
 
 
 @bp.route("/rfps/<rfp_id>/amend", methods=["GET", "POST"])
-@owner_required
 def amend(rfp_id: str) -> Page:
     rfp = services().rfps.get(rfp_id)
     if rfp["status"] != OPEN:
@@ -137,13 +129,11 @@ def amend(rfp_id: str) -> Page:
 
 
 @bp.get("/rfps/<rfp_id>")
-@owner_required
 def show(rfp_id: str) -> tuple[str, int]:
     return _show_page(rfp_id)
 
 
 @bp.post("/rfps/<rfp_id>/offers/<offer_id>/award")
-@owner_required
 def award(rfp_id: str, offer_id: str) -> Response:
     offer = _offer_of(rfp_id, offer_id)
     share = request.form.get("share_shipping") == "yes"
@@ -157,7 +147,6 @@ def award(rfp_id: str, offer_id: str) -> Response:
 
 
 @bp.post("/rfps/<rfp_id>/offers/<offer_id>/decline")
-@owner_required
 def decline(rfp_id: str, offer_id: str) -> Response:
     offer = _offer_of(rfp_id, offer_id)
     services().offers.decline(offer["id"])
@@ -167,7 +156,6 @@ def decline(rfp_id: str, offer_id: str) -> Response:
 
 
 @bp.post("/rfps/<rfp_id>/offers/<offer_id>/answer")
-@owner_required
 def answer(rfp_id: str, offer_id: str) -> Page:
     offer = _offer_of(rfp_id, offer_id)
     text = request.form.get("text", "")
@@ -181,7 +169,6 @@ def answer(rfp_id: str, offer_id: str) -> Page:
 
 
 @bp.get("/rfps/<rfp_id>/deliveries")
-@owner_required
 def deliveries(rfp_id: str) -> str:
     rfp = services().rfps.get(rfp_id)
     sent = services().webhooks.deliveries(rfp_id=rfp["id"])

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -28,17 +27,17 @@ from werkzeug.wrappers import Response
 from pds.errors import Conflict, ValidationFailed
 from pds.services.identity.credentials import otpauth_uri
 from pds.web.context import services
+from pds.web.guard import portal_blueprint
 from pds.web.portal import (
     PasswordRefused,
     check_owner_password,
     client_address,
     login_throttle,
-    owner_required,
     throttled_message,
 )
 from pds.web.sessions import end_other_owner_sessions
 
-bp = Blueprint("security", __name__, url_prefix="/settings/security")
+bp = portal_blueprint("security", __name__, url_prefix="/settings/security")
 
 SETUP = "totp_setup"  # the pending TOTP secret, while the owner sets up their app
 FRESH_CODES = "fresh_recovery_codes"  # recovery codes waiting to be shown, once
@@ -76,13 +75,11 @@ def _throttled_page(form: str, field: str) -> Page | None:
 
 
 @bp.get("")
-@owner_required
 def security() -> Page:
     return _page()
 
 
 @bp.post("/password")
-@owner_required
 def change_password() -> Page:
     refused = _throttled_page("password", "current_password")
     if refused:
@@ -105,7 +102,6 @@ def change_password() -> Page:
 
 
 @bp.post("/totp/begin")
-@owner_required
 def begin_totp() -> Page:
     refused = check_owner_password(request.form.get("password", ""))
     if refused:
@@ -124,7 +120,6 @@ def _setup_page(status: int = 200, errors: dict[str, Any] | None = None) -> Page
 
 
 @bp.get("/totp")
-@owner_required
 def totp_setup() -> Page:
     if not isinstance(session.get(SETUP), str):
         return redirect(url_for("security.security"), 303)
@@ -132,7 +127,6 @@ def totp_setup() -> Page:
 
 
 @bp.post("/totp")
-@owner_required
 def confirm_totp() -> Page:
     if not isinstance(session.get(SETUP), str):
         return redirect(url_for("security.security"), 303)
@@ -146,7 +140,6 @@ def confirm_totp() -> Page:
 
 
 @bp.post("/totp/disable")
-@owner_required
 def disable_totp() -> Page:
     refused = check_owner_password(request.form.get("password", ""))
     if refused:
@@ -159,7 +152,6 @@ def disable_totp() -> Page:
 
 
 @bp.post("/recovery-codes")
-@owner_required
 def renew_recovery_codes() -> Page:
     refused = check_owner_password(request.form.get("password", ""))
     if refused:
@@ -172,7 +164,6 @@ def renew_recovery_codes() -> Page:
 
 
 @bp.get("/recovery-codes")
-@owner_required
 def show_recovery_codes() -> Page:
     codes = session.pop(FRESH_CODES, None)
     if not codes:

@@ -7,16 +7,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.services.identity.store_keys import KeyRotation, change_passphrase
 from pds.web.context import services
 from pds.web.forms import flat_errors
-from pds.web.portal import check_owner_password, owner_required
+from pds.web.guard import portal_blueprint
+from pds.web.portal import check_owner_password
 
-bp = Blueprint("settings", __name__, url_prefix="/settings")
+bp = portal_blueprint("settings", __name__, url_prefix="/settings")
 ROTATION = "pds.key_rotation"
 PROFILE_FIELDS = (
     "name",
@@ -45,7 +46,6 @@ def rotation() -> KeyRotation:
 
 
 @bp.get("")
-@owner_required
 def index() -> str:
     return _page()
 
@@ -70,7 +70,6 @@ def _page(**forms: tuple[Mapping[str, Any], dict[str, list[str]]]) -> str:
 
 
 @bp.post("/profile")
-@owner_required
 def profile() -> Page:
     form = request.form
     changes: dict[str, Any] = {name: form.get(name, "").strip() or None for name in PROFILE_FIELDS}
@@ -87,7 +86,6 @@ def profile() -> Page:
 
 
 @bp.post("/passphrase")
-@owner_required
 def passphrase() -> Page:
     form = request.form
     refused = check_owner_password(form.get("password", ""))
@@ -108,14 +106,12 @@ def passphrase() -> Page:
 
 
 @bp.post("/data-key")
-@owner_required
 def rotate_data_key() -> Response:
     rotation().start()
     return redirect(url_for("settings.data_key_progress"), 303)
 
 
 @bp.get("/data-key")
-@owner_required
 def data_key_progress() -> str:
     # touches no record: the store is busy re-encrypting while this page refreshes
     return render_template(
@@ -124,7 +120,6 @@ def data_key_progress() -> str:
 
 
 @bp.post("/signing-key")
-@owner_required
 def rotate_signing_key() -> Response:
     kid = services().signing_keys.rotate()
     flash(

@@ -6,16 +6,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.web.context import services
-from pds.web.portal import owner_required
+from pds.web.guard import portal_blueprint
 from policies.terms import MAX_CLAUSES, PURPOSES, SWITCHES, clause_id_for, summary
 
-bp = Blueprint("terms", __name__)
+bp = portal_blueprint("terms", __name__)
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 #: What each yes/no term allows, as the form's checkbox labels.
 SWITCH_LABELS = {
@@ -27,7 +27,6 @@ SWITCH_LABELS = {
 
 
 @bp.route("/settings/terms", methods=["GET", "POST"])
-@owner_required
 def edit() -> str | Response | tuple[str, int]:
     terms = services().terms
     if request.method == "POST":
