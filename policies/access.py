@@ -266,7 +266,7 @@ def decide(
         constraints = validate_constraints(grant.get("constraints"))
     except ConstraintsInvalid:
         return _deny("constraints_invalid", "the grant's constraints cannot be read")
-    rule = _RULES.get(collection, _no_record_rule)
+    rule: Rule = _RULES.get(collection, _no_record_rule)
     return rule(grant, scope, constraints, record)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, ValidationError, post_load, validate, validates_schema
@@ -53,7 +53,7 @@ def is_loopback(host: str) -> bool:
 class RedirectUri(Url):
     """An absolute redirect URI: https, or http on a loopback host; no fragment."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {
         "url": "Not a valid absolute URL.",
         "scheme": "Must use https (http only on a loopback address such as 127.0.0.1).",
         "fragment": "Must not contain a fragment (#...).",

@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import RAISE, fields, pre_load, validate
@@ -72,14 +72,14 @@ class Schema(ma.Schema):
         return {key: value for key, value in data.items() if value is not None}
 
 
-class Text(fields.Field):
+class Text(fields.Field[str]):
     """A string: NFC-normalised, stripped, length-limited, without control characters.
 
     ``multiline`` text (notes) may hold newlines and tabs (``\\r\\n`` becomes ``\\n``);
     single-line text may not. Lone surrogates are always refused.
     """
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {
         "invalid": "Not a valid string.",
         "blank": "Must not be blank.",
         "too_long": "Longer than maximum length {max}.",
@@ -124,7 +124,9 @@ class Text(fields.Field):
             raise self.make_error("too_long", max=self.max_length)
         return text
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: str | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return value
 
 
@@ -133,28 +135,28 @@ def Label(*, max_length: int = 64, **kwargs: Any) -> Text:
     return Text(max_length=max_length, lower=True, no_separators=True, **kwargs)
 
 
-class Id(fields.Field):
+class Id(fields.Field[str]):
     """A record id: canonical lower-case UUIDv7."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Not a valid id (expected a UUIDv7)."
-    }
+    default_error_messages = {"invalid": "Not a valid id (expected a UUIDv7)."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, str):
-            value = value.strip().lower()
-            if ID_PATTERN.match(value):
-                return value
+            text = value.strip().lower()
+            if ID_PATTERN.match(text):
+                return text
         raise self.make_error("invalid")
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: str | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return value
 
 
-class Choice(fields.Field):
+class Choice(fields.Field[str]):
     """One of a fixed set of lower-case words."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be one of: {choices}."}
+    default_error_messages = {"invalid": "Must be one of: {choices}."}
 
     def __init__(self, choices: Iterable[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -165,15 +167,17 @@ class Choice(fields.Field):
             return value.strip().lower()
         raise self.make_error("invalid", choices=", ".join(self.choices))
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: str | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return value
 
 
-class ScalarOrList(fields.Field):
+class ScalarOrList(fields.Field[Any]):
     """A JSON scalar (string, finite number within ±2^53, boolean) or a list of them."""
 
     MAX_INT = 2**53
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {
         "invalid": "Must be a string, number, boolean or a list of them.",
         "number": "Numbers must be finite and within ±2^53.",
         "too_many": "At most {max} values.",
@@ -208,7 +212,7 @@ class ScalarOrList(fields.Field):
         return list(value) if isinstance(value, list | tuple) else value
 
 
-class UniqueList(fields.List):
+class UniqueList(fields.List[Any]):
     """A list whose repeated elements are dropped (first occurrence kept)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
@@ -249,12 +253,13 @@ def invalid(what: str, details: Mapping[str, Any]) -> ValidationFailed:
 def load(schema: ma.Schema, data: Any, *, what: str = "record") -> dict[str, Any]:
     """Validate ``data`` into its loaded form, or raise ``ValidationFailed`` (field -> messages)."""
     try:
-        result = schema.load(data)
+        result: dict[str, Any] = schema.load(data)  # (one object: pds schemas load dicts)
     except ma.ValidationError as exc:
         raise invalid(what, error_details(exc.messages)) from None
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 def dump(schema: ma.Schema, obj: Mapping[str, Any]) -> dict[str, Any]:
     """The storage form (JSON-compatible) of a loaded record."""
-    return schema.dump(obj)  # type: ignore[no-any-return]
+    dumped: dict[str, Any] = schema.dump(obj)  # (one object: its fields as a dict)
+    return dumped

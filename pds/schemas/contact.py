@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import ValidationError, validate
 from publicsuffixlist import PublicSuffixList
@@ -17,7 +17,7 @@ _TLD = re.compile(r"^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
 
 class Email(Text):
-    default_error_messages: ClassVar[dict[str, str]] = {"email": "Not a valid e-mail address."}
+    default_error_messages = {"email": "Not a valid e-mail address."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=254, **kwargs)
@@ -37,9 +37,7 @@ class Email(Text):
 class Phone(Text):
     """A phone number: digits with optional leading ``+`` (E.164 preferred) and separators."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "phone": "Not a valid phone number (e.g. +49 30 1234567)."
-    }
+    default_error_messages = {"phone": "Not a valid phone number (e.g. +49 30 1234567)."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=40, **kwargs)
@@ -54,7 +52,7 @@ class Phone(Text):
 class Url(Text):
     """An absolute ``http`` or ``https`` URL."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"url": "Not a valid http(s) URL."}
+    default_error_messages = {"url": "Not a valid http(s) URL."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=2000, **kwargs)
@@ -114,9 +112,7 @@ def registrable_domain(host: str) -> str | None:
 class Domain(Text):
     """A domain name such as ``example.com`` (no scheme, no path); stored in ASCII form."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "domain": "Not a valid domain name (e.g. shop.example)."
-    }
+    default_error_messages = {"domain": "Not a valid domain name (e.g. shop.example)."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=253, **kwargs)

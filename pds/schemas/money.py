@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import fields
 
@@ -22,17 +22,18 @@ MAX_INTEGER_DIGITS = 12
 
 def to_plain(value: Decimal) -> Decimal:
     """``value`` without an exponent: ``Decimal("1E+1")`` becomes ``Decimal("10")``."""
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a letter for NaN and infinity
+    return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
 
 
 def plain_string(value: Decimal) -> str:
     return format(to_plain(value), "f")
 
 
-class ExactDecimal(fields.Field):
+class ExactDecimal(fields.Field[Decimal]):
     """A finite decimal with at most ``places`` decimals and 12 integer digits."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {
         "invalid": "Not a valid decimal number (use digits and a dot, e.g. 12.50).",
         "places": "At most {places} decimal places.",
         "too_large": "At most {digits} digits before the decimal point.",
@@ -87,21 +88,23 @@ class ExactDecimal(fields.Field):
             raise self.make_error("too_large", digits=MAX_INTEGER_DIGITS)
         return to_plain(number)
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return None if value is None else plain_string(value)
 
 
-class Currency(fields.Field):
+class Currency(fields.Field[str]):
     """An ISO 4217 alphabetic code, upper case (``eur`` is accepted as ``EUR``)."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Not an ISO 4217 currency code (e.g. EUR)."
-    }
+    default_error_messages = {"invalid": "Not an ISO 4217 currency code (e.g. EUR)."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, str) and value.strip().upper() in CODES:
             return value.strip().upper()
         raise self.make_error("invalid")
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: str | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return value

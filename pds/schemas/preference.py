@@ -10,7 +10,7 @@ number, boolean) or a list of them; ``null`` is not a value (delete the preferen
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import post_load
 
@@ -24,7 +24,7 @@ MAX_LIST = 100
 
 
 class PreferenceKey(Text):
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {
         "key": "Must be a namespaced key like clothing.size (lower-case words joined by dots)."
     }
 

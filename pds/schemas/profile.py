@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, fields, validates
@@ -20,9 +20,7 @@ _ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
 class Locale(Text):
     """A BCP 47 language tag such as ``en-GB`` (``en_GB`` is accepted as ``en-GB``)."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "locale": "Not a valid language tag (e.g. en-GB)."
-    }
+    default_error_messages = {"locale": "Not a valid language tag (e.g. en-GB)."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=35, **kwargs)
@@ -47,9 +45,7 @@ def _case_subtag(position: int, subtag: str) -> str:
 class ZoneName(Text):
     """An IANA time zone name such as ``Europe/Berlin``."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "zone": "Not a known time zone (e.g. Europe/Berlin)."
-    }
+    default_error_messages = {"zone": "Not a known time zone (e.g. Europe/Berlin)."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=64, **kwargs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -29,9 +29,7 @@ SOURCE_PATTERN = re.compile(r"^(owner|import|vendor:[A-Za-z0-9._~:-]{1,128})$")
 class Source(Text):
     """Where a purchase came from: ``owner``, ``import`` or ``vendor:<client_id>``."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "source": "Must be owner, import or vendor:<client_id>."
-    }
+    default_error_messages = {"source": "Must be owner, import or vendor:<client_id>."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=140, **kwargs)
@@ -66,7 +64,7 @@ def round_to_currency(amount: Decimal, currency: str, rounding: str = ROUND_HALF
         return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding)
 
 
-def receipt_fields() -> dict[str, fields.Field]:
+def receipt_fields() -> dict[str, fields.Field[Any]]:
     """The fields a purchase shares with a vendor's receipt, in the purchase's order:
     new field objects on every call (a schema binds the ones it is given)."""
     return {
@@ -131,7 +129,9 @@ class PurchaseSchema(Schema):
         return data
 
 
-def _total_errors(total: Decimal | None, items: list[dict[str, Any]], currency: str) -> dict:
+def _total_errors(
+    total: Decimal | None, items: list[dict[str, Any]], currency: str
+) -> dict[str, list[str]]:
     exact = line_sum(items)
     rounded = round_to_currency(exact, currency)
     if rounded < 0:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -56,9 +56,7 @@ COUNTRIES: frozenset[str] = frozenset(
 
 
 class RequirementKey(Text):
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "key": "Must be a lower-case word like size or delivery_before."
-    }
+    default_error_messages = {"key": "Must be a lower-case word like size or delivery_before."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=64, lower=True, **kwargs)
@@ -139,9 +137,7 @@ class BudgetSchema(Schema):
 class Country(Text):
     """An ISO 3166-1 alpha-2 code, upper case (``de`` is accepted as ``DE``)."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "country": "Not an ISO 3166-1 alpha-2 country code (e.g. DE)."
-    }
+    default_error_messages = {"country": "Not an ISO 3166-1 alpha-2 country code (e.g. DE)."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=2, **kwargs)

@@ -6,7 +6,7 @@ fragment) and may not carry credentials (``user:pass@``): the signature authenti
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import validate
@@ -20,7 +20,7 @@ MAX_CATEGORIES = 50
 class WebhookUrl(RedirectUri):
     """Where webhooks are posted: a redirect-URI-like URL without userinfo."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages = {
         "userinfo": "Must not contain a user name or password (user:pass@...).",
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import fields
 
@@ -77,10 +77,8 @@ def _check_year(year: int) -> None:
         raise ValueError(f"year out of range {MIN_YEAR}-{MAX_YEAR}")
 
 
-class Day(fields.Field):
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Not a valid date (expected YYYY-MM-DD, {reason})."
-    }
+class Day(fields.Field[date]):
+    default_error_messages = {"invalid": "Not a valid date (expected YYYY-MM-DD, {reason})."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         try:
@@ -88,12 +86,14 @@ class Day(fields.Field):
         except ValueError as exc:
             raise self.make_error("invalid", reason=str(exc)) from None
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: date | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return None if value is None else value.isoformat()
 
 
-class Instant(fields.Field):
-    default_error_messages: ClassVar[dict[str, str]] = {
+class Instant(fields.Field[datetime]):
+    default_error_messages = {
         "invalid": "Not a valid date-time (expected YYYY-MM-DDTHH:MM:SS with optional offset,"
         " {reason})."
     }
@@ -104,12 +104,14 @@ class Instant(fields.Field):
         except ValueError as exc:
             raise self.make_error("invalid", reason=str(exc)) from None
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         return None if value is None else format_instant(value)
 
 
-class When(fields.Field):
-    default_error_messages: ClassVar[dict[str, str]] = {
+class When(fields.Field[date | datetime]):
+    default_error_messages = {
         "invalid": "Not a valid date or date-time (expected YYYY-MM-DD or"
         " YYYY-MM-DDTHH:MM:SS with optional offset, {reason})."
     }
@@ -124,7 +126,9 @@ class When(fields.Field):
         except ValueError as exc:
             raise self.make_error("invalid", reason=str(exc)) from None
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: date | datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         if value is None:
             return None
         return format_instant(value) if isinstance(value, datetime) else value.isoformat()

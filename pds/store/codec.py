@@ -19,8 +19,19 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value)
 
 
-def loads(data: bytes) -> Any:
+def loads(data: bytes | bytearray) -> Any:
     return orjson.loads(data)
+
+
+def load_record(data: bytes | bytearray) -> dict[str, Any]:
+    """A record from its encoding (``check_record`` let only JSON objects be stored)."""
+    record: dict[str, Any] = orjson.loads(data)
+    return record
+
+
+def copy_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy through JSON: the store never shares a nested object with its caller."""
+    return load_record(orjson.dumps(record))
 
 
 def check_record(record: Any) -> bytes:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.store import codec
@@ -19,7 +20,7 @@ from pds.store.spec import CollectionSpec, NotPlain, entries_for, entry_for
 from pds.store.window import ShardWindow
 
 if TYPE_CHECKING:
-    from pds.store.store import Store
+    from pds.store.transactions import Transaction
 
 _MONTH = re.compile(r"^\d{4}-\d{2}")
 UNSHARDED = "all"
@@ -43,11 +44,35 @@ def _positions(keys: list[Key]) -> dict[Key, list[int]]:
     return positions
 
 
+class ShardHost(Protocol):
+    """What a collection uses of its store (``StoreState`` and its parts provide it)."""
+
+    @property
+    def shard_capacity(self) -> int: ...
+
+    @property
+    def generation(self) -> int: ...
+
+    def reading(self) -> AbstractContextManager[None]: ...
+
+    def writing(self) -> AbstractContextManager[Transaction]: ...
+
+    def load_shard(self, name: str) -> Shard: ...
+
+    def peek_shard(self, name: str) -> Shard | None: ...
+
+    def read_shard_file(self, name: str) -> Shard: ...
+
+    def writable_shard(self, name: str) -> Shard: ...
+
+    def mark_dirty(self, shard: Shard) -> None: ...
+
+
 class Collection:
-    def __init__(self, store: Store, spec: CollectionSpec) -> None:
+    def __init__(self, store: ShardHost, spec: CollectionSpec) -> None:
         # A weak proxy: the store owns its collections, and no cycle may keep a closed
         # store alive (its objects are frozen out of the cyclic GC, see gcpause).
-        self._store: Store = weakref.proxy(store)
+        self._store: ShardHost = weakref.proxy(store)
         self.spec = spec
         self.name = spec.name
         self.index = CollectionIndex(spec)
@@ -269,7 +294,7 @@ class Collection:
         record = self._with_id(record)
         encoded = codec.check_record(record)
         # A deep copy through JSON: the store never shares a nested object with its caller.
-        prepared = codec.loads(encoded)
+        prepared = codec.load_record(encoded)
         order, values = entry_for(self.spec, prepared)
         return prepared, order, values, encoded
 
@@ -312,7 +337,7 @@ class Collection:
             shard = self._store.writable_shard(self.shard_name(*ref))
             if shard.parsed:
                 shard.insert(prepared)
-                return codec.loads(codec.dumps(prepared))
+                return codec.copy_record(prepared)
             shard.append(run)
         return prepared  # the shard kept the encoding only
 
@@ -363,7 +388,7 @@ class Collection:
                 old.remove(record_id)
                 ref = self._add(prepared, order, values)
                 self._store.writable_shard(self.shard_name(*ref)).insert(prepared)
-        return codec.loads(codec.dumps(prepared))
+        return codec.copy_record(prepared)
 
     def update(self, record_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Shallow merge of ``changes`` into the record; returns the new record."""

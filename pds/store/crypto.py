@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -53,14 +55,14 @@ class ScryptParams:
         return {"name": "scrypt", **data}
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> ScryptParams:
+    def from_json(cls, data: Mapping[str, Any]) -> ScryptParams:
         if data.get("name") != "scrypt":
             raise ValueError(f"unknown key derivation {data.get('name')!r}")
         return cls(
             salt=bytes.fromhex(str(data["salt"])),
-            n=int(data["n"]),  # type: ignore[arg-type]
-            r=int(data["r"]),  # type: ignore[arg-type]
-            p=int(data["p"]),  # type: ignore[arg-type]
+            n=int(data["n"]),
+            r=int(data["r"]),
+            p=int(data["p"]),
         )
 
 

@@ -8,6 +8,7 @@ open if a crash left them behind.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_durably(path: Path, data: bytes) -> None:
+def write_durably(path: Path, data: bytes | bytearray) -> None:
     """Write ``data`` to ``path`` (a new or scratch file) and fsync it."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -38,7 +39,7 @@ def write_durably(path: Path, data: bytes) -> None:
 OPEN_AT_ONCE = 256  # files written and fsynced together (file descriptors held)
 
 
-def write_all_durably(files: dict[Path, bytes]) -> None:
+def write_all_durably(files: Mapping[Path, bytes | bytearray]) -> None:
     """Write several new files, then fsync them concurrently (the disk can merge flushes)."""
     if len(files) <= 1:
         for path, data in files.items():
@@ -49,7 +50,7 @@ def write_all_durably(files: dict[Path, bytes]) -> None:
         _write_group(items[start : start + OPEN_AT_ONCE])
 
 
-def _write_group(files: list[tuple[Path, bytes]]) -> None:
+def _write_group(files: list[tuple[Path, bytes | bytearray]]) -> None:
     fds: list[int] = []
     try:
         for path, data in files:
@@ -69,7 +70,7 @@ def tmp_path(path: Path, tag: str = "") -> Path:
     return path.with_name(f"{path.name}.{tag}{TMP_SUFFIX}" if tag else path.name + TMP_SUFFIX)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | bytearray) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either old or new content."""
     scratch = tmp_path(path)
     write_durably(scratch, data)

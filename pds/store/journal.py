@@ -10,6 +10,7 @@ renamed into place and the journal removed. On open, a journal present means
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from pds.store import sealed
@@ -40,7 +41,7 @@ class Journal:
     def path(self) -> Path:
         return self._home / f"{self._vault.file_id(JOURNAL_NAME)}.pds"
 
-    def commit(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
+    def commit(self, writes: Mapping[Path, bytes | bytearray], deletes: list[Path]) -> None:
         """Replace ``writes`` and remove ``deletes``, all of them or none."""
         if len(writes) == 1 and not deletes:
             path, data = next(iter(writes.items()))

@@ -43,7 +43,9 @@ def _aad(key_gen: int, fid: str, part: bytes) -> bytes:
     return MAGIC + bytes([VERSION]) + key_gen.to_bytes(4, "big") + fid.encode() + b"|" + part
 
 
-def encode(vault: Vault, fid: str, meta: dict[str, Any], body: bytes = b"") -> bytearray:
+def encode(
+    vault: Vault, fid: str, meta: dict[str, Any], body: bytes | bytearray = b""
+) -> bytearray:
     """The sealed file; the body is encrypted straight into it (no copies of a large body)."""
     gen = vault.current_key
     cipher = vault.cipher(gen)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -33,7 +33,8 @@ class RecordTable(Table):
     inserted as ``Document(record, doc_id=record["id"])`` (so TinyDB never picks an id).
     """
 
-    document_id_class = str  # type: ignore[assignment]
+    # TinyDB types document ids as int; it documents this attribute for other id types.
+    document_id_class = cast("type[int]", str)
 
     def insert_owned(self, records: list[dict[str, Any]]) -> None:
         """Insert records the table may keep as they are (fresh copies nobody else holds).
@@ -61,7 +62,7 @@ class _ShardStorage(Storage):
     def __init__(self, shard: Shard) -> None:
         # A weak proxy: a strong one would close the cycle shard -> TinyDB -> storage ->
         # shard, and an evicted shard would linger until a full (slow) GC pass freed it.
-        self._shard = weakref.proxy(shard)
+        self._shard: Shard = weakref.proxy(shard)
 
     def read(self) -> dict[str, dict[str, Any]]:
         return self._shard.tables
@@ -113,7 +114,8 @@ class Shard:
         self.saved_seq = seq  # stamped in the file on disk
         self.seq = seq  # the highest batch applied in memory: above saved_seq = unsaved
         self._db = _ShardDB(storage=lambda: _ShardStorage(self))
-        self.table: RecordTable = self._db.table(RECORDS, cache_size=0)  # type: ignore[assignment]
+        # TinyDB types table() as a Table; _ShardDB's table_class makes it a RecordTable
+        self.table = cast(RecordTable, self._db.table(RECORDS, cache_size=0))
 
     @staticmethod
     def logical_name(collection: str, prefix: str, number: int) -> str:
@@ -159,9 +161,9 @@ class Shard:
         if self._tables is None and self._body is not None:
             span = self._span(record_id)
             if span is not None:
-                return codec.loads(self._body[span[0] : span[1]])
+                return codec.load_record(self._body[span[0] : span[1]])
         raw = self.records.get(record_id)
-        return None if raw is None else codec.loads(codec.dumps(raw))
+        return None if raw is None else codec.copy_record(raw)
 
     def encoded(self, record_id: str) -> bytes | None:
         """The record as the store encodes it (its JSON bytes), or None."""
@@ -218,14 +220,14 @@ class Shard:
         self.dirty = True
 
     def replace(self, record: dict[str, Any]) -> None:
-        def swap(doc: dict[str, Any]) -> None:
+        def swap(doc: MutableMapping[str, Any]) -> None:
             doc.clear()
             doc.update(record)
 
         self.table.update(swap, doc_ids=[record["id"]])
 
     def remove(self, record_id: str) -> None:
-        self.table.remove(doc_ids=[record_id])
+        self.table.remove(doc_ids=cast("list[int]", [record_id]))  # (ids are str: see above)
 
     def body(self) -> tuple[bytes | bytearray, dict[str, tuple[int, int]]]:
         """The records as one JSON object, and where each record's value lies in it."""
@@ -250,7 +252,7 @@ class Shard:
 
     def iter_records(self) -> Iterator[dict[str, Any]]:
         for raw in self.records.values():
-            yield codec.loads(codec.dumps(raw))
+            yield codec.copy_record(raw)
 
 
 class ShardCache:

@@ -56,7 +56,7 @@ def entry_for(spec: CollectionSpec, record: Mapping[str, Any]) -> tuple[str, tup
         raise _order_error(spec)
     values = []
     for field in spec.indexes:
-        value = record.get(field)
+        value: Any = record.get(field)  # anything: checked by its exact class below
         kind = value.__class__
         if kind is str:
             value = sys.intern(value) if len(value) <= 40 else value

@@ -9,8 +9,9 @@ thread-safe). ``Transactions`` (``transactions``), ``Loading`` (``loading``) and
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ DEFAULT_CHECKPOINT_RECORDS = 100_000  # pending records that trigger a checkpoin
 DEFAULT_CLOSE_CHECKPOINT_RECORDS = 10_000
 
 
-class StoreState:
+class StoreState(ABC):
     def __init__(
         self,
         home: Path,
@@ -65,10 +66,7 @@ class StoreState:
         self._txn: Transaction | None = None
         self._cache = ShardCache(cache_records)
         self._pending = PendingBatches()
-        self._collections: dict[str, Collection] = {
-            s.name: Collection(self, s)  # type: ignore[arg-type]  # (always a Store's)
-            for s in specs
-        }
+        self._collections: dict[str, Collection] = {s.name: Collection(self, s) for s in specs}
         self._closed = False
         self.generation = 0  # commits so far: a reader's copies of shards are stale once it moves
         self.audit: AuditLog
@@ -129,6 +127,10 @@ class StoreState:
     @property
     def cache_capacity(self) -> int:
         return self._cache.max_records
+
+    @abstractmethod
+    def writing(self) -> AbstractContextManager[Transaction]:
+        """The open transaction, or a new one that commits at the end (``Transactions``)."""
 
     # -- the lock ------------------------------------------------------------------
 

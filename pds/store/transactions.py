@@ -10,8 +10,8 @@ pending batch file instead (see ``batches``); a checkpoint later writes its shar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ class Transactions(StoreState):
             if self._pending.records >= self.checkpoint_records:
                 self._checkpoint()
 
-    def transaction(self) -> Any:
+    def transaction(self) -> AbstractContextManager[Transaction]:
         """``with store.transaction():`` groups writes; all of them persist, or none.
 
         Transactions nest: an inner ``with`` joins the outermost one, which alone commits.
@@ -99,7 +99,7 @@ class Transactions(StoreState):
         with self.writing() as txn:
             txn.events.append(dict(event))
 
-    def _encode(self, collection: Collection, shard: Shard) -> bytes:
+    def _encode(self, collection: Collection, shard: Shard) -> bytearray:
         prefix, number = shard.name.rsplit("/", 2)[-2:]
         meta = {
             "name": shard.name,
@@ -121,7 +121,7 @@ class Transactions(StoreState):
 
     def _commit_shards(self, txn: Transaction) -> None:
         """Write each touched shard whole (stamped with the batches it holds)."""
-        writes: dict[Path, bytes] = {}
+        writes: dict[Path, bytearray] = {}
         deletes: list[Path] = []
         tombstones: set[str] = set()
         for name, shard in txn.shards.items():
@@ -182,7 +182,7 @@ class Transactions(StoreState):
         if not pending:
             return 0
         records = pending.records
-        writes: dict[Path, bytes] = {}
+        writes: dict[Path, bytearray] = {}
         deletes = pending.paths()
         for name, shard in pending.unsaved.items():
             if len(shard):
@@ -197,7 +197,7 @@ class Transactions(StoreState):
         pending.checkpointed()
         return records
 
-    def _write_files(self, writes: dict[Path, bytes], deletes: list[Path]) -> None:
+    def _write_files(self, writes: Mapping[Path, bytes | bytearray], deletes: list[Path]) -> None:
         try:
             self._journal.commit(writes, deletes)
         except CommitDecided as decided:
@@ -230,8 +230,8 @@ class Transactions(StoreState):
             else:
                 self._cache.drop(name)
             _, cname, prefix, number = name.split("/")
-            ids = txn.touched.get(cname)
-            back = [r for rid, r in restored.records.items() if rid in ids] if ids else []
+            touched = txn.touched.get(cname)
+            back = [r for rid, r in restored.records.items() if rid in touched] if touched else []
             if back:
                 collection = self._collections[cname]
                 orders, values = entries_for(collection.spec, back)
