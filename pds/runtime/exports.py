@@ -15,7 +15,7 @@ import io
 import queue
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any, cast
 
 from pds.errors import ExportFailed
 from pds.services.archive import Exporter, ExportOptions
@@ -134,7 +134,8 @@ class ExportJobs:
         ``ExportFailed`` once the runtime has stopped."""
         self._check_running()
         sink = Chunks()
-        return self._tracked(ExportJob(self._archive.exporter(sink, options), sink))
+        exporter = self._archive.exporter(cast(IO[bytes], sink), options)  # a binary stream
+        return self._tracked(ExportJob(exporter, sink))
 
     def _check_running(self) -> None:
         if self._stopped:
