@@ -8,9 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.runtime.current import runtime_of
+from pds.runtime.key_rotation import RotationState
 from pds.services import Services
 from pds.services.identity.login_throttle import LoginThrottle
-from pds.runtime.key_rotation import RotationState
 from pds.store.vault import Vault
 from pds.web.settings import rotation
 from tests.conftest import OWNER_PASSWORD, PASSPHRASE, csrf_of
