@@ -13,12 +13,15 @@ import pytest
 from flask import Flask
 
 from pds.app import create_app
+from pds.auth import auth
 from pds.config import Settings
 from pds.errors import ExportFailed
 from pds.runtime import Runtime, build_runtime
+from pds.runtime.current import runtime as current
 from pds.runtime.current import runtime_of
 from pds.services.archive import ExportOptions
 from pds.services.collections import INTERACTIONS, RELATIONSHIPS
+from pds.web.context import services
 from tests.conftest import PASSPHRASE, TEST_SETTINGS
 
 PDS = Path(__file__).resolve().parents[2] / "pds"
@@ -74,10 +77,6 @@ def fill(runtime: Runtime, count: int = RECORDS) -> None:
 
 def test_the_app_keeps_one_runtime_and_its_views_reach_it(app: Flask, runtime: Runtime) -> None:
     with app.app_context():
-        from pds.auth import auth
-        from pds.runtime.current import runtime as current
-        from pds.web.context import services
-
         assert current() is runtime and services() is runtime.services
         assert auth().services is runtime.services
     assert runtime.services.issuer == runtime.settings.issuer_url
