@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.app import create_app, stop_background
+from pds.app import create_app
+from pds.runtime.current import runtime_of
 from pds.services import Services
 from pds.services.collections import SPECS
 from pds.services.identity.credentials import OwnerCredentials
@@ -76,8 +77,7 @@ def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
     )
     application.config["TESTING"] = True
     yield application
-    stop_background(application)
-    application.extensions["pds"].store.close()
+    runtime_of(application).close()
 
 
 @pytest.fixture
@@ -115,7 +115,12 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def services(app: Flask) -> Services:
-    return app.extensions["pds"]  # type: ignore[no-any-return]
+    return services_of(app)
+
+
+def services_of(app: Flask) -> Services:
+    """The services of ``app``'s runtime."""
+    return runtime_of(app).services
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import services_of
 from tests.urlmapkit import (
     BAD_AUTHORIZATION,
     TOKEN_ROUTES,
@@ -87,7 +88,7 @@ def test_a_vendor_s_hostile_inputs_with_its_rfp_token_get_no_5xx(world: World) -
 def test_a_head_request_never_takes_a_forms_post_branch(world: World, owner: FlaskClient) -> None:
     """HEAD is answered like GET (the page, without its body), with no CSRF check: a view
     that took "not GET" for "POST" would delete a purchase on a HEAD without a token."""
-    services = world.app.extensions["pds"]
+    services = services_of(world.app)
     before = (services.counts(), len(services.store.audit))
     forms = [r for r in rules(world.app) if {"GET", "POST"} <= set(r.methods or ())]
     assert len(forms) > 10

@@ -25,7 +25,7 @@ from tests.api.conftest import ALL_SCOPES, seed
 from tests.api.rfpkit import Caller, offer_data, publish
 from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor, authorized_tokens
-from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
+from tests.conftest import OWNER_PASSWORD, csrf_of, log_in, services_of
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "pds" / "web" / "templates"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "PROPFIND")
@@ -131,7 +131,7 @@ class World:
 
 
 def build_world(app: Flask, owner: FlaskClient) -> World:
-    services = app.extensions["pds"]
+    services = services_of(app)
     records = seed(services)
     grant_types = ["authorization_code", "refresh_token", "client_credentials"]
     vendor = Vendor.register(app.test_client(), grant_types=grant_types)

@@ -10,15 +10,12 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from pds.api import feed, openapi, owner, purchases, rfps, subscriptions
-from pds.api.conventions import RATE_LIMITER
 from pds.config import Settings
-from pds.services.ratelimit import RateLimiter
 
 PREFIX = "/api/"
 
 
 def register_api(app: Flask, settings: Settings) -> None:
-    app.extensions[RATE_LIMITER] = RateLimiter(settings.api_rate_per_minute)
     for module in (purchases, owner, openapi, feed, rfps, subscriptions):
         app.register_blueprint(module.bp)
     origins = frozenset(settings.api_cors_origins)

@@ -8,19 +8,17 @@ from functools import lru_cache, wraps
 from typing import Any
 
 import orjson
-from flask import Response, current_app, request
+from flask import Response, request
 from marshmallow import Schema, fields
 
 from pds.auth import current_access, require_grant
 from pds.errors import MalformedRequest, RateLimited, UnsupportedMediaType
+from pds.runtime.current import runtime
 from pds.services import Services
-from pds.services.ratelimit import RateLimiter
-
-RATE_LIMITER = "pds.api.rate_limiter"
 
 
 def services() -> Services:
-    return current_app.extensions["pds"]  # type: ignore[no-any-return]
+    return runtime().services
 
 
 def endpoint(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -29,8 +27,7 @@ def endpoint(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            limiter: RateLimiter = current_app.extensions[RATE_LIMITER]
-            wait = limiter.take(current_access().client_id)
+            wait = runtime().limits.api.take(current_access().client_id)
             if wait:
                 raise RateLimited(wait)
             return view(*args, **kwargs)

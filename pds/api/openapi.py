@@ -8,10 +8,11 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
 from pds.api.openapi_parts import PROBLEM, media, problems, read
 from pds.api.openapi_rfps import RFP_COMPONENTS, RFP_SCOPE, rfp_paths
+from pds.runtime.current import runtime
 from pds.schemas.common import Choice, Id, Text
 from pds.schemas.money import Currency, ExactDecimal
 from pds.schemas.temporal import Day, Instant
@@ -191,5 +192,5 @@ def _paths(spec: APISpec) -> None:
 
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
-    issuer = current_app.extensions["pds.auth"].server.issuer
+    issuer = runtime().settings.issuer_url
     return jsonify(build_spec(issuer))

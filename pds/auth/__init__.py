@@ -9,21 +9,18 @@ from pds.auth.context import Auth, auth
 from pds.auth.endpoints import bp
 from pds.auth.protector import Protector, VendorAccess, current_access, require_grant
 from pds.auth.server import Server
-from pds.services import Services
-from pds.services.ratelimit import RateLimiter
-
-HOUR = 3600.0
+from pds.runtime import Runtime
 
 __all__ = ["Auth", "VendorAccess", "auth", "current_access", "init_auth", "require_grant"]
 
 
-def init_auth(app: Flask, services: Services, issuer: str, *, registrations_per_hour: int) -> Auth:
-    """Build the authorization server for ``app`` and register its endpoints; each client
-    address may register ``registrations_per_hour`` clients an hour."""
+def init_auth(app: Flask, runtime: Runtime) -> Auth:
+    """Build the authorization server over ``runtime`` (once: it is attached to the
+    runtime, where ``auth()`` finds it) and register its endpoints on ``app``."""
+    services = runtime.services
     services.signing_keys.ensure()
-    server = Server(services, issuer)
-    registrations = RateLimiter(registrations_per_hour, period=HOUR)
-    context = Auth(server, Protector(server), registrations)
-    app.extensions["pds.auth"] = context
+    server = Server(services, runtime.settings.issuer_url)
+    context = Auth(server, Protector(server))
+    runtime.attach(context)
     app.register_blueprint(bp)
     return context

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from flask import current_app
-
-from pds.auth.protector import Protector
-from pds.auth.server import Server
+from pds.runtime.current import runtime
 from pds.services import Services
-from pds.services.ratelimit import RateLimiter
+
+if TYPE_CHECKING:  # the protector asks for ``auth()``: no import at run time
+    from pds.auth.protector import Protector
+    from pds.auth.server import Server
 
 
 @dataclass(frozen=True)
 class Auth:
     server: Server
     protector: Protector
-    registrations: RateLimiter  # per client address
 
     @property
     def services(self) -> Services:
@@ -24,4 +24,5 @@ class Auth:
 
 
 def auth() -> Auth:
-    return current_app.extensions["pds.auth"]  # type: ignore[no-any-return]
+    """The current app's authorization server and resource protector."""
+    return runtime().attached(Auth)

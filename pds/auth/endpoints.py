@@ -14,6 +14,7 @@ from pds.auth.context import auth
 from pds.auth.discovery import server_metadata
 from pds.auth.protector import current_access, require_grant
 from pds.errors import RateLimited, ValidationFailed
+from pds.runtime.current import runtime
 from pds.services.identity.clients import public_view
 from pds.services.identity.signing_keys import ALGORITHMS
 
@@ -53,7 +54,7 @@ def introspect() -> Any:
 def register() -> Any:
     """RFC 7591 dynamic registration: open to any vendor; registering grants nothing.
     Each client address may try ``registrations_per_hour`` times an hour (then 429)."""
-    wait = auth().registrations.take(request.remote_addr or "unknown")
+    wait = runtime().limits.registrations.take(request.remote_addr or "unknown")
     if wait:
         return _rate_limited(RateLimited(wait))
     data = request.get_json(silent=True)

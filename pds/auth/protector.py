@@ -21,8 +21,9 @@ from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import MissingAuthorizationError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
-from flask import Response, current_app, g, json, request
+from flask import Response, g, json, request
 
+from pds.auth.context import auth
 from pds.services.identity.grants import CLIENT_KIND
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def require_grant(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            protector: Protector = current_app.extensions["pds.auth"].protector
+            protector = auth().protector
             try:
                 token = protector.acquire_token(list(scopes))
             except OAuth2Error as error:

@@ -13,11 +13,10 @@ from typing import Any
 import click
 
 from pds.cli.data_commands import import_
-from pds.cli.root import check_passphrase, main, open_for, prompt_secret, settings_of
+from pds.cli.root import check_passphrase, main, prompt_secret, runtime_for, settings_of
 from pds.errors import ValidationFailed
 from pds.services.archive import (
     DEFAULT_SCRYPT_N,
-    Exporter,
     ExportOptions,
     Progress,
     file_is_encrypted,
@@ -110,22 +109,20 @@ def export(
 def _write(ctx: click.Context, target: Path, options: ExportOptions) -> Any:
     """Export into ``target`` through a temporary file beside it, renamed when complete."""
     partial = target.with_name(target.name + ".partial")
-    store = open_for(settings_of(ctx))
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle, _bar("exporting") as progress:
-            exporter = Exporter(store, handle, options)
-            for step in exporter.steps():
-                progress(step)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-        return exporter.manifest
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        store.close()
+    with runtime_for(settings_of(ctx)) as runtime:
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle, _bar("exporting") as progress:
+                exporter = runtime.services.archive.exporter(handle, options)
+                for step in exporter.steps():
+                    progress(step)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+            return exporter.manifest
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
 
 
 @import_.command("archive")
@@ -145,12 +142,8 @@ def import_archive(ctx: click.Context, file: Path, merging: bool) -> None:
     """
     settings = settings_of(ctx)
     passphrase = _archive_passphrase(confirm=False) if file_is_encrypted(file) else None
-    store = open_for(settings)
-    try:
-        with _bar("merging" if merging else "restoring") as progress:
-            run = merge if merging else restore
-            limit = settings.archive_max_unpacked_mib << 20
-            report = run(store, file, passphrase, progress, max_unpacked=limit)
-    finally:
-        store.close()
+    with runtime_for(settings) as runtime, _bar("merging" if merging else "restoring") as progress:
+        run = merge if merging else restore
+        limit = settings.archive_max_unpacked_mib << 20
+        report = run(runtime.store, file, passphrase, progress, max_unpacked=limit)
     click.echo(report.summary())

@@ -1,5 +1,5 @@
-"""The ``pds`` group: settings, the store opened for a command, and one error line per
-``PdsError`` with its exit code."""
+"""The ``pds`` group: settings, the runtime a command opens the store with, and one error
+line per ``PdsError`` with its exit code."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ import click
 
 from pds.config import Settings, settings_from_env
 from pds.errors import ConfigError, PdsError, ValidationFailed
+from pds.runtime import Runtime, build_runtime
 from pds.services import Services
-from pds.services.collections import SPECS
-from pds.store import Store
 from pds.version import __version__
 
 MIN_PASSPHRASE = 8
@@ -79,27 +78,16 @@ def check_passphrase(passphrase: str) -> str:
     return passphrase
 
 
-def open_for(settings: Settings, passphrase: str | None = None) -> Store:
-    return Store.open(
-        settings.home,
-        passphrase if passphrase is not None else passphrase_for(settings),
-        specs=SPECS,
-        cache_records=settings.cache_records,
-        lock_timeout=settings.lock_timeout,
-    )
+def runtime_for(settings: Settings) -> Runtime:
+    """The runtime over the store ``settings`` point at (the passphrase from the settings
+    or a prompt); its background work is not started. Close it (``with``) when done."""
+    return build_runtime(settings, passphrase=passphrase_for(settings))
 
 
 @contextmanager
 def services_of(settings: Settings) -> Iterator[Services]:
-    store = open_for(settings)
-    try:
-        yield Services(
-            store,
-            issuer=settings.issuer_url,
-            rfp_vendors_need_approval=settings.rfp_vendors_need_approval,
-        )
-    finally:
-        store.close()
+    with runtime_for(settings) as runtime:
+        yield runtime.services
 
 
 @click.group(cls=PdsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,16 +13,14 @@ import click
 from pds.cli.root import (
     check_passphrase,
     main,
-    open_for,
     prompt_secret,
+    runtime_for,
     services_of,
     settings_of,
 )
 from pds.errors import ValidationFailed
-from pds.services import Services
-from pds.services.collections import SPECS
-from pds.services.identity.credentials import OwnerCredentials, check_password
-from pds.store import ScryptParams, Store
+from pds.runtime import build_runtime, create_store
+from pds.services.identity.credentials import check_password
 from pds.version import __version__
 
 
@@ -50,13 +48,11 @@ def init(ctx: click.Context, scrypt_n: int) -> None:
     password = check_password(
         os.environ.get("PDS_OWNER_PASSWORD") or prompt_secret("Owner portal password", confirm=True)
     )
-    store = Store.create(settings.home, passphrase, specs=SPECS, kdf=ScryptParams.fresh(n=scrypt_n))
-    try:
-        OwnerCredentials(store).set_password(password)
-        Services(store).signing_keys.ensure()
-        store.audit.append({"actor": "owner", "action": "store.created"})
-    finally:
-        store.close()
+    store = create_store(settings, passphrase, scrypt_n=scrypt_n)
+    with build_runtime(settings, store=store) as runtime:
+        runtime.services.credentials.set_password(password)
+        runtime.services.signing_keys.ensure()
+        runtime.store.audit.append({"actor": "owner", "action": "store.created"})
     click.echo(f"created an encrypted store at {settings.home}")
 
 
@@ -74,22 +70,16 @@ def serve(ctx: click.Context, host: str | None, port: str | None) -> None:
 
     from waitress import serve as waitress_serve
 
-    from pds.app import create_app, stop_background
+    from pds.app import create_app
 
     settings = settings_of(ctx).with_overrides(
         {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
-    store = open_for(settings)
-    app = None
-    try:
-        app = create_app(settings, store=store)
+    with runtime_for(settings) as runtime:  # its close stops the workers, then the store
+        app = create_app(runtime=runtime)
         click.echo(f"pds {__version__} serving {settings.home} on {settings.issuer_url}")
         waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads)
-    finally:
-        if app is not None:
-            stop_background(app)
-        store.close()
 
 
 @main.command()
@@ -149,14 +139,10 @@ def passwd(ctx: click.Context) -> None:
 
     Non-interactive with PDS_PASSPHRASE (current) and PDS_NEW_PASSPHRASE.
     """
-    settings = settings_of(ctx)
-    store = open_for(settings)
-    try:
+    with runtime_for(settings_of(ctx)) as runtime:
         new = os.environ.get("PDS_NEW_PASSPHRASE") or prompt_secret("New passphrase", confirm=True)
-        store.change_passphrase(check_passphrase(new))
-        store.audit.append({"actor": "owner", "action": "store.passphrase_changed"})
-    finally:
-        store.close()
+        runtime.store.change_passphrase(check_passphrase(new))
+        runtime.store.audit.append({"actor": "owner", "action": "store.passphrase_changed"})
     click.echo("passphrase changed")
 
 
@@ -164,14 +150,12 @@ def passwd(ctx: click.Context) -> None:
 @click.pass_context
 def rotate_key(ctx: click.Context) -> None:
     """Re-encrypt every file under a new data key (crash-safe, resumable)."""
-    store = open_for(settings_of(ctx))
-    try:
+    with runtime_for(settings_of(ctx)) as runtime:
+        store = runtime.store
         with click.progressbar(length=1, label="re-encrypting", file=sys.stderr) as bar:
             progress: Callable[[int, int], None] = _progress_to(bar)
             generation = store.rotate_key(progress)
         store.audit.append({"actor": "owner", "action": "store.key_rotated", "key": generation})
-    finally:
-        store.close()
     click.echo(f"data key rotated: now generation {generation}")
 
 

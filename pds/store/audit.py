@@ -231,12 +231,22 @@ class AuditLog:
             self._unsynced = False
             self._write_head()
 
-    def close(self) -> None:
+    def flush(self) -> None:
+        """Make every appended entry durable now and let the group-commit timer's thread
+        end (the runtime's stop; the log stays open)."""
+        with self._lock:
+            timer = self._timer
         self.sync()
+        if timer is not None and timer is not threading.current_thread():
+            timer.join()
+
+    def close(self) -> None:
+        self.flush()
 
     def _sync_later(self) -> None:
         if self._timer is None:
             self._timer = threading.Timer(SYNC_DELAY, self._timed_sync)
+            self._timer.name = "pds-audit-sync"
             self._timer.daemon = True
             self._timer.start()
 

@@ -6,7 +6,6 @@ import secrets
 
 from flask import Flask
 
-from pds.services.identity.login_throttle import LoginThrottle
 from pds.web import (
     access,
     archive,
@@ -27,7 +26,6 @@ from pds.web import settings as settings_pages
 from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
 from pds.web.headers import add_security_headers
-from pds.web.portal import LOGIN_THROTTLE
 from pds.web.sessions import ServerSessions
 
 
@@ -35,7 +33,6 @@ def register_web(app: Flask) -> None:
     app.secret_key = secrets.token_bytes(32)  # signs nothing lasting: a restart forgets it
     settings = app.config["PDS_SETTINGS"]
     app.session_interface = ServerSessions.for_settings(settings)
-    app.extensions[LOGIN_THROTTLE] = LoginThrottle()  # one per process, like the sessions
     register_error_handlers(app)
     register_csrf(app)
     app.after_request(add_security_headers)

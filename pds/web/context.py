@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
+from pds.runtime.current import runtime
 from pds.services import Services
 
 
 def services() -> Services:
-    return current_app.extensions["pds"]
+    return runtime().services

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from pds.runtime.current import runtime
 from pds.services.attention import RECENT_DAYS, attention
 from pds.services.identity.login_throttle import Admission, LoginThrottle
 from pds.web import pictures
@@ -19,16 +20,13 @@ from pds.web.sessions import end_session, start_owner_session
 
 bp = portal_blueprint("portal", __name__)
 
-LOGIN_THROTTLE = "pds.login_throttle"
 WRONG_PASSWORD = "That password is not right."
 WRONG_PASSWORD_OR_CODE = "That password or one-time code is not right."
 
 
 def login_throttle() -> LoginThrottle:
-    """The process's one login throttle (built by ``register_web``)."""
-    throttle = current_app.extensions[LOGIN_THROTTLE]
-    assert isinstance(throttle, LoginThrottle)
-    return throttle
+    """The process's one login throttle (the runtime's)."""
+    return runtime().limits.login
 
 
 def client_address() -> str:

@@ -7,18 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
-from pds.services.identity.store_keys import KeyRotation, change_passphrase
+from pds.runtime.current import runtime
+from pds.runtime.key_rotation import KeyRotation
+from pds.services.identity.store_keys import change_passphrase
 from pds.web.context import services
 from pds.web.forms import flat_errors
 from pds.web.guard import portal_blueprint
 from pds.web.portal import check_owner_password
 
 bp = portal_blueprint("settings", __name__, url_prefix="/settings")
-ROTATION = "pds.key_rotation"
 PROFILE_FIELDS = (
     "name",
     "given_name",
@@ -37,12 +38,8 @@ Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 
 
 def rotation() -> KeyRotation:
-    """The app's one data-key rotation (made on first use)."""
-    job = current_app.extensions.get(ROTATION)
-    if job is None:
-        job = current_app.extensions[ROTATION] = KeyRotation(services().store)
-    assert isinstance(job, KeyRotation)
-    return job
+    """The runtime's data-key rotation (one at a time)."""
+    return runtime().workers.key_rotation
 
 
 @bp.get("")

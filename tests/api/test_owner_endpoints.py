@@ -8,9 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.app import create_app
+from pds.runtime.current import runtime_of
 from tests.api.conftest import Api, seed
 from tests.auth.vendorkit import Vendor, authorized_tokens
-from tests.conftest import PASSPHRASE, log_in
+from tests.conftest import PASSPHRASE, log_in, services_of
 
 
 def test_me_gives_the_pairwise_sub_and_granted_claims(api: Api) -> None:
@@ -72,7 +73,7 @@ def _app(made_store: Any, **settings: Any) -> Flask:
 
 
 def _api_on(app: Flask) -> Api:
-    records = seed(app.extensions["pds"])
+    records = seed(services_of(app))
     owner = app.test_client()
     log_in(owner)
     vendor = Vendor.register(app.test_client())
@@ -88,7 +89,7 @@ def test_cors_for_configured_origins(made_store: Any) -> None:
         other = api.get("/me", headers={"Origin": "https://evil.example"})
         assert "Access-Control-Allow-Origin" not in other.headers
     finally:
-        app.extensions["pds"].store.close()
+        runtime_of(app).close()
 
 
 def test_rate_limit_per_vendor(made_store: Any) -> None:
@@ -101,4 +102,4 @@ def test_rate_limit_per_vendor(made_store: Any) -> None:
         assert limited.get_json()["code"] == "rate_limited"
         assert int(limited.headers["Retry-After"]) >= 1
     finally:
-        app.extensions["pds"].store.close()
+        runtime_of(app).close()

@@ -11,13 +11,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.api.conventions import RATE_LIMITER
 from pds.app import create_app
+from pds.runtime.current import runtime_of
 from pds.services import Services
 from pds.services.collections import RFPS
 from pds.services.ratelimit import RateLimiter
 from tests.api.rfpkit import OWNER, Caller, offer_data, problem, publish, rfp_data
-from tests.conftest import HIDDEN, PASSPHRASE
+from tests.conftest import HIDDEN, PASSPHRASE, services_of
 
 RFP_FIELDS = {
     "id",
@@ -306,7 +306,7 @@ def test_every_call_is_in_the_access_log(
 def test_the_rate_limit_is_per_vendor(
     app: Flask, shop: Caller, other: Caller, rfps: dict[str, Any]
 ) -> None:
-    app.extensions[RATE_LIMITER] = RateLimiter(2)
+    runtime_of(app).limits.api = RateLimiter(2)
     assert [shop.get("/offers").status_code for _ in range(2)] == [200, 200]
     limited = shop.get("/offers")
     assert problem(limited) == (429, "rate_limited", "too many requests; try again in 30 s")
@@ -358,10 +358,10 @@ def test_a_vendor_let_in_before_the_owner_asked_for_approval_is_held_back_after(
     before = create_app(settings)
     shop = Caller.register(before.test_client(), "Velo Shop")
     assert shop.put("/subscription", {"url": "https://velo.example/hooks"}).status_code == 201
-    before.extensions["pds"].store.close()
+    runtime_of(before).close()
     after = create_app({**settings, "rfp_vendors_need_approval": True})
     try:
-        services: Services = after.extensions["pds"]
+        services: Services = services_of(after)
         shop.vendor.http = after.test_client()
         refused = shop.get("/rfps")
         assert problem(refused) == (
@@ -378,7 +378,7 @@ def test_a_vendor_let_in_before_the_owner_asked_for_approval_is_held_back_after(
         [delivery] = services.webhooks.deliveries(rfp_id=heard["id"])
         assert delivery["client_id"] == shop.client_id
     finally:
-        after.extensions["pds"].store.close()
+        runtime_of(after).close()
 
 
 def test_offers_and_questions_lose_invisible_characters(

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from pds.services.identity.tokens import token_hash
 from tests.api.rfpkit import Caller, problem
 from tests.auth.clientkit import RfpVendor
+from tests.conftest import services_of
 from tests.urlmapkit import Walker, World, build_world, walk
 
 
@@ -49,7 +50,7 @@ def test_the_grant_token_of_the_same_vendor_still_reads_me(world: World) -> None
 
 def identifying(world: World) -> dict[str, str]:
     """What ties the vendor's RFP work to its OIDC grant, or names the owner."""
-    services = world.app.extensions["pds"]
+    services = services_of(world.app)
     tokens = world.tokens
     found = {
         "pairwise sub": services.subjects.for_client(world.vendor.client_id),

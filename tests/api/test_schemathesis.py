@@ -17,11 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from pds.app import create_app
+from pds.runtime.current import runtime_of
 from tests.api.conftest import ALL_SCOPES, seed
 from tests.api.rfpkit import publish
 from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor, authorized_tokens
-from tests.conftest import PASSPHRASE, log_in
+from tests.conftest import PASSPHRASE, log_in, services_of
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +38,15 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, T
     store.close()
     app = create_app({"home": home, "passphrase": PASSPHRASE, "api_rate_per_minute": 10**6})
     app.config["TESTING"] = True
-    seed(app.extensions["pds"])
+    seed(services_of(app))
     owner = app.test_client()
     log_in(owner)
     vendor = Vendor.register(app.test_client())
     token = authorized_tokens(owner, vendor, scope=ALL_SCOPES, purchases_reach="all")
-    publish(app.extensions["pds"])
+    publish(services_of(app))
     rfp_token = RfpVendor.register(app.test_client()).access_token()
     yield app, Tokens(token["access_token"], rfp_token)
-    app.extensions["pds"].store.close()
+    runtime_of(app).close()
 
 
 #: The paths a vendor calls with its client-credentials token (scope rfp:respond).

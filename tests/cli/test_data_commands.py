@@ -6,9 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from pds.app import open_store
 from pds.config import Settings
-from pds.services import Services
+from pds.runtime import build_runtime
 from tests.cli.conftest import Invoke
 from tests.conftest import PASSPHRASE
 
@@ -47,16 +46,12 @@ def test_demo_refuses_a_store_with_data(pds: Invoke, initialised: Path) -> None:
 def test_no_demo_value_is_on_disk_in_the_clear(pds: Invoke, initialised: Path) -> None:
     """Acceptance: grepping the store directory for any value of the demo data finds nothing."""
     assert pds("demo").exit_code == 0
-    store = open_store(Settings(home=initialised), PASSPHRASE)
-    try:
-        services = Services(store)
+    with build_runtime(Settings(home=initialised), passphrase=PASSPHRASE) as runtime:
         values: set[str] = set()
         for name in ("purchases", "relationships", "preferences", "interactions", "profile"):
-            for record in store.collection(name).scan():
+            for record in runtime.store.collection(name).scan():
                 values.update(_strings(record))
-        assert services.profile.get()
-    finally:
-        store.close()
+        assert runtime.services.profile.get()
     values = {v for v in values if len(v) >= 4}
     assert len(values) > 500
     blob = b"".join(p.read_bytes() for p in initialised.rglob("*") if p.is_file())

@@ -13,7 +13,8 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pds.app import create_app, stop_background
+from pds.app import create_app
+from pds.runtime.current import runtime_of
 from tests.auth.vendorkit import consent
 from tests.conftest import PASSPHRASE, TEST_SETTINGS
 from tests.vendors.flask_transport import FlaskTransport
@@ -46,8 +47,7 @@ def app(made_store: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
     )
     application.config["TESTING"] = True
     yield application
-    stop_background(application)  # the courier thread, before the store closes
-    application.extensions["pds"].store.close()
+    runtime_of(application).close()
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from pds.runtime.current import runtime_of
 from pds.services.identity.login_throttle import Backoff, LoginThrottle
-from pds.web.portal import LOGIN_THROTTLE
-from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
+from tests.conftest import OWNER_PASSWORD, csrf_of, log_in, services_of
 
 ATTACKER = "203.0.113.66"
 
@@ -33,14 +33,14 @@ def client_at(app: Flask, address: str) -> FlaskClient:
 
 def login_events(app: Flask) -> list[dict[str, Any]]:
     """The login audit events, oldest first, read back from the store's audit log."""
-    entries = app.extensions["pds"].store.audit.page(
+    entries = services_of(app).store.audit.page(
         match=lambda event: str(event.get("action", "")).startswith("login."), limit=100
     )
     return [entry.event for entry in reversed(entries)]
 
 
 def enrol_totp(app: Flask) -> tuple[pyotp.TOTP, list[str]]:
-    credentials = app.extensions["pds"].credentials
+    credentials = services_of(app).credentials
     secret = credentials.begin_totp()
     totp = pyotp.TOTP(secret)
     return totp, credentials.confirm_totp(secret, totp.now())
@@ -118,20 +118,20 @@ def test_second_factor_login_refuses_a_replayed_code(app: Flask, client: FlaskCl
 def test_a_recovery_code_logs_in_once(app: Flask) -> None:
     _, codes = enrol_totp(app)
     assert log_in(app.test_client(), code=codes[0]).status_code == 303
-    assert app.extensions["pds"].credentials.recovery_codes_left() == 9
+    assert services_of(app).credentials.recovery_codes_left() == 9
     assert log_in(app.test_client(), code=codes[0]).status_code == 401
 
 
 def test_a_wrong_password_does_not_spend_the_code(app: Flask) -> None:
     _, codes = enrol_totp(app)
     assert log_in(app.test_client(), "wrong password", code=codes[0]).status_code == 401
-    assert app.extensions["pds"].credentials.recovery_codes_left() == 10
+    assert services_of(app).credentials.recovery_codes_left() == 10
     assert login_events(app)[-1]["reason"] == "wrong_password"
 
 
 def test_failures_from_one_address_are_throttled(app: Flask) -> None:
     ticks = Ticks()
-    app.extensions[LOGIN_THROTTLE] = LoginThrottle(clock=ticks)
+    runtime_of(app).limits.login = LoginThrottle(clock=ticks)
     attacker = client_at(app, ATTACKER)
     for _ in range(5):
         assert log_in(attacker, "guess number n").status_code == 401
@@ -150,7 +150,7 @@ def test_failures_from_one_address_are_throttled(app: Flask) -> None:
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "2"
     ticks.now += 2
     assert log_in(attacker).status_code == 303  # after the wait, the password works
-    assert app.extensions[LOGIN_THROTTLE].failures(ATTACKER) == 0
+    assert runtime_of(app).limits.login.failures(ATTACKER) == 0
 
 
 def test_a_wrong_second_factor_counts_as_a_failure(app: Flask) -> None:
@@ -163,7 +163,7 @@ def test_a_wrong_second_factor_counts_as_a_failure(app: Flask) -> None:
 
 def test_failures_over_all_addresses_are_throttled_too(app: Flask) -> None:
     overall = Backoff(free=3, base=1.0, cap=60.0, forget_after=900.0)
-    app.extensions[LOGIN_THROTTLE] = LoginThrottle(overall=overall, clock=Ticks())
+    runtime_of(app).limits.login = LoginThrottle(overall=overall, clock=Ticks())
     for i in range(3):
         assert log_in(client_at(app, f"198.51.100.{i}"), "a guess").status_code == 401
     refused = log_in(client_at(app, "198.51.100.99"))

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pds.app import create_app
+from pds.runtime.current import runtime_of
 from pds.services import Services
 from pds.services.intents.rfp_views import public_view
 from tests.conftest import PASSPHRASE, TEST_SETTINGS, csrf_of
@@ -35,7 +36,7 @@ def app(made_store: Any) -> Iterator[Flask]:
     )
     application.config["TESTING"] = True
     yield application
-    application.extensions["pds"].store.close()
+    runtime_of(application).close()
 
 
 def local(days: float = 7) -> str:

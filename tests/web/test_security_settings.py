@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from pds.runtime.current import runtime_of
 from pds.services.identity.login_throttle import LoginThrottle
-from pds.web.portal import LOGIN_THROTTLE
-from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
+from tests.conftest import OWNER_PASSWORD, csrf_of, log_in, services_of
 
 PAGE = "/settings/security"
 NEW_PASSWORD = "a much better password"
@@ -84,11 +84,11 @@ def test_turning_on_two_step_login_shows_the_key_then_the_codes_once(
     page = wrong.get_data(as_text=True)
     assert '<p class="error" id="code-error">That code is not right.</p>' in page
     assert 'aria-invalid="true"' in page
-    assert not app.extensions["pds"].credentials.totp_enabled()
+    assert not services_of(app).credentials.totp_enabled()
 
     owner.get(PAGE)  # leaving the setup page does not lose it
     totp, codes = turn_on_totp(owner)
-    assert app.extensions["pds"].credentials.totp_enabled()
+    assert services_of(app).credentials.totp_enabled()
     again = owner.get(f"{PAGE}/recovery-codes")
     assert again.status_code == 303 and again.headers["Location"] == PAGE  # shown only once
     assert "10 of your recovery codes are left" in owner.get(PAGE).get_data(as_text=True)
@@ -120,7 +120,7 @@ def test_setting_up_two_step_login_asks_for_the_password(owner: FlaskClient, app
     assert post(owner, f"{PAGE}/totp/begin").status_code == 422  # none at all
     shown = owner.get(f"{PAGE}/totp")
     assert shown.status_code == 303 and shown.headers["Location"] == PAGE  # no key was made
-    assert not app.extensions["pds"].credentials.totp_enabled()
+    assert not services_of(app).credentials.totp_enabled()
 
 
 def test_new_recovery_codes_ask_for_the_password(owner: FlaskClient, app: Flask) -> None:
@@ -138,7 +138,7 @@ def test_new_recovery_codes_ask_for_the_password(owner: FlaskClient, app: Flask)
 def test_the_password_on_these_forms_is_throttled_like_a_login(
     owner: FlaskClient, app: Flask
 ) -> None:
-    app.extensions[LOGIN_THROTTLE] = LoginThrottle(clock=lambda: 5000.0)
+    runtime_of(app).limits.login = LoginThrottle(clock=lambda: 5000.0)
     for _ in range(5):
         assert post(owner, f"{PAGE}/totp/begin", password="a guess").status_code == 422
     refused = post(owner, f"{PAGE}/totp/begin", password=OWNER_PASSWORD)
@@ -156,13 +156,13 @@ def test_turning_two_step_login_off_asks_for_the_password(owner: FlaskClient, ap
     assert '<p class="error" id="disable-password-error">That password is not right.</p>' in (
         wrong.get_data(as_text=True)
     )
-    assert app.extensions["pds"].credentials.totp_enabled()
+    assert services_of(app).credentials.totp_enabled()
 
     off = post(owner, f"{PAGE}/totp/disable", password=OWNER_PASSWORD)
     assert off.status_code == 303 and off.headers["Location"] == PAGE
     assert "Two-step login is off." in owner.get(PAGE).get_data(as_text=True)
     assert "One-time code" not in app.test_client().get("/login").get_data(as_text=True)
-    actions = [e.event["action"] for e in app.extensions["pds"].store.audit.page(limit=5)]
+    actions = [e.event["action"] for e in services_of(app).store.audit.page(limit=5)]
     assert actions[0] == "totp.disabled" and "totp.enabled" in actions
 
 
@@ -194,7 +194,7 @@ def test_changing_the_password_logs_out_other_sessions(owner: FlaskClient, app: 
     assert elsewhere.get("/").status_code == 302
     assert log_in(app.test_client()).status_code == 401
     assert log_in(app.test_client(), NEW_PASSWORD).status_code == 303
-    assert app.extensions["pds"].store.audit.page(
+    assert services_of(app).store.audit.page(
         match=lambda e: e.get("action") == "password.changed", limit=1
     )
 

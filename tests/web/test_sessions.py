@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from pds.app import create_app
+from pds.runtime.current import runtime_of
 from pds.web.sessions import ServerSessions, owner_auth_time
 from tests.conftest import PASSPHRASE, csrf_of, log_in
 
@@ -64,7 +65,7 @@ def https_app(made_store: Path) -> Iterator[Flask]:
         {"home": made_store, "passphrase": PASSPHRASE, "issuer": "https://pds.example.org"}
     )
     yield app
-    app.extensions["pds"].store.close()
+    runtime_of(app).close()
 
 
 def test_cookies_are_secure_under_an_https_issuer(https_app: Flask) -> None:

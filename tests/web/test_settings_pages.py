@@ -7,11 +7,11 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
+from pds.runtime.current import runtime_of
+from pds.runtime.key_rotation import RotationState
 from pds.services import Services
 from pds.services.identity.login_throttle import LoginThrottle
-from pds.services.identity.store_keys import RotationState
 from pds.store.vault import Vault
-from pds.web.portal import LOGIN_THROTTLE
 from pds.web.settings import rotation
 from tests.conftest import OWNER_PASSWORD, PASSPHRASE, csrf_of
 
@@ -58,7 +58,7 @@ def test_changing_the_store_passphrase(owner: FlaskClient, services: Services, h
 def test_changing_the_passphrase_asks_for_the_portal_password(
     owner: FlaskClient, app: Flask, home: Path
 ) -> None:
-    app.extensions[LOGIN_THROTTLE] = LoginThrottle(clock=lambda: 5000.0)
+    runtime_of(app).limits.login = LoginThrottle(clock=lambda: 5000.0)
     html = owner.get("/settings").get_data(as_text=True)
     assert '<label for="passphrase-password">Your portal password</label>' in html
     form = {"csrf_token": _token(owner), "password": "not my password"}

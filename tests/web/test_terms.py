@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from policies.terms import PURPOSES, default_terms
-from tests.conftest import OWNER_PASSWORD
+from tests.conftest import OWNER_PASSWORD, services_of
 
 PAGE = "/settings/terms"
 
@@ -67,7 +67,7 @@ def test_posting_without_the_csrf_token_is_refused(owner: FlaskClient, app: Flas
     form = _form(owner, title="Sneaky")
     del form["csrf_token"]
     assert owner.post(PAGE, data=form).status_code == 400
-    assert app.extensions["pds"].terms.current()["version"] == 1
+    assert services_of(app).terms.current()["version"] == 1
 
 
 def test_the_page_shows_the_terms_in_force_with_a_labelled_form(owner: FlaskClient) -> None:
@@ -109,7 +109,7 @@ def test_publishing_a_new_version(owner: FlaskClient, app: Flask) -> None:
     response = owner.post(PAGE, data=form)
     assert response.status_code == 303
     assert response.headers["Location"] == PAGE
-    current = app.extensions["pds"].terms.current()
+    current = services_of(app).terms.current()
     assert current["version"] == 2
     assert current["title"] == "Terms, 2025 edition"
     assert current["retention_days"] == 90
@@ -148,7 +148,7 @@ def test_a_field_error_is_shown_beside_the_field_and_the_input_kept(
     assert '<p class="error" id="retention_days-error">Must be a whole number of days.</p>' in page
     assert 'value="Kept title"' in page
     assert re.search(r'id="profiling" name="profiling" type="checkbox" value="yes" checked', page)
-    assert app.extensions["pds"].terms.current()["version"] == 1
+    assert services_of(app).terms.current()["version"] == 1
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -96,7 +96,7 @@ class Exporter:
                 chosen.append(collection)
         return chosen
 
-    def steps(self) -> Iterator[Progress]:
+    def steps(self) -> Generator[Progress, None, None]:
         """Write the archive, yielding progress after every batch of records."""
         collections = self._included()
         audit_count = len(self._store.audit)

@@ -1,7 +1,8 @@
 """Identity: who may act, on whose behalf, and what they were allowed to see.
 
 - The owner: ``credentials`` (``OwnerCredentials``: password, TOTP, recovery codes),
-  ``login_throttle``, ``store_keys`` (passphrase change, data-key rotation).
+  ``login_throttle``, ``store_keys`` (passphrase change; the data-key rotation
+  thread is the runtime's, ``pds.runtime.key_rotation``).
 - Vendors as OAuth clients: ``clients`` (``ClientService``: registration with a verified
   domain, block, approve), ``consent`` (``ConsentService``: the consent screen's facts and
   Allow), ``grants`` (``GrantService``), ``tokens`` (``TokenService``: codes and tokens

@@ -6,8 +6,9 @@
   vendor beside its offer.
 - Getting the word out: ``rfp_events`` (who hears what), ``subscriptions`` (vendors'
   webhook subscriptions), ``webhooks`` (the outbox and its log), ``webhook_signing``
-  (Standard Webhooks v1), ``courier`` (the background worker that posts them). An open
-  network (signed events on relays) will publish from here too.
+  (Standard Webhooks v1); the background worker that posts them is the runtime's
+  courier (``pds.runtime.courier``). An open network (signed events on relays) will
+  publish from here too.
 """
 
 from pds.services.intents.offers import OfferService

@@ -2,7 +2,7 @@
 
 ``enqueue`` inserts one delivery per subscription in the caller's transaction, so an
 event exists exactly when the state change that caused it does. The courier
-(``pds.services.intents.courier``) asks for the ``due`` ones, posts each as ``outgoing`` says
+(``pds.runtime.courier``) asks for the ``due`` ones, posts each as ``outgoing`` says
 and reports with ``record_attempt``: a 2xx delivers it; anything else retries after
 ``retry_seconds * 2**(attempt - 1)`` seconds plus up to 10 % jitter, until ``attempts``
 attempts have failed and the delivery is ``failed``. A delivery the courier would not

@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from pds.app import COURIER, create_app, stop_background
+from pds.app import create_app
+from pds.runtime.courier import TIMEOUT, Courier
+from pds.runtime.current import runtime_of
 from pds.services import SPECS, Services
-from pds.services.intents.courier import TIMEOUT, Courier
 from pds.services.intents.webhooks import RetryPolicy
 from pds.services.outbound import OutboundPolicy
 from pds.store import ScryptParams, Store
@@ -271,19 +272,18 @@ def test_the_thread_ends_when_the_store_closes(tmp_path: Path) -> None:
 
 def test_the_app_runs_the_courier_when_enabled(made_store: Path) -> None:
     app = create_app({"home": made_store, "passphrase": PASSPHRASE})
+    runtime = runtime_of(app)
     try:
-        courier = app.extensions[COURIER]
-        assert courier.running
+        courier = runtime.workers.courier
+        assert courier is not None and courier.running
         assert any(t.name == "pds-courier" for t in threading.enumerate())
-        services = app.extensions["pds"]
+        services = runtime.services
         assert services.webhooks.policy == RetryPolicy(30, 8)
         assert services.issuer == "http://127.0.0.1:8000"
         assert services.outbound == OutboundPolicy(allow_loopback=False)
     finally:
-        stop_background(app)
-        app.extensions["pds"].store.close()
+        runtime.close()
     assert not courier.running
-    assert COURIER not in app.extensions
 
 
 def test_the_app_can_run_without_it(made_store: Path) -> None:
@@ -294,10 +294,11 @@ def test_the_app_can_run_without_it(made_store: Path) -> None:
         "outbound_allow_loopback": "true",
     }
     app = create_app({"home": made_store, "passphrase": PASSPHRASE, **settings})
+    runtime = runtime_of(app)
     try:
-        assert COURIER not in app.extensions
-        assert app.extensions["pds"].webhooks.policy == RetryPolicy(5, 2)
-        assert app.extensions["pds"].outbound == OutboundPolicy(allow_loopback=True)
+        assert runtime.workers.courier is None
+        assert not any(t.name == "pds-courier" for t in threading.enumerate())
+        assert runtime.services.webhooks.policy == RetryPolicy(5, 2)
+        assert runtime.services.outbound == OutboundPolicy(allow_loopback=True)
     finally:
-        stop_background(app)
-        app.extensions["pds"].store.close()
+        runtime.close()
