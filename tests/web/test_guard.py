@@ -18,7 +18,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from pds.web.guard import OUTSIDE_PORTAL, PUBLIC_ROUTES, SAFE_METHODS, portal_blueprint
-from tests.conftest import OWNER_PASSWORD, csrf_of, log_in
+from tests.conftest import OWNER_PASSWORD, csrf_of, log_in, services_of
 from tests.urlmapkit import World, build_world, path_of, rules
 
 #: A form every POST view would act on if the guard let it through.
@@ -55,7 +55,7 @@ def unsafe_methods(rule: Rule) -> list[str]:
 
 def state(app: Flask) -> tuple[object, int]:
     """What a view that acted would have changed: the records' counts, the audit log."""
-    services = app.extensions["pds"]
+    services = services_of(app)
     return services.counts(), len(services.store.audit)
 
 
