@@ -4,8 +4,8 @@ The deliveries go into the outbox in the caller's transaction (``services.webhoo
 Audiences come from ``services.subscriptions`` (subscribers to the category, or the
 chosen vendors), widened to the vendors with offers on the RFP (its ``bidders``, which
 the caller asks of the offers); a blocked vendor and a vendor without a subscription
-hear nothing. Nothing here names the owner, the winner
-to the others, or the RFP's record id: only what ``rfp_views`` shows.
+hear nothing. Nothing here names the owner, the winner to the others, or the RFP's
+record id: only what ``rfp_views`` shows.
 """
 
 from __future__ import annotations

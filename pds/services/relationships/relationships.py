@@ -187,6 +187,18 @@ class RelationshipService(RecordService):
 
     # -- reads -------------------------------------------------------------------------
 
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        """Every vendor (``VENDOR``) or every person (``PERSON``), oldest first."""
+        return self._col.query(where={"kind": kind})
+
+    def tagged(self, tag: str) -> list[dict[str, Any]]:
+        """Every relationship with ``tag``, oldest first."""
+        return self._col.query(where={"tags": tag})
+
+    def all_records(self) -> list[dict[str, Any]]:
+        """Every relationship, in storage order (for a whole-store pass such as an import)."""
+        return list(self._col.scan())
+
     def list(
         self,
         *,
@@ -220,18 +232,6 @@ class RelationshipService(RecordService):
         if "domain" in query:
             where["domain"] = query["domain"]
         return self._page(query, where=where)
-
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        """Every vendor (``VENDOR``) or every person (``PERSON``), oldest first."""
-        return self._col.query(where={"kind": kind})
-
-    def tagged(self, tag: str) -> list[dict[str, Any]]:
-        """Every relationship with ``tag``, oldest first."""
-        return self._col.query(where={"tags": tag})
-
-    def all_records(self) -> list[dict[str, Any]]:
-        """Every relationship, in storage order (for a whole-store pass such as an import)."""
-        return list(self._col.scan())
 
     def find_vendor(
         self, *, domain: str | None = None, name: str | None = None
