@@ -9,7 +9,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from pds.services.identity.access_log import AccessEntry
-from pds.services.intents.rfps import LIVE, OPEN
+from pds.services.intents.offers import LIVE
+from pds.services.intents.rfp_lifecycle import OPEN
 
 if TYPE_CHECKING:
     from pds.services.container import Services

@@ -1,4 +1,11 @@
-"""The record service every kind of record builds on: validate, stamp, get, page."""
+"""The bases every service builds on.
+
+``CollectionService``: the one collection a service owns (``_col``), and reading a record
+by its key (``find``, ``get`` with a ``NotFound`` naming the noun, ``count``). Only the
+owning service writes its collection; other services go through its methods.
+``RecordService`` adds what records with a marshmallow schema share: validate, stamp,
+change and page.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +23,17 @@ from pds.store import Collection
 T = TypeVar("T")
 
 
-class RecordService:
-    """Shared behaviour of the services over one collection of ``schema`` records."""
+class CollectionService:
+    """A service over the one collection it owns, ``collection_name``, of ``noun`` records.
+
+    ``find`` and ``get`` take a record's key: its id unless the service names its records
+    otherwise (then it overrides ``find``, and ``key_field``/``not_found`` for ``get``).
+    """
 
     collection_name: ClassVar[str]
     noun: ClassVar[str]
-    schema: ClassVar[Schema]
-    immutable: ClassVar[tuple[str, ...]] = ()
+    #: The field a ``NotFound`` from ``get`` names in its details.
+    key_field: ClassVar[str] = "id"
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -31,21 +42,30 @@ class RecordService:
     def _col(self) -> Collection:
         return self._ctx.collection(self.collection_name)
 
-    # -- reads -------------------------------------------------------------------------
-
-    def find(self, record_id: str) -> dict[str, Any] | None:
-        """The record with ``record_id``, or ``None``."""
+    def find(self, record_id: Any) -> dict[str, Any] | None:
+        """The record with ``record_id``, or ``None`` (also for something that is not an id)."""
         return find_by_id(self._col, record_id)
 
-    def get(self, record_id: str) -> dict[str, Any]:
-        """The record with ``record_id``; ``NotFound`` if there is none."""
+    def get(self, record_id: Any) -> dict[str, Any]:
+        """The record ``find`` finds; ``NotFound`` if there is none."""
         record = self.find(record_id)
         if record is None:
-            raise NotFound(f"no {self.noun} {record_id}", {"id": str(record_id)})
+            raise self.not_found(record_id)
         return record
+
+    def not_found(self, key: Any) -> NotFound:
+        """The error ``get`` raises when nothing has ``key``."""
+        return NotFound(f"no {self.noun} {key}", {self.key_field: str(key)})
 
     def count(self) -> int:
         return self._col.count()
+
+
+class RecordService(CollectionService):
+    """Shared behaviour of the services over one collection of ``schema`` records."""
+
+    schema: ClassVar[Schema]
+    immutable: ClassVar[tuple[str, ...]] = ()
 
     # -- building records --------------------------------------------------------------
 

@@ -73,7 +73,9 @@ class Services:
         self.interactions = InteractionService(ctx, self.relationships)
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
         self.reminders = ReminderService(ctx, self.relationships, self.interactions)
-        self.insights = InsightService(ctx, self.relationships, targets=self.reminders)
+        self.insights = InsightService(
+            ctx, self.relationships, self.purchases, targets=self.reminders
+        )
         self.preferences = PreferenceService(ctx)
         self.profile = ProfileService(ctx)
         self.credentials = OwnerCredentials(store, clock=clock)
@@ -95,18 +97,27 @@ class Services:
         self.consent = ConsentService(
             ctx, self.clients, self.grants, self.relationships, self.purchases, self.terms
         )
-        self.subscriptions = SubscriptionService(ctx, self.outbound)
-        self.webhooks = WebhookService(ctx, retry)
+        self.subscriptions = SubscriptionService(ctx, self.clients, self.outbound)
+        self.webhooks = WebhookService(ctx, self.subscriptions, self.clients, retry)
         self.rfps = RfpService(
             ctx,
-            events=RfpEvents(ctx, self.webhooks, self.subscriptions, issuer),
+            events=RfpEvents(self.webhooks, self.subscriptions, self.clients, issuer),
             interactions=self.interactions,
             relationships=self.relationships,
+            clients=self.clients,
             consent=self.consent,
+            preferences=self.preferences,
             profile=self.profile,
         )
-        self.offers = OfferService(ctx, self.rfps)
+        self.offers = OfferService(ctx, self.rfps, self.clients)
         self.archive = ArchiveService(store)
+        # Each service writes only its own collection and asks the others. Where the one
+        # it must ask is built after it (a context above, or a cycle), it is handed over
+        # here: deleting a relationship with cascade, checking an interaction's purchase
+        # or RFP, an RFP's award settling its offers.
+        self.relationships.cascade_to(interactions=self.interactions, purchases=self.purchases)
+        self.interactions.check_references_with(purchases=self.purchases, rfps=self.rfps)
+        self.rfps.settle_offers_with(self.offers)
 
     def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
         """The same services over the same store, with another clock or id source."""
@@ -131,4 +142,6 @@ class Services:
 
     def counts(self) -> dict[str, int]:
         """How many records each collection of the owner's records holds."""
-        return {name: self.store.collection(name).count() for name in DOMAIN}
+        owners = (self.purchases, self.interactions, self.relationships, self.preferences)
+        by_collection = {s.collection_name: s for s in (*owners, self.profile)}
+        return {name: by_collection[name].count() for name in DOMAIN}

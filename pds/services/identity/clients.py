@@ -18,9 +18,10 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pds.errors import AwaitingApproval, NotFound, PermissionDenied, ValidationFailed
+from pds.errors import AwaitingApproval, PermissionDenied, ValidationFailed
 from pds.schemas import load
 from pds.schemas.client import ClientMetadataSchema, verified_domain
+from pds.services.base import CollectionService
 from pds.services.collections import CLIENTS
 from pds.services.context import Context
 from pds.services.vendor_text import without_invisible
@@ -50,27 +51,14 @@ def public_view(client: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in client.items() if key not in PRIVATE_FIELDS}
 
 
-def require_active(ctx: Context, client_id: str) -> dict[str, Any]:
-    """The registered client ``client_id``, unless the owner blocked it (then, or if
-    there is none, ``PermissionDenied``): the gate of every vendor's RFP work."""
-    client = ctx.collection(CLIENTS).find(client_id) if client_id else None
-    if client is None:
-        raise PermissionDenied(f"no client {client_id}", {"client_id": ["Not registered."]})
-    if client["status"] == BLOCKED:
-        raise PermissionDenied(
-            f"client {client_id} is blocked", {"client_id": ["Blocked by the owner."]}
-        )
-    return client  # type: ignore[no-any-return]
+class ClientService(CollectionService):
+    collection_name = CLIENTS
+    noun = "client"
+    key_field = "client_id"
 
-
-class ClientService:
     def __init__(self, ctx: Context, revoke_grants: Callable[[str, str], int]) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
         self._revoke_grants = revoke_grants  # (client_id, actor) -> how many grants revoked
-
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(CLIENTS)
 
     def validate_metadata(self, data: Any, *, algorithms: Iterable[str]) -> dict[str, Any]:
         """RFC 7591 metadata, checked: ``ValidationFailed`` names each bad field."""
@@ -110,15 +98,37 @@ class ClientService:
         return record, secret
 
     def find(self, client_id: Any) -> dict[str, Any] | None:
+        """The client ``client_id`` (client ids are not UUIDs), or ``None``."""
         if not isinstance(client_id, str) or not client_id or len(client_id) > 128:
             return None
         return self._col.find(client_id)
 
-    def get(self, client_id: str) -> dict[str, Any]:
+    def require_active(self, client_id: str) -> dict[str, Any]:
+        """The registered client ``client_id``, unless the owner blocked it (then, or if
+        there is none, ``PermissionDenied``): the gate of every vendor's RFP work."""
         client = self.find(client_id)
         if client is None:
-            raise NotFound(f"no client {client_id}", {"client_id": client_id})
+            raise PermissionDenied(f"no client {client_id}", {"client_id": ["Not registered."]})
+        if client["status"] == BLOCKED:
+            raise PermissionDenied(
+                f"client {client_id} is blocked", {"client_id": ["Blocked by the owner."]}
+            )
         return client
+
+    def is_blocked(self, client_id: str) -> bool:
+        """Whether ``client_id`` is a client the owner blocked."""
+        client = self.find(client_id)
+        return client is not None and client["status"] == BLOCKED
+
+    def blocked_ids(self) -> set[str]:
+        """The ids of the clients the owner blocked."""
+        return {c["id"] for c in self._col.query(where={"status": BLOCKED})}
+
+    def held_back_ids(self) -> set[str]:
+        """The ids of the clients RFPs are held back from (see ``held_back``)."""
+        if not self._ctx.rfp_vendors_need_approval:
+            return set()
+        return {c["id"] for c in self._col.scan() if held_back(self._ctx, c)}
 
     def check_secret(self, client: dict[str, Any], secret: str | None) -> bool:
         expected = client.get("secret_hash")

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pds.errors import NotFound, ValidationFailed
-from pds.schemas import is_id
+from pds.errors import ValidationFailed
+from pds.services.base import CollectionService
 from pds.services.collections import GRANTS
 from pds.services.context import Context
 from pds.services.identity.tokens import TokenService
@@ -41,14 +41,13 @@ EXPIRY_CHOICES: dict[str, timedelta | None] = {
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most this often
 
 
-class GrantService:
-    def __init__(self, ctx: Context, tokens: TokenService) -> None:
-        self._ctx = ctx
-        self._tokens = tokens
+class GrantService(CollectionService):
+    collection_name = GRANTS
+    noun = "grant"
 
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(GRANTS)
+    def __init__(self, ctx: Context, tokens: TokenService) -> None:
+        super().__init__(ctx)
+        self._tokens = tokens
 
     def create(
         self,
@@ -121,15 +120,6 @@ class GrantService:
             }
             self._col.insert(grant)
             self._ctx.audit(f"vendor:{client_id}", "grant.standing", target=grant["id"])
-        return grant
-
-    def find(self, grant_id: Any) -> dict[str, Any] | None:
-        return self._col.find(grant_id) if is_id(grant_id) else None
-
-    def get(self, grant_id: Any) -> dict[str, Any]:
-        grant = self.find(grant_id)
-        if grant is None:
-            raise NotFound(f"no grant {grant_id}", {"id": str(grant_id)})
         return grant
 
     def usable(self, grant_id: Any, now: datetime | None = None) -> dict[str, Any] | None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pds.errors import NotFound, ValidationFailed
+from pds.errors import ValidationFailed
 from pds.schemas.temporal import format_instant
+from pds.services.base import CollectionService
 from pds.services.collections import TERMS
-from pds.services.context import Context, check_actor
-from pds.store import Collection
+from pds.services.context import check_actor
 from policies.terms import TermsInvalid, default_terms, validate_terms
 
 #: Fields the service keeps on each version; what is sent to ``publish`` may carry them
@@ -31,13 +31,12 @@ def builtin_terms() -> dict[str, Any]:
     return {**default_terms(), "id": None, "published_at": None}
 
 
-class TermsService:
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+class TermsService(CollectionService):
+    """The versions of the owner's terms, each named by its ``version`` number."""
 
-    @property
-    def _col(self) -> Collection:
-        return self._ctx.collection(TERMS)
+    collection_name = TERMS
+    noun = "terms version"
+    key_field = "version"
 
     # -- reads -------------------------------------------------------------------------
 
@@ -46,15 +45,15 @@ class TermsService:
         versions = self._stored()
         return versions[0] if versions else builtin_terms()
 
-    def get(self, version: int) -> dict[str, Any]:
-        """Version ``version``; ``NotFound`` if there is no such version."""
-        if isinstance(version, int) and not isinstance(version, bool):
-            found = self._col.query(where={"version": version}, limit=1)
-            if found:
-                return found[0]
-            if version == 1:
-                return builtin_terms()
-        raise NotFound(f"no terms version {version}", {"version": str(version)})
+    def find(self, version: Any) -> dict[str, Any] | None:
+        """Version ``version`` (the built-in default for 1 until stored), or ``None``;
+        ``get`` raises ``NotFound`` instead."""
+        if not isinstance(version, int) or isinstance(version, bool):
+            return None
+        found = self._col.query(where={"version": version}, limit=1)
+        if found:
+            return found[0]
+        return builtin_terms() if version == 1 else None
 
     def history(self) -> list[dict[str, Any]]:
         """Every version, newest first (version 1, perhaps not stored yet, last)."""

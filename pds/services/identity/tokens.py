@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pds.errors import NotFound
+from pds.services.base import CollectionService
 from pds.services.collections import CODES, TOKENS
-from pds.services.context import Context
+from pds.store import Collection
 
 ACCESS, REFRESH = "access", "refresh"
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=10)
@@ -43,16 +45,15 @@ class Consumed:
     replayed_grant: str | None = None
 
 
-class TokenService:
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+class TokenService(CollectionService):
+    """The tokens (its collection, named by the token: the id is its hash) and the
+    authorization codes (``_codes``, which it owns too)."""
+
+    collection_name = TOKENS
+    noun = "token"
 
     @property
-    def _tokens(self) -> Any:
-        return self._ctx.collection(TOKENS)
-
-    @property
-    def _codes(self) -> Any:
+    def _codes(self) -> Collection:
         return self._ctx.collection(CODES)
 
     def now(self) -> datetime:
@@ -111,18 +112,22 @@ class TokenService:
             response["refresh_token"] = token
         with self._ctx.store.transaction():
             self._purge_expired(grant["id"], now)
-            self._tokens.insert_many(records)
+            self._col.insert_many(records)
             self._ctx.audit(f"vendor:{grant['client_id']}", action, target=grant["id"])
         return response
 
-    def find(self, token: Any, kind: str) -> dict[str, Any] | None:
-        """The live token record of this kind, or ``None`` (unknown, expired, wrong kind)."""
+    def find(self, token: Any, kind: str | None = None) -> dict[str, Any] | None:
+        """The live token record (of this ``kind`` if given), or ``None`` (unknown, expired,
+        wrong kind)."""
         if not isinstance(token, str) or not 20 <= len(token) <= 200:
             return None
-        record = self._tokens.find(token_hash(token))
-        if record is None or record["kind"] != kind or self._expired(record, self._ctx.now()):
+        record = self._col.find(token_hash(token))
+        if record is None or self._expired(record, self._ctx.now()):
             return None
-        return record
+        return record if kind is None or record["kind"] == kind else None
+
+    def not_found(self, key: Any) -> NotFound:
+        return NotFound("no such token", {"token": ["Unknown or expired."]})  # never echo it
 
     def use_refresh(self, token: str) -> tuple[dict[str, Any] | None, bool]:
         """Mark a refresh token used; returns (record, reused).
@@ -136,37 +141,35 @@ class TokenService:
                 return None, False
             if record.get("used_at"):
                 return record, True
-            self._tokens.update(record["id"], {"used_at": self._ctx.now().isoformat()})
+            self._col.update(record["id"], {"used_at": self._ctx.now().isoformat()})
         return record, False
 
     def delete(self, record_id: str, *, actor: str) -> None:
         """Delete one token (by its record id, the hash)."""
         with self._ctx.store.transaction():
-            record = self._tokens.find(record_id)
+            record = self._col.find(record_id)
             if record is not None:
-                self._tokens.delete(record_id)
+                self._col.delete(record_id)
                 self._ctx.audit(actor, "token.revoke", target=record["grant_id"])
 
     def delete_for_grant(self, grant_id: str) -> int:
         """Delete every token and code of ``grant_id``; returns how many tokens."""
         with self._ctx.store.transaction():
-            tokens = self._tokens.query(where={"grant_id": grant_id})
+            tokens = self._col.query(where={"grant_id": grant_id})
             for record in tokens:
-                self._tokens.delete(record["id"])
+                self._col.delete(record["id"])
             for code in self._codes.query(where={"grant_id": grant_id}):
                 self._codes.delete(code["id"])
         return len(tokens)
 
     def live_count(self, grant_id: str) -> int:
         now = self._ctx.now()
-        return sum(
-            not self._expired(t, now) for t in self._tokens.query(where={"grant_id": grant_id})
-        )
+        return sum(not self._expired(t, now) for t in self._col.query(where={"grant_id": grant_id}))
 
     def _purge_expired(self, grant_id: str, now: datetime) -> None:
-        for record in self._tokens.query(where={"grant_id": grant_id}):
+        for record in self._col.query(where={"grant_id": grant_id}):
             if self._expired(record, now):
-                self._tokens.delete(record["id"])
+                self._col.delete(record["id"])
 
     # -- authorization codes -----------------------------------------------------------
 

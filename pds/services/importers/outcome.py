@@ -17,7 +17,6 @@ from typing import Any
 
 from pds.errors import ValidationFailed
 from pds.schemas.contact import normalise_domain
-from pds.services.collections import RELATIONSHIPS
 from pds.services.container import Services
 from pds.services.relationships.relationships import VENDOR
 
@@ -143,7 +142,7 @@ class AddressBook:
         self._services = services
         self._by_email: dict[str, dict[str, Any]] = {}
         records = sorted(
-            services.store.collection(RELATIONSHIPS).scan(),
+            services.relationships.all_records(),
             key=lambda r: (r["kind"] == VENDOR, r["id"]),  # people first, then oldest first
         )
         for record in records:

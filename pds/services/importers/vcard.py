@@ -25,7 +25,6 @@ import vobject
 
 from pds.errors import ValidationFailed
 from pds.schemas.relationship import MAX_CONTACTS
-from pds.services.collections import RELATIONSHIPS
 from pds.services.container import Services
 from pds.services.context import check_actor
 from pds.services.importers.outcome import ImportReport, read_source
@@ -193,7 +192,7 @@ class _Plan:
         self.changed: set[str] = set()
         self.by_email: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
-        existing = services.store.collection(RELATIONSHIPS).query(where={"kind": PERSON})
+        existing = services.relationships.of_kind(PERSON)
         for record in sorted(existing, key=lambda r: r["id"]):
             self._remember(record)
 

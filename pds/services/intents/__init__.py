@@ -1,7 +1,9 @@
 """Intents: the owner's personal RFPs and the vendors' answers.
 
 - ``rfps`` (``RfpService``): draft, publish, amend, close, award; per-RFP pseudonyms.
-- ``offers`` (``OfferService``): one live offer per vendor and RFP, the Q&A thread.
+  ``rfp_lifecycle``: its states, the moves between them, what may still change.
+- ``offers`` (``OfferService``): one live offer per vendor and RFP, the Q&A thread;
+  settled by an award (the container hands it to ``RfpService``).
 - ``rfp_views``: what vendors may see; ``vendor_history``: the owner's history with a
   vendor beside its offer.
 - Getting the word out: ``rfp_events`` (who hears what), ``subscriptions`` (vendors'

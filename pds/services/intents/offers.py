@@ -22,18 +22,20 @@ from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.schemas import dump, load
 from pds.schemas.rfp import OfferSchema, QuestionSchema
 from pds.schemas.temporal import format_instant
-from pds.services.collections import CLIENTS, OFFERS
-from pds.services.context import Context, find_by_id
-from pds.services.identity.clients import BLOCKED, require_active
+from pds.services.base import CollectionService
+from pds.services.collections import OFFERS
+from pds.services.context import Context
+from pds.services.identity.clients import BLOCKED, ClientService
+from pds.services.intents.rfp_lifecycle import DRAFT, EXPIRED, OPEN
 from pds.services.intents.rfp_views import vendor_view
-from pds.services.intents.rfps import DRAFT, EXPIRED, LIVE, NOT_SELECTED, OPEN, RfpService
+from pds.services.intents.rfps import RfpService
 from pds.services.vendor_text import without_invisible
 
-WITHDRAWN = "withdrawn"
+LIVE, NOT_SELECTED, AWARDED, WITHDRAWN = "live", "not_selected", "awarded", "withdrawn"
 SORTS = ("price", "delivery_date")
 _OFFER = OfferSchema()
 _QUESTION = QuestionSchema()
-__all__ = ["OfferService", "vendor_view"]
+__all__ = ["BLOCKED", "OfferService", "vendor_view"]
 
 
 def _visible(rfp: Mapping[str, Any], client_id: str) -> bool:
@@ -50,20 +52,20 @@ def _sort_key(sort: str) -> Any:
     return lambda o: (o["delivery_date"], Decimal(o["price"]), o["id"])
 
 
-class OfferService:
-    def __init__(self, ctx: Context, rfps: RfpService) -> None:
-        self._ctx = ctx
-        self._rfps = rfps
+class OfferService(CollectionService):
+    collection_name = OFFERS
+    noun = "offer"
 
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(OFFERS)
+    def __init__(self, ctx: Context, rfps: RfpService, clients: ClientService) -> None:
+        super().__init__(ctx)
+        self._rfps = rfps
+        self._clients = clients
 
     # -- the vendor's side -------------------------------------------------------------
 
     def submit(self, rfp_pseudonym: str, client_id: str, data: Any) -> dict[str, Any]:
         """Make or update ``client_id``'s live offer on the RFP named ``rfp_pseudonym``."""
-        require_active(self._ctx, client_id)
+        self._clients.require_active(client_id)
         rfp = self.visible_rfp(rfp_pseudonym, client_id)
         self._require_open(rfp)
         loaded = load(_OFFER, without_invisible(data), what="offer")
@@ -85,7 +87,7 @@ class OfferService:
 
     def withdraw(self, offer_id: str, client_id: str) -> dict[str, Any]:
         """Withdraw the vendor's live offer, while its RFP is open."""
-        require_active(self._ctx, client_id)
+        self._clients.require_active(client_id)
         offer = self.own(offer_id, client_id)
         if offer["status"] != LIVE:
             raise Conflict(
@@ -110,7 +112,7 @@ class OfferService:
 
     def ask(self, offer_id: str, client_id: str, text: Any) -> dict[str, Any]:
         """The vendor asks the owner a question about its own offer."""
-        require_active(self._ctx, client_id)
+        self._clients.require_active(client_id)
         offer = self.own(offer_id, client_id)
         if offer["status"] != LIVE:
             raise Conflict(
@@ -121,12 +123,6 @@ class OfferService:
         return vendor_view(asked)
 
     # -- the owner's side --------------------------------------------------------------
-
-    def get(self, offer_id: str) -> dict[str, Any]:
-        offer = find_by_id(self._col, offer_id)
-        if offer is None:
-            raise NotFound(f"no offer {offer_id}", {"id": str(offer_id)})
-        return offer  # type: ignore[no-any-return]
 
     def list_for_rfp(
         self, rfp_id: str, *, sort: str | None = None, status: str | None = None
@@ -139,7 +135,8 @@ class OfferService:
             )
         rfp = self._rfps.get(rfp_id)
         where = {"rfp_id": rfp["id"], **({"status": status} if status else {})}
-        offers = [o for o in self._col.query(where=where) if not self._blocked(o["client_id"])]
+        blocked = self._clients.is_blocked
+        offers = [o for o in self._col.query(where=where) if not blocked(o["client_id"])]
         return sorted(offers, key=_sort_key(sort)) if sort else offers
 
     def answer(self, offer_id: str, text: Any) -> dict[str, Any]:
@@ -178,11 +175,37 @@ class OfferService:
             self._rfps.events.not_selected(declined)
         return declined  # type: ignore[no-any-return]
 
-    # -- helpers -----------------------------------------------------------------------
+    # -- what the RFP's moves ask (``RfpService``) -------------------------------------
 
-    def _blocked(self, client_id: str) -> bool:
-        client = self._ctx.collection(CLIENTS).find(client_id)
-        return client is not None and client["status"] == BLOCKED
+    def settle(self, rfp_id: str, offer_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Award the RFP ``rfp_id`` to its live offer ``offer_id`` (in the caller's
+        transaction): that offer is awarded, the RFP's other live offers not selected.
+        Returns the winner and the others; ``Conflict`` if ``offer_id`` is not a live
+        offer of that RFP."""
+        offer = self.find(offer_id)
+        if offer is None or offer["rfp_id"] != rfp_id or offer["status"] != LIVE:
+            raise Conflict(
+                f"offer {offer_id} is not a live offer for rfp {rfp_id}",
+                {"offer_id": ["Must be a live offer for this rfp."]},
+            )
+        now = format_instant(self._ctx.now())
+        moved = {}
+        with self._ctx.store.transaction():
+            for other in self._col.query(where={"rfp_id": rfp_id, "status": LIVE}):
+                status = AWARDED if other["id"] == offer["id"] else NOT_SELECTED
+                moved[other["id"]] = self._col.update(
+                    other["id"], {"status": status, "updated_at": now}
+                )
+        winner = moved.pop(offer["id"])
+        return winner, list(moved.values())
+
+    def bidders(self, rfp_id: str, *, live_only: bool = False) -> list[str]:
+        """The client ids of the vendors with an offer (a live one if ``live_only``) on the
+        RFP ``rfp_id``, in the order the offers came (a vendor may appear more than once)."""
+        offers = self._col.query(where={"rfp_id": rfp_id})
+        return [o["client_id"] for o in offers if not live_only or o["status"] == LIVE]
+
+    # -- helpers -----------------------------------------------------------------------
 
     def visible_rfp(self, pseudonym: str, client_id: str) -> dict[str, Any]:
         """The published RFP ``pseudonym`` if this vendor may see it, else ``NotFound``
@@ -222,10 +245,10 @@ class OfferService:
 
     def own(self, offer_id: str, client_id: str) -> dict[str, Any]:
         """The offer if it is this vendor's (``NotFound`` for another vendor's offer)."""
-        offer = find_by_id(self._col, offer_id)
+        offer = self.find(offer_id)
         if offer is None or offer["client_id"] != client_id:
-            raise NotFound(f"no offer {offer_id}", {"id": str(offer_id)})
-        return offer  # type: ignore[no-any-return]
+            raise self.not_found(offer_id)
+        return offer
 
     def _new(
         self, rfp: Mapping[str, Any], client_id: str, fields: Mapping[str, Any], now: str

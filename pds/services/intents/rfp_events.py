@@ -2,9 +2,10 @@
 
 The deliveries go into the outbox in the caller's transaction (``services.webhooks``).
 Audiences come from ``services.subscriptions`` (subscribers to the category, or the
-chosen vendors), widened to the vendors with offers on the RFP; a blocked vendor and a
-vendor without a subscription hear nothing. Nothing here names the owner, the winner
-to the others, or the RFP's record id: only what ``rfp_views`` shows.
+chosen vendors), widened to the vendors with offers on the RFP (its ``bidders``, which
+the caller asks of the offers); a blocked vendor and a vendor without a subscription
+hear nothing. Nothing here names the owner, the winner to the others, or the RFP's
+record id: only what ``rfp_views`` shows.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pds.services.collections import CLIENTS, OFFERS
-from pds.services.context import Context
-from pds.services.identity.clients import BLOCKED
+from pds.services.identity.clients import BLOCKED, ClientService
 from pds.services.intents.rfp_views import rfp_view, vendor_view
 from pds.services.intents.subscriptions import SubscriptionService
 from pds.services.intents.webhooks import WebhookService
@@ -29,14 +28,14 @@ SHIPPING_NOTE = (
 class RfpEvents:
     def __init__(
         self,
-        ctx: Context,
         webhooks: WebhookService,
         subscriptions: SubscriptionService,
+        clients: ClientService,
         issuer: str | None = None,
     ) -> None:
-        self._ctx = ctx
         self._webhooks = webhooks
         self._subscriptions = subscriptions
+        self._clients = clients
         self._issuer = issuer
 
     # -- RFP moves ---------------------------------------------------------------------
@@ -45,15 +44,18 @@ class RfpEvents:
         audience = self._subscriptions.audience(rfp)
         self._send("rfp.published", rfp_view(rfp), audience, rfp)
 
-    def updated(self, rfp: Mapping[str, Any]) -> None:
-        """To the audience and to every vendor with a live offer."""
-        subs = self._with_offers(rfp, self._subscriptions.audience(rfp), statuses=("live",))
+    def updated(self, rfp: Mapping[str, Any], *, bidders: Iterable[str]) -> None:
+        """To the audience and to every vendor with a live offer (``bidders``)."""
+        subs = self._with_bidders(self._subscriptions.audience(rfp), bidders)
         self._send("rfp.updated", rfp_view(rfp), subs, rfp)
 
-    def closed(self, rfp: Mapping[str, Any], *, told: Iterable[str] = ()) -> None:
-        """To the audience and every vendor with an offer, except the clients in ``told``."""
+    def closed(
+        self, rfp: Mapping[str, Any], *, bidders: Iterable[str], told: Iterable[str] = ()
+    ) -> None:
+        """To the audience and every vendor with an offer (``bidders``), except the clients
+        in ``told``."""
         skip = set(told)
-        subs = self._with_offers(rfp, self._subscriptions.audience(rfp))
+        subs = self._with_bidders(self._subscriptions.audience(rfp), bidders)
         heard = [s for s in subs if s["client_id"] not in skip]
         self._send("rfp.closed", {"id": rfp["pseudonym"], "status": rfp["status"]}, heard, rfp)
 
@@ -92,22 +94,16 @@ class RfpEvents:
     ) -> None:
         self._webhooks.enqueue(event, data, subs, rfp_id=rfp["id"])
 
-    def _with_offers(
-        self,
-        rfp: Mapping[str, Any],
-        audience: list[dict[str, Any]],
-        statuses: tuple[str, ...] | None = None,
+    def _with_bidders(
+        self, audience: list[dict[str, Any]], bidders: Iterable[str]
     ) -> list[dict[str, Any]]:
-        offers = self._ctx.collection(OFFERS).query(where={"rfp_id": rfp["id"]})
-        bidders = [o["client_id"] for o in offers if statuses is None or o["status"] in statuses]
         return _unique([*audience, *self._of_clients(bidders)])
 
     def _of_clients(self, client_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The subscriptions of ``client_ids`` (none for a blocked or unsubscribed one)."""
-        clients = self._ctx.collection(CLIENTS)
         found = []
         for client_id in dict.fromkeys(client_ids):
-            client = clients.find(client_id)
+            client = self._clients.find(client_id)
             sub = self._subscriptions.find(client_id)
             if client is not None and client["status"] != BLOCKED and sub is not None:
                 found.append(sub)

@@ -1,6 +1,7 @@
 """Personal RFPs: the owner says what they want to buy; vendors answer with offers.
 
-Lifecycle (every other move is a ``Conflict`` naming both states)::
+Lifecycle (every other move is a ``Conflict`` naming both states; the rules are in
+``rfp_lifecycle``)::
 
     draft --publish--> open --award----> awarded
                             --close----> closed
@@ -15,6 +16,10 @@ the vendors concerned by webhook (``rfp_events``) in the same transaction. An op
 RFP may still be ``amend``ed (description, requirements, budget, a later deadline,
 quantity). An award also creates or updates the winner's vendor relationship.
 
+The offers are the offer service's: an award asks it to ``settle`` them, and the
+events ask it who the ``bidders`` are. That service is built on this one (it reads
+RFPs), so the container hands it over once both are built (``settle_offers_with``).
+
 Vendors never see the record: ``public_view`` is all they get before award, under the
 RFP's own random pseudonym.
 """
@@ -25,47 +30,43 @@ import base64
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from pds.errors import Conflict, NotFound, ValidationFailed
+from pds.errors import Conflict, ValidationFailed
 from pds.schemas import dump, load
 from pds.schemas.rfp import STATUSES, RfpQuerySchema, RfpSchema
-from pds.schemas.temporal import format_instant, parse_instant, to_minute
-from pds.services.base import present
-from pds.services.collections import CLIENTS, INTERACTIONS, OFFERS, PREFERENCES, RFPS
-from pds.services.context import Context, find_by_id
+from pds.schemas.temporal import format_instant, to_minute
+from pds.services.base import CollectionService, present
+from pds.services.collections import RFPS
+from pds.services.context import Context
+from pds.services.identity.clients import ClientService
 from pds.services.identity.consent import ConsentService
 from pds.services.intents.rfp_events import RfpEvents
+from pds.services.intents.rfp_lifecycle import (
+    AWARDED,
+    CLOSED,
+    DRAFT,
+    EXPIRED,
+    OPEN,
+    OWNER_FIELDS,
+    VERBS,
+    WITHDRAWN,
+    amend_problems,
+    check_transition,
+    owner_fields,
+    past_deadline,
+)
 from pds.services.intents.rfp_views import public_view
+from pds.services.records.preferences import PreferenceService
 from pds.services.records.profile import ProfileService
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.relationships import RelationshipService
 
-DRAFT, OPEN = "draft", "open"
-AWARDED, CLOSED, EXPIRED, WITHDRAWN = "awarded", "closed", "expired", "withdrawn"
-#: The moves an RFP may make: from a state to the states it may go to.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    DRAFT: (OPEN,),
-    OPEN: (AWARDED, CLOSED, EXPIRED, WITHDRAWN),
-}
-#: Offer states (``pds.services.intents.offers`` keeps them; award moves them here).
-LIVE, NOT_SELECTED, OFFER_AWARDED = "live", "not_selected", "awarded"
-#: What an open RFP may still change (``amend``); the deadline only to a later one.
-AMENDABLE = ("description", "requirements", "budget", "deadline", "quantity")
-#: How each state reads in the owner's interaction log.
-VERBS = {
-    OPEN: "published",
-    AWARDED: "awarded",
-    CLOSED: "closed",
-    EXPIRED: "expired",
-    WITHDRAWN: "withdrawn",
-}
 RFP_TAG = "rfp"
 MAX_TAGS = 20
-__all__ = ["STATUSES", "RfpService", "public_view", "to_minute"]
+__all__ = ["DRAFT", "EXPIRED", "OPEN", "STATUSES", "RfpService", "public_view", "to_minute"]
 PSEUDONYM_PREFIX = "rfp-"
 _SCHEMA = RfpSchema()
-_OWNER_FIELDS = tuple(_SCHEMA.fields)
 _QUERY = RfpQuerySchema()
 
 
@@ -74,22 +75,22 @@ def new_pseudonym() -> str:
     return PSEUDONYM_PREFIX + base64.b32encode(secrets.token_bytes(10)).decode().lower()
 
 
-def owner_fields(rfp: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields of ``rfp`` that the owner wrote (storage form)."""
-    return {key: rfp[key] for key in _OWNER_FIELDS if key in rfp}
+class OfferBook(Protocol):
+    """What the RFP moves ask of the offers (``OfferService``)."""
+
+    def settle(self, rfp_id: str, offer_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The award's offer moves: the winner, and the other live offers not selected."""
+        ...
+
+    def bidders(self, rfp_id: str, *, live_only: bool = False) -> list[str]:
+        """The client ids of the vendors with an offer (a live one) on the RFP."""
+        ...
 
 
-def check_transition(rfp: Mapping[str, Any], target: str) -> None:
-    """``Conflict`` unless ``rfp`` may move to ``target``."""
-    current = rfp["status"]
-    if target not in TRANSITIONS.get(current, ()):
-        raise Conflict(
-            f"rfp {rfp['id']} cannot go from {current} to {target}",
-            {"status": [f"Is {current}; cannot become {target}."]},
-        )
+class RfpService(CollectionService):
+    collection_name = RFPS
+    noun = "rfp"
 
-
-class RfpService:
     def __init__(
         self,
         ctx: Context,
@@ -97,19 +98,30 @@ class RfpService:
         events: RfpEvents,
         interactions: InteractionService,
         relationships: RelationshipService,
+        clients: ClientService,
         consent: ConsentService,
+        preferences: PreferenceService,
         profile: ProfileService,
     ) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
         self.events = events
         self._interactions = interactions
         self._relationships = relationships
+        self._clients = clients
         self._consent = consent
+        self._preferences = preferences
         self._profile = profile
+        self._offer_book: OfferBook | None = None
+
+    def settle_offers_with(self, offers: OfferBook) -> None:
+        """The offers service (built on this one, so given once both are built)."""
+        self._offer_book = offers
 
     @property
-    def _col(self) -> Any:
-        return self._ctx.collection(RFPS)
+    def _offers(self) -> OfferBook:
+        if self._offer_book is None:
+            raise RuntimeError("rfps: settle_offers_with was never called")
+        return self._offer_book
 
     # -- writes ------------------------------------------------------------------------
 
@@ -146,7 +158,7 @@ class RfpService:
                 )
             merged = {**owner_fields(current), **changes}
             fields = dump(_SCHEMA, load(_SCHEMA, merged, what="rfp"))
-            server = {k: v for k, v in current.items() if k not in _OWNER_FIELDS}
+            server = {k: v for k, v in current.items() if k not in OWNER_FIELDS}
             record = {**server, **fields, "updated_at": format_instant(self._ctx.now())}
             self._col.replace(record["id"], record)
         self._ctx.audit("owner", "rfp.update", target=record["id"])
@@ -188,14 +200,14 @@ class RfpService:
                 )
             merged = {**owner_fields(current), **changes}
             fields = dump(_SCHEMA, load(_SCHEMA, merged, what="rfp"))
-            problems = _amend_problems(current, changes, fields)
+            problems = amend_problems(current, changes, fields)
             if problems:
                 raise ValidationFailed(f"invalid rfp: check {', '.join(problems)}", problems)
-            server = {k: v for k, v in current.items() if k not in _OWNER_FIELDS}
+            server = {k: v for k, v in current.items() if k not in OWNER_FIELDS}
             at = format_instant(self._ctx.now())
             record = self._col.replace(current["id"], {**server, **fields, "updated_at": at})
             self._ctx.audit("owner", "rfp.amend", target=record["id"])
-            self.events.updated(record)
+            self.events.updated(record, bidders=self._offers.bidders(record["id"], live_only=True))
         return record  # type: ignore[no-any-return]
 
     def withdraw(self, rfp_id: str) -> dict[str, Any]:
@@ -211,34 +223,22 @@ class RfpService:
         the others "not selected", the rest of the audience that the RFP closed; the
         winner's vendor relationship is created or updated and the award logged on it.
         """
-        offers = self._ctx.collection(OFFERS)
         self.get(rfp_id)  # an expiry that is due persists even if the award is refused
         with self._ctx.store.transaction():
             rfp = self.get(rfp_id)
             check_transition(rfp, AWARDED)
-            offer = find_by_id(offers, offer_id)
-            if offer is None or offer["rfp_id"] != rfp["id"] or offer["status"] != LIVE:
-                raise Conflict(
-                    f"offer {offer_id} is not a live offer for rfp {rfp['id']}",
-                    {"offer_id": ["Must be a live offer for this rfp."]},
-                )
-            now = format_instant(self._ctx.now())
-            moved = {}
-            for other in offers.query(where={"rfp_id": rfp["id"], "status": LIVE}):
-                status = OFFER_AWARDED if other["id"] == offer["id"] else NOT_SELECTED
-                changes = {"status": status, "updated_at": now}
-                moved[other["id"]] = offers.update(other["id"], changes)
-            vendor_id = self._winner_relationship(rfp, offer)
-            awarded = {"awarded_offer_id": offer["id"]}
+            winner, others = self._offers.settle(rfp["id"], offer_id)
+            vendor_id = self._winner_relationship(rfp, winner)
+            awarded = {"awarded_offer_id": winner["id"]}
             record = self._move(rfp, AWARDED, "owner", awarded, counterpart_id=vendor_id)
-            self._tell_award(record, moved.pop(offer["id"]), list(moved.values()), share_shipping)
+            self._tell_award(record, winner, others, share_shipping)
             return record
 
     def expire_due(self, now: datetime | None = None) -> int:
         """Expire every open RFP whose deadline has passed by ``now``; returns how many."""
         when = now or self._ctx.now()
         with self._ctx.store.transaction():
-            due = [r for r in self._col.query(where={"status": OPEN}) if _past_deadline(r, when)]
+            due = [r for r in self._col.query(where={"status": OPEN}) if past_deadline(r, when)]
             for rfp in due:
                 self._move(rfp, EXPIRED, "system")
         return len(due)
@@ -246,11 +246,9 @@ class RfpService:
     # -- reads -------------------------------------------------------------------------
 
     def get(self, rfp_id: str) -> dict[str, Any]:
-        """The RFP with ``rfp_id`` (expired first if its deadline has passed)."""
-        rfp = find_by_id(self._col, rfp_id)
-        if rfp is None:
-            raise NotFound(f"no rfp {rfp_id}", {"id": str(rfp_id)})
-        return self._expired_if_due(rfp)
+        """The RFP with ``rfp_id`` (expired first if its deadline has passed); ``find``
+        gives the record as stored."""
+        return self._expired_if_due(super().get(rfp_id))
 
     def find_by_pseudonym(self, pseudonym: Any) -> dict[str, Any] | None:
         """The RFP named ``pseudonym`` (expired first if due), or ``None``."""
@@ -294,7 +292,7 @@ class RfpService:
         if target == OPEN:
             self.events.published(record)
         elif target != AWARDED:
-            self.events.closed(record)
+            self.events.closed(record, bidders=self._offers.bidders(record["id"]))
         return record  # type: ignore[no-any-return]
 
     def _log_interaction(self, rfp: Mapping[str, Any], counterpart_id: str | None) -> None:
@@ -306,11 +304,11 @@ class RfpService:
         }
         if counterpart_id is not None:
             entry["counterpart_id"] = counterpart_id
-        self._ctx.collection(INTERACTIONS).insert(self._interactions.new_record(entry))
+        self._interactions.log_system(entry)
 
     def _winner_relationship(self, rfp: Mapping[str, Any], offer: Mapping[str, Any]) -> str | None:
         """The id of the winner's vendor relationship (found or made, tagged ``rfp``)."""
-        client = self._ctx.collection(CLIENTS).find(offer["client_id"])
+        client = self._clients.find(offer["client_id"])
         if client is None:
             return None
         vendor = self._consent.vendor_for(client, how_known=f"Won my RFP: {rfp['title']}")
@@ -330,7 +328,7 @@ class RfpService:
         for loser in losers:
             self.events.not_selected(loser)
         told = [winner["client_id"], *(loser["client_id"] for loser in losers)]
-        self.events.closed(rfp, told=told)
+        self.events.closed(rfp, bidders=self._offers.bidders(rfp["id"]), told=told)
 
     def _frozen_at_publish(self, rfp: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         """What publishing freezes into the record: disclosed values, time, buyer."""
@@ -347,19 +345,19 @@ class RfpService:
         return {"name": name, "email": profile.get("email")}
 
     def _expired_if_due(self, rfp: dict[str, Any]) -> dict[str, Any]:
-        if rfp["status"] != OPEN or not _past_deadline(rfp, self._ctx.now()):
+        if rfp["status"] != OPEN or not past_deadline(rfp, self._ctx.now()):
             return rfp
         with self._ctx.store.transaction():
             return self._move(rfp, EXPIRED, "system")
 
     def _publish_problems(self, rfp: Mapping[str, Any], now: datetime) -> dict[str, list[str]]:
         problems: dict[str, list[str]] = {}
-        if _past_deadline(rfp, now):
+        if past_deadline(rfp, now):
             problems["deadline"] = ["Must be in the future."]
-        missing = [key for key in rfp.get("disclosure", []) if self._preference(key) is None]
+        preferences, clients = self._preferences, self._clients
+        missing = [key for key in rfp.get("disclosure", []) if preferences.find(key) is None]
         if missing:
             problems["disclosure"] = [f"No preference {key}." for key in missing]
-        clients = self._ctx.collection(CLIENTS)
         unknown = [cid for cid in rfp.get("chosen_vendors", []) if clients.find(cid) is None]
         if unknown:
             problems["chosen_vendors"] = [f"No vendor {cid}." for cid in unknown]
@@ -368,31 +366,7 @@ class RfpService:
     def _disclosed(self, rfp: Mapping[str, Any]) -> dict[str, Any]:
         disclosed: dict[str, Any] = {}
         for key in rfp.get("disclosure", []):
-            preference = self._preference(key)
+            preference = self._preferences.find(key)
             if preference is not None:
                 disclosed[key] = preference["value"]
         return disclosed
-
-    def _preference(self, key: str) -> dict[str, Any] | None:
-        found = self._ctx.collection(PREFERENCES).query(where={"key": key}, limit=1)
-        return found[0] if found else None
-
-
-def _past_deadline(rfp: Mapping[str, Any], now: datetime) -> bool:
-    return parse_instant(rfp["deadline"]) <= now
-
-
-def _amend_problems(
-    current: Mapping[str, Any], changes: Mapping[str, Any], fields: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Why ``changes`` may not be made to the open RFP ``current`` (``fields``: the result)."""
-    problems: dict[str, Any] = {
-        key: ["Cannot be changed once published."]
-        for key in sorted(changes)
-        if key not in AMENDABLE and key in _OWNER_FIELDS and fields.get(key) != current.get(key)
-    }
-    if parse_instant(fields["deadline"]) < parse_instant(current["deadline"]):
-        problems["deadline"] = ["Must not be earlier than the current deadline."]
-    if fields["budget"]["currency"] != current["budget"]["currency"]:
-        problems["budget"] = {"currency": ["Cannot be changed once published."]}
-    return problems

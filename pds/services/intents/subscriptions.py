@@ -28,9 +28,10 @@ from pds.schemas import dump, load
 from pds.schemas.common import invalid
 from pds.schemas.subscription import SubscriptionSchema
 from pds.schemas.temporal import format_instant
-from pds.services.collections import CLIENTS, SUBSCRIPTIONS
+from pds.services.base import CollectionService
+from pds.services.collections import SUBSCRIPTIONS
 from pds.services.context import Context
-from pds.services.identity.clients import BLOCKED, held_back, require_active
+from pds.services.identity.clients import ClientService
 from pds.services.outbound import OutboundPolicy
 
 SECRET_PREFIX = "whsec_"
@@ -47,19 +48,21 @@ def public_view(subscription: Mapping[str, Any]) -> dict[str, Any]:
     return {k: subscription[k] for k in ("url", "categories", "created_at", "updated_at")}
 
 
-class SubscriptionService:
-    def __init__(self, ctx: Context, outbound: OutboundPolicy) -> None:
-        self._ctx = ctx
-        self._outbound = outbound
+class SubscriptionService(CollectionService):
+    """The subscriptions, each named by its vendor's client id (``find``, ``get``)."""
 
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(SUBSCRIPTIONS)
+    collection_name = SUBSCRIPTIONS
+    noun = "subscription"
+
+    def __init__(self, ctx: Context, clients: ClientService, outbound: OutboundPolicy) -> None:
+        super().__init__(ctx)
+        self._clients = clients
+        self._outbound = outbound
 
     def subscribe(self, client_id: str, data: Any) -> tuple[dict[str, Any], bool]:
         """Subscribe ``client_id`` (or replace its url and categories); the record and
         whether it is new. A new subscription gets a fresh secret; a replaced one keeps it."""
-        require_active(self._ctx, client_id)
+        self._clients.require_active(client_id)
         fields = dump(_SCHEMA, load(_SCHEMA, data, what="subscription"))
         self._check_url(fields["url"])
         now = format_instant(self._ctx.now())
@@ -95,12 +98,12 @@ class SubscriptionService:
         found = self._col.query(where={"client_id": client_id}, limit=1)
         return found[0] if found else None
 
-    def get(self, client_id: str) -> dict[str, Any]:
-        """``client_id``'s subscription; ``NotFound`` if it has none."""
-        record = self.find(client_id)
-        if record is None:
-            raise NotFound("no subscription", {"subscription": ["Not subscribed."]})
-        return record
+    def with_id(self, record_id: str) -> dict[str, Any] | None:
+        """The subscription whose record id is ``record_id`` (as a delivery names it)."""
+        return self._col.find(record_id)
+
+    def not_found(self, key: Any) -> NotFound:
+        return NotFound("no subscription", {"subscription": ["Not subscribed."]})
 
     def unsubscribe(self, client_id: str) -> None:
         """Delete ``client_id``'s subscription (``NotFound`` if it has none)."""
@@ -111,7 +114,7 @@ class SubscriptionService:
 
     def rotate_secret(self, client_id: str) -> dict[str, Any]:
         """A new signing secret for ``client_id``'s subscription; the old one stops at once."""
-        require_active(self._ctx, client_id)
+        self._clients.require_active(client_id)
         now = format_instant(self._ctx.now())
         with self._ctx.store.transaction():
             record = self.get(client_id)
@@ -129,15 +132,6 @@ class SubscriptionService:
             found = [
                 s for s in self._col.scan() if not s["categories"] or category in s["categories"]
             ]
-        silenced = self._blocked_clients() | self._held_back_clients()
+        silenced = self._clients.blocked_ids() | self._clients.held_back_ids()
         listened = [s for s in found if s["client_id"] not in silenced]
         return sorted(listened, key=lambda s: (s["created_at"], s["id"]))
-
-    def _blocked_clients(self) -> set[str]:
-        return {c["id"] for c in self._ctx.collection(CLIENTS).query(where={"status": BLOCKED})}
-
-    def _held_back_clients(self) -> set[str]:
-        """Vendors awaiting the owner's approval, while the owner asks for it."""
-        if not self._ctx.rfp_vendors_need_approval:
-            return set()
-        return {c["id"] for c in self._ctx.collection(CLIENTS).scan() if held_back(self._ctx, c)}

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pds.errors import Conflict, NotFound
+from pds.errors import Conflict
 from pds.schemas.temporal import format_instant, parse_instant, to_minute
-from pds.services.collections import CLIENTS, DELIVERIES, SUBSCRIPTIONS
-from pds.services.context import Context, find_by_id
-from pds.services.identity.clients import BLOCKED
+from pds.services.base import CollectionService
+from pds.services.collections import DELIVERIES
+from pds.services.context import Context
+from pds.services.identity.clients import BLOCKED, ClientService
+from pds.services.intents.subscriptions import SubscriptionService
 from pds.services.intents.webhook_signing import new_message_id, signed_headers
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
@@ -67,22 +69,25 @@ def compact(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-class WebhookService:
+class WebhookService(CollectionService):
+    collection_name = DELIVERIES
+    noun = "delivery"
+
     def __init__(
         self,
         ctx: Context,
+        subscriptions: SubscriptionService,
+        clients: ClientService,
         policy: RetryPolicy | None = None,
         *,
         jitter: random.Random | None = None,
     ) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
+        self._subscriptions = subscriptions
+        self._clients = clients
         self.policy = policy or RetryPolicy()
         self.jitter = jitter or random.SystemRandom()
         self.bell = threading.Event()  # rung on enqueue; the courier waits on it
-
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(DELIVERIES)
 
     # -- the outbox --------------------------------------------------------------------
 
@@ -140,8 +145,8 @@ class WebhookService:
     def outgoing(self, delivery: Mapping[str, Any]) -> Outgoing | None:
         """The signed post of ``delivery`` now (current url and secret of its subscription),
         or ``None`` after failing it when its subscription is gone or its vendor blocked."""
-        sub = self._ctx.collection(SUBSCRIPTIONS).find(delivery["subscription_id"])
-        client = self._ctx.collection(CLIENTS).find(delivery["client_id"])
+        sub = self._subscriptions.with_id(delivery["subscription_id"])
+        client = self._clients.find(delivery["client_id"])
         if sub is None or client is None or client["status"] == BLOCKED:
             gone = sub is None
             self._finish(delivery, "the vendor unsubscribed" if gone else "the vendor is blocked")
@@ -190,12 +195,6 @@ class WebhookService:
         return delivery
 
     # -- the owner's log ---------------------------------------------------------------
-
-    def get(self, delivery_id: str) -> dict[str, Any]:
-        delivery = find_by_id(self._col, delivery_id)
-        if delivery is None:
-            raise NotFound(f"no delivery {delivery_id}", {"id": str(delivery_id)})
-        return delivery  # type: ignore[no-any-return]
 
     def deliveries(
         self, *, rfp_id: str | None = None, client_id: str | None = None, limit: int | None = None

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from pds.errors import Conflict, NotFound
+from pds.errors import Conflict
 from pds.schemas import PreferenceSchema, load
 from pds.schemas.preference import PreferenceKey, PreferenceQuerySchema
 from pds.services.base import RecordService, present
@@ -31,6 +31,7 @@ class PreferenceService(RecordService):
     noun = "preference"
     schema = PreferenceSchema()
     immutable = ("key",)
+    key_field = "key"  # a preference is named by its key (``get`` raises NotFound on it)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -41,13 +42,6 @@ class PreferenceService(RecordService):
             return None
         found = self._col.query(where={"key": normal}, limit=1)
         return found[0] if found else None
-
-    def get(self, key: str) -> dict[str, Any]:
-        """The preference stored under ``key``; ``NotFound`` if there is none."""
-        found = self.find(key)
-        if found is None:
-            raise NotFound(f"no preference {key}", {"key": str(key)})
-        return found
 
     def list(
         self,

@@ -2,7 +2,8 @@
 
 Adding a purchase also logs a ``purchase`` interaction with its vendor, in the same
 transaction: both are stored, or neither. Updating a purchase keeps that log entry
-in step (vendor, date); deleting it deletes the entry.
+in step (vendor, date); deleting it deletes the entry. The log is the interactions
+service's: this one asks it (``store_new``, ``follow_purchase``, ``forget_purchase``).
 
 Who writes decides the ``source``: the owner writes ``owner`` (or ``import``); a
 vendor (actor ``vendor:<client_id>``) always writes ``vendor:<client_id>`` with
@@ -87,9 +88,7 @@ class PurchaseService(RecordService):
             for vendor_id in dict.fromkeys(p.purchase["vendor_id"] for p in prepared):
                 self._relationships.require(vendor_id, field="vendor_id", kind=VENDOR)
             self._col.insert_many([p.purchase for p in prepared])
-            self._ctx.collection(self._interactions.collection_name).insert_many(
-                [p.interaction for p in prepared]
-            )
+            self._interactions.store_new([p.interaction for p in prepared])
 
     def update(self, record_id: str, changes: Any, *, actor: str = "owner") -> dict[str, Any]:
         """Change fields of a purchase (``None`` clears one); its source cannot change.
@@ -105,7 +104,7 @@ class PurchaseService(RecordService):
             if record["vendor_id"] != current["vendor_id"]:
                 self._relationships.require(record["vendor_id"], field="vendor_id", kind=VENDOR)
             self._col.replace(record["id"], record)
-            self._sync_log(record)
+            self._interactions.follow_purchase(record)
         self._ctx.audit(actor, "purchase.update", target=record["id"])
         return record
 
@@ -115,20 +114,18 @@ class PurchaseService(RecordService):
         with self._ctx.store.transaction():
             record = self.get(record_id)
             self._col.delete(record["id"])
-            log = self._ctx.collection(self._interactions.collection_name)
-            for entry in log.query(where={"purchase_id": record["id"]}):
-                if entry["kind"] == "purchase":
-                    log.delete(entry["id"])
-                else:
-                    log.replace(entry["id"], {k: v for k, v in entry.items() if k != "purchase_id"})
+            self._interactions.forget_purchase(record["id"])
         self._ctx.audit(actor, "purchase.delete", target=record["id"])
 
-    def _sync_log(self, purchase: Mapping[str, Any]) -> None:
-        log = self._ctx.collection(self._interactions.collection_name)
-        for entry in log.query(where={"purchase_id": purchase["id"], "kind": "purchase"}):
-            wanted = {"counterpart_id": purchase["vendor_id"], "date": purchase["date"]}
-            if any(entry.get(k) != v for k, v in wanted.items()):
-                log.replace(entry["id"], {**entry, **wanted, "updated_at": purchase["updated_at"]})
+    def delete_for_vendor(self, vendor_id: str) -> int:
+        """Delete every purchase from ``vendor_id`` (being deleted with cascade, its own log
+        entries already gone): other entries pointing at them are unlinked. How many."""
+        with self._ctx.store.transaction():
+            purchases = self._col.query(where={"vendor_id": vendor_id})
+            for purchase in purchases:
+                self._col.delete(purchase["id"])
+                self._interactions.unlink_purchase(purchase["id"])
+        return len(purchases)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -139,6 +136,10 @@ class PurchaseService(RecordService):
     def count_for_vendor(self, vendor_id: str) -> int:
         """How many purchases the owner has made from this vendor."""
         return self._col.count(where={"vendor_id": vendor_id})
+
+    def since(self, day: str) -> list[dict[str, Any]]:
+        """Every purchase from ``day`` (ISO date) on, oldest first."""
+        return self._col.query(start=day)
 
     def in_months(self, months: int, today: date | None = None) -> list[dict[str, Any]]:
         """Every purchase of the last ``months`` calendar months (``today``'s included)."""

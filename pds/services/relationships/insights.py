@@ -26,7 +26,8 @@ from typing import Any, Protocol
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas import load
 from pds.schemas.insight import DepthWeightsSchema, DriftAnswerSchema, TierLabelSchema
-from pds.services.collections import INSIGHTS, INTERACTIONS, PURCHASES, RELATIONSHIPS
+from pds.services.base import CollectionService
+from pds.services.collections import INSIGHTS, INTERACTIONS
 from pds.services.context import Context, check_actor
 from pds.services.relationships.cadence import (
     DEPTH_WINDOW,
@@ -50,6 +51,12 @@ Log = dict[str, list[tuple[int, str, str | None]]]
 
 class TargetSetter(Protocol):
     def set_target(self, relationship_id: str, every_days: Any, *, actor: str = ...) -> Any: ...
+
+
+class PurchasesSince(Protocol):
+    """The purchases from a day on (``PurchaseService``, in the records context above)."""
+
+    def since(self, day: str) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -76,21 +83,22 @@ class Report:
         return f"tier {number}" + (f" ({label})" if label else "")
 
 
-class InsightService:
+class InsightService(CollectionService):
+    collection_name = INSIGHTS
+    noun = "insight"
+
     def __init__(
         self,
         ctx: Context,
         relationships: RelationshipService,
+        purchases: PurchasesSince,
         targets: TargetSetter | None = None,
     ) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
         self._relationships = relationships
+        self._purchases = purchases
         self._targets = targets
         self._cached: tuple[tuple[int, date], Report] | None = None
-
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(INSIGHTS)
 
     def today(self) -> date:
         return self._ctx.now().date()
@@ -278,12 +286,12 @@ class InsightService:
         if vendor_id is not None:
             vendors = [self._relationships.require(vendor_id, field="vendor_id", kind=VENDOR)]
         else:
-            vendors = self._ctx.collection(RELATIONSHIPS).query(where={"kind": VENDOR})
+            vendors = self._relationships.of_kind(VENDOR)
         today = self.today()
         year, quarter = quarters_until(today, periods)[0]
         start = date(year, 3 * quarter - 2, 1).isoformat()
         log = self.read_log()
-        spent = _purchases_since(self._ctx.collection(PURCHASES).query(start=start))
+        spent = _purchases_since(self._purchases.since(start))
         result = []
         for vendor in sorted(vendors, key=lambda v: (v["name"].casefold(), v["id"])):
             entries = [(date.fromordinal(d), kind) for d, kind, _ in log.get(vendor["id"], [])]

@@ -4,23 +4,36 @@ Every interaction points at a counterpart (a vendor or a person) and may point a
 a purchase; an ``rfp`` entry points at one of the owner's RFPs (and the winning vendor,
 for an award). Adding a purchase logs a ``purchase`` interaction by itself (see
 ``purchases``); everything else is logged here.
+
+This service alone writes the log: the purchases service stores, follows and forgets a
+purchase's entry through it (``store_new``, ``follow_purchase``, ``forget_purchase``),
+the RFP service logs its moves with ``log_system``, and deleting a relationship with
+cascade deletes its entries with ``delete_with``. Purchases and RFPs live in contexts
+above this one: whether a ``purchase_id`` or ``rfp_id`` exists is asked of their
+services, which the container hands over (``check_references_with``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from pds.errors import ValidationFailed
 from pds.schemas import InteractionQuerySchema, InteractionSchema, load
 from pds.schemas.query import day_bounds
 from pds.services.base import RecordService, present
-from pds.services.collections import INTERACTIONS, PURCHASES, RFPS
-from pds.services.context import Context, check_actor, find_by_id
+from pds.services.collections import INTERACTIONS
+from pds.services.context import Context, check_actor
 from pds.services.paging import Page
 from pds.services.periods import last_months
 from pds.services.relationships.relationships import RelationshipService
+
+
+class Finder(Protocol):
+    """A service that finds its records by id (``CollectionService.find``)."""
+
+    def find(self, record_id: Any) -> dict[str, Any] | None: ...
 
 
 class InteractionService(RecordService):
@@ -31,6 +44,13 @@ class InteractionService(RecordService):
     def __init__(self, ctx: Context, relationships: RelationshipService) -> None:
         super().__init__(ctx)
         self._relationships = relationships
+        self._purchases: Finder | None = None
+        self._rfps: Finder | None = None
+
+    def check_references_with(self, *, purchases: Finder, rfps: Finder) -> None:
+        """The services that say whether a ``purchase_id`` or ``rfp_id`` exists (the
+        container gives them: they are built after this one, in contexts above it)."""
+        self._purchases, self._rfps = purchases, rfps
 
     # -- writes ------------------------------------------------------------------------
 
@@ -72,17 +92,79 @@ class InteractionService(RecordService):
             self._col.delete(record["id"])
         self._ctx.audit(actor, "interaction.delete", target=record["id"])
 
+    def log_system(self, data: Any) -> dict[str, Any]:
+        """Log an entry the store writes itself as part of another service's move (an
+        RFP published, awarded, ...), in the caller's transaction; that move is audited,
+        not this entry."""
+        record = self.new_record(data)
+        with self._ctx.store.transaction():
+            self._col.insert(record)
+        return record
+
     def _check_references(self, record: Mapping[str, Any]) -> None:
         if "counterpart_id" in record:  # only an rfp entry may have none (the schema checks)
             self._relationships.require(record["counterpart_id"], field="counterpart_id")
+        purchases, rfps = self._purchases, self._rfps
+        if purchases is None or rfps is None:
+            raise RuntimeError("interactions: check_references_with was never called")
         purchase_id = record.get("purchase_id")
-        if purchase_id and find_by_id(self._ctx.collection(PURCHASES), purchase_id) is None:
+        if purchase_id and purchases.find(purchase_id) is None:
             raise ValidationFailed(
                 f"no purchase {purchase_id}", {"purchase_id": ["No purchase with this id."]}
             )
         rfp_id = record.get("rfp_id")
-        if rfp_id and find_by_id(self._ctx.collection(RFPS), rfp_id) is None:
+        if rfp_id and rfps.find(rfp_id) is None:
             raise ValidationFailed(f"no rfp {rfp_id}", {"rfp_id": ["No rfp with this id."]})
+
+    # -- what purchases and relationships ask of the log ---------------------------------
+
+    def store_new(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Insert already-built entries (from ``new_record``) whose references the caller
+        has checked: a purchase's own entries, stored with it."""
+        with self._ctx.store.transaction():
+            self._col.insert_many(records)
+
+    def follow_purchase(self, purchase: Mapping[str, Any]) -> None:
+        """Keep the ``purchase`` entries of a changed purchase in step (vendor, date)."""
+        wanted = {"counterpart_id": purchase["vendor_id"], "date": purchase["date"]}
+        with self._ctx.store.transaction():
+            for entry in self._col.query(where={"purchase_id": purchase["id"], "kind": "purchase"}):
+                if any(entry.get(k) != v for k, v in wanted.items()):
+                    changed = {**entry, **wanted, "updated_at": purchase["updated_at"]}
+                    self._col.replace(entry["id"], changed)
+
+    def forget_purchase(self, purchase_id: str) -> None:
+        """A purchase was deleted: delete its ``purchase`` entries, unlink the others."""
+        with self._ctx.store.transaction():
+            for entry in self._col.query(where={"purchase_id": purchase_id}):
+                if entry["kind"] == "purchase":
+                    self._col.delete(entry["id"])
+                else:
+                    self._col.replace(entry["id"], _unlinked(entry))
+
+    def unlink_purchase(self, purchase_id: str) -> None:
+        """A purchase was deleted with its vendor: unlink the entries still pointing at it
+        (other counterparts'; the vendor's own went with ``delete_with``)."""
+        with self._ctx.store.transaction():
+            for entry in self._col.query(where={"purchase_id": purchase_id}):
+                self._col.replace(entry["id"], _unlinked(entry))
+
+    def count_with(self, counterpart_id: str) -> int:
+        """How many entries have this counterpart (from the index)."""
+        return self._col.count(where={"counterpart_id": counterpart_id})
+
+    def delete_with(self, counterpart_id: str) -> int:
+        """Delete every entry with this counterpart (its relationship is being deleted)."""
+        with self._ctx.store.transaction():
+            entries = self._col.query(where={"counterpart_id": counterpart_id})
+            for entry in entries:
+                self._col.delete(entry["id"])
+        return len(entries)
+
+    def latest_with(self, counterpart_id: str) -> dict[str, Any] | None:
+        """The most recent entry with this counterpart, or ``None``."""
+        found = self._col.query(where={"counterpart_id": counterpart_id}, descending=True, limit=1)
+        return found[0] if found else None
 
     # -- reads -------------------------------------------------------------------------
 
@@ -133,3 +215,7 @@ class InteractionService(RecordService):
                 continue
             counts.setdefault(counterpart, [0] * months)[index] += 1
         return counts
+
+
+def _unlinked(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key != "purchase_id"}

@@ -2,24 +2,29 @@
 
 A vendor's ``domain`` is unique among vendors. A relationship with purchases or
 interactions is only deleted together with them (``cascade=True``); otherwise the
-deletion is refused with ``Conflict``, so no purchase is left pointing nowhere.
+deletion is refused with ``Conflict``, so no purchase is left pointing nowhere. Those
+records belong to other services (interactions here, purchases in the records context
+above): the container hands them over (``cascade_to``) and they count and delete them.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas import RelationshipQuerySchema, RelationshipSchema, load
 from pds.schemas.common import Label, Schema
 from pds.schemas.contact import normalise_domain
 from pds.services.base import RecordService, present
-from pds.services.collections import INTERACTIONS, PURCHASES, RELATIONSHIPS
-from pds.services.context import check_actor, find_by_id
+from pds.services.collections import RELATIONSHIPS
+from pds.services.context import Context, check_actor, find_by_id
 from pds.services.paging import Page
+
+if TYPE_CHECKING:
+    from pds.services.relationships.interactions import InteractionService
 
 VENDOR = "vendor"
 PERSON = "person"
@@ -27,11 +32,29 @@ PERSON = "person"
 ALIKE_RATIO = 0.85
 
 
+class VendorPurchases(Protocol):
+    """The purchases from a vendor, as deleting the vendor needs them (``PurchaseService``)."""
+
+    def count_for_vendor(self, vendor_id: str) -> int: ...
+
+    def delete_for_vendor(self, vendor_id: str) -> int: ...
+
+
 class RelationshipService(RecordService):
     collection_name = RELATIONSHIPS
     noun = "relationship"
     schema = RelationshipSchema()
     immutable = ("kind",)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._interactions: InteractionService | None = None
+        self._purchases: VendorPurchases | None = None
+
+    def cascade_to(self, *, interactions: InteractionService, purchases: VendorPurchases) -> None:
+        """The services whose records point at a relationship and go with it (``delete``);
+        the container gives them, as both are built after this one."""
+        self._interactions, self._purchases = interactions, purchases
 
     # -- writes ------------------------------------------------------------------------
 
@@ -88,20 +111,23 @@ class RelationshipService(RecordService):
         a relationship that has any is kept and ``Conflict`` says how many.
         """
         check_actor(actor)
+        interactions, purchases = self._interactions, self._purchases
+        if interactions is None or purchases is None:
+            raise RuntimeError("relationships: cascade_to was never called")
         with self._ctx.store.transaction():
             record = self.get(record_id)
-            purchases = self._ctx.collection(PURCHASES).query(where={"vendor_id": record["id"]})
-            interactions = self._ctx.collection(INTERACTIONS).query(
-                where={"counterpart_id": record["id"]}
-            )
-            counts = {"purchases": len(purchases), "interactions": len(interactions)}
-            if (purchases or interactions) and not cascade:
+            counts = {
+                "purchases": purchases.count_for_vendor(record["id"]),
+                "interactions": interactions.count_with(record["id"]),
+            }
+            if any(counts.values()) and not cascade:
                 raise Conflict(
                     f"{record['name']!s} has {counts['purchases']} purchases and "
                     f"{counts['interactions']} interactions; delete them too with cascade",
                     counts,
                 )
-            self._delete_all(purchases, interactions)
+            interactions.delete_with(record["id"])  # first: then only others' entries are
+            purchases.delete_for_vendor(record["id"])  # left to unlink from the purchases
             self._col.delete(record["id"])
         self._ctx.audit(actor, "relationship.delete", target=record["id"])
         return counts
@@ -148,22 +174,6 @@ class RelationshipService(RecordService):
         kept = {k: v for k, v in (shared or {}).items() if v not in (None, "")}
         return self.update(record_id, {"shared": kept or None}, actor=actor)
 
-    def _delete_all(
-        self, purchases: Iterable[Mapping[str, Any]], interactions: Iterable[Mapping[str, Any]]
-    ) -> None:
-        purchase_col = self._ctx.collection(PURCHASES)
-        interaction_col = self._ctx.collection(INTERACTIONS)
-        deleted = set()
-        for interaction in interactions:
-            interaction_col.delete(interaction["id"])
-            deleted.add(interaction["id"])
-        for purchase in purchases:
-            purchase_col.delete(purchase["id"])
-            for linked in interaction_col.query(where={"purchase_id": purchase["id"]}):
-                if linked["id"] not in deleted:  # another counterpart's log entry: unlink it
-                    unlinked = {k: v for k, v in linked.items() if k != "purchase_id"}
-                    interaction_col.replace(linked["id"], unlinked)
-
     def _check_domain_free(self, record: Mapping[str, Any]) -> None:
         domain = record.get("domain")
         if not domain or record.get("kind") != VENDOR:
@@ -176,6 +186,18 @@ class RelationshipService(RecordService):
                 )
 
     # -- reads -------------------------------------------------------------------------
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        """Every vendor (``VENDOR``) or every person (``PERSON``), oldest first."""
+        return self._col.query(where={"kind": kind})
+
+    def tagged(self, tag: str) -> list[dict[str, Any]]:
+        """Every relationship with ``tag``, oldest first."""
+        return self._col.query(where={"tags": tag})
+
+    def all_records(self) -> list[dict[str, Any]]:
+        """Every relationship, in storage order (for a whole-store pass such as an import)."""
+        return list(self._col.scan())
 
     def list(
         self,

@@ -20,7 +20,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pds.errors import ValidationFailed
-from pds.services.collections import INTERACTIONS, RELATIONSHIPS, REMINDERS
+from pds.services.base import CollectionService
+from pds.services.collections import REMINDERS
 from pds.services.context import Context, check_actor
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.relationships import RelationshipService, clean_tag
@@ -69,20 +70,19 @@ class Reminder:
         }
 
 
-class ReminderService:
+class ReminderService(CollectionService):
+    collection_name = REMINDERS
+    noun = "reminder"
+
     def __init__(
         self,
         ctx: Context,
         relationships: RelationshipService,
         interactions: InteractionService,
     ) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
         self._relationships = relationships
         self._interactions = interactions
-
-    @property
-    def _col(self) -> Any:
-        return self._ctx.collection(REMINDERS)
 
     def now(self) -> datetime:
         return self._ctx.now()
@@ -272,15 +272,13 @@ class ReminderService:
             if record is not None:
                 found[record["id"]] = record
         for tag in tagged:
-            for record in self._ctx.collection(RELATIONSHIPS).query(where={"tags": tag}):
+            for record in self._relationships.tagged(tag):
                 found[record["id"]] = record
         return [r for r in found.values() if r.get("status") not in QUIET_STATUSES]
 
     def _last_contact(self, relationship_id: str) -> date | None:
-        latest = self._ctx.collection(INTERACTIONS).query(
-            where={"counterpart_id": relationship_id}, descending=True, limit=1
-        )
-        return date.fromisoformat(latest[0]["date"][:10]) if latest else None
+        latest = self._interactions.latest_with(relationship_id)
+        return date.fromisoformat(latest["date"][:10]) if latest else None
 
     def _snooze_day(self, until: Any) -> date:
         today = self.today()

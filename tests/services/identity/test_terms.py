@@ -103,3 +103,12 @@ def test_a_bad_actor_is_refused(services: Services) -> None:
     with pytest.raises(ValidationFailed) as caught:
         services.terms.publish(_edited(), actor="vendor")
     assert "actor" in caught.value.details
+
+
+def test_terms_are_found_by_version(services: Services) -> None:
+    assert services.terms.find(1) == services.terms.current()  # built in, not stored yet
+    assert services.terms.find(2) is None
+    assert services.terms.find(True) is None
+    with pytest.raises(NotFound) as caught:
+        services.terms.get(2)
+    assert (caught.value.message, caught.value.details) == ("no terms version 2", {"version": "2"})

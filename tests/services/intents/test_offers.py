@@ -478,3 +478,37 @@ def test_blocked_vendors_hear_nothing(services: Services, rfp: dict[str, Any]) -
     services.rfps.close(rfp["id"])
     assert events(services, rfp["id"]) == []
     assert services.offers.get(offer["id"])["status"] == "live"
+
+
+# -- what an RFP's moves ask of the offers ----------------------------------------------
+
+
+def test_settle_moves_the_live_offers_of_one_rfp(
+    services: Services, rfp: dict[str, Any], shop: str, other_shop: str
+) -> None:
+    third = register(services, "Bike Barn")
+    winner = services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    loser = services.offers.submit(rfp["pseudonym"], other_shop, offer_data())
+    withdrawn = services.offers.submit(rfp["pseudonym"], third, offer_data())
+    services.offers.withdraw(withdrawn["id"], third)
+    other_rfp = services.rfps.publish(services.rfps.draft(rfp_data())["id"])
+    elsewhere = services.offers.submit(other_rfp["pseudonym"], other_shop, offer_data())
+
+    won, others = services.offers.settle(rfp["id"], winner["id"])
+    assert (won["id"], won["status"]) == (winner["id"], "awarded")
+    assert [(o["id"], o["status"]) for o in others] == [(loser["id"], "not_selected")]
+    assert services.offers.get(withdrawn["id"])["status"] == "withdrawn"
+    assert services.offers.get(elsewhere["id"])["status"] == "live"
+    with pytest.raises(Conflict):  # no longer live
+        services.offers.settle(rfp["id"], winner["id"])
+
+
+def test_bidders_are_the_vendors_with_offers_on_an_rfp(
+    services: Services, rfp: dict[str, Any], shop: str, other_shop: str
+) -> None:
+    assert services.offers.bidders(rfp["id"]) == []
+    services.offers.submit(rfp["pseudonym"], shop, offer_data())
+    withdrawn = services.offers.submit(rfp["pseudonym"], other_shop, offer_data())
+    services.offers.withdraw(withdrawn["id"], other_shop)
+    assert services.offers.bidders(rfp["id"]) == [shop, other_shop]
+    assert services.offers.bidders(rfp["id"], live_only=True) == [shop]

@@ -321,3 +321,37 @@ def test_list_validates_its_parameters(services: Services) -> None:
         with pytest.raises(ValidationFailed) as caught:
             services.purchases.list(**params)
         assert set(caught.value.details) == fields, params
+
+
+def test_delete_for_vendor_deletes_its_purchases_and_unlinks_the_rest(
+    services: Services, vendor: dict[str, Any], person: dict[str, Any]
+) -> None:
+    first = services.purchases.add(bought(vendor, date="2025-01-10"))
+    second = services.purchases.add(bought(vendor, date="2025-02-10"))
+    elsewhere = services.relationships.add({"kind": "vendor", "name": "Corner Shop"})
+    kept = services.purchases.add(bought(elsewhere))
+    gift = services.interactions.log(
+        {
+            "kind": "gift",
+            "date": "2025-02-11",
+            "counterpart_id": person["id"],
+            "purchase_id": second["id"],
+        }
+    )
+    assert services.purchases.delete_for_vendor(vendor["id"]) == 2
+    assert services.purchases.find(first["id"]) is None
+    assert services.purchases.find(second["id"]) is None
+    assert services.purchases.get(kept["id"]) == kept
+    assert "purchase_id" not in services.interactions.get(gift["id"])
+    assert services.purchases.delete_for_vendor(vendor["id"]) == 0
+
+
+def test_since_gives_the_purchases_from_a_day_on(
+    services: Services, vendor: dict[str, Any]
+) -> None:
+    for day in ("2024-12-31", "2025-01-01", "2025-02-03"):
+        services.purchases.add(bought(vendor, date=day))
+    assert [p["date"] for p in services.purchases.since("2025-01-01")] == [
+        "2025-01-01",
+        "2025-02-03",
+    ]

@@ -8,7 +8,8 @@ import pytest
 
 from pds.errors import NotFound, ValidationFailed
 from pds.services import Services
-from pds.store import new_id
+from pds.store import Store, new_id
+from tests.services.conftest import audit_events
 
 
 def test_log_and_get(services: Services, person: dict[str, Any]) -> None:
@@ -80,3 +81,96 @@ def test_update_and_delete(services: Services, person: dict[str, Any]) -> None:
     services.interactions.delete(entry["id"])
     with pytest.raises(NotFound):
         services.interactions.get(entry["id"])
+
+
+def test_log_checks_rfp_references_with_the_rfp_service(
+    services: Services, person: dict[str, Any]
+) -> None:
+    rfp = services.rfps.draft(
+        {
+            "title": "A tent",
+            "category": "outdoor",
+            "budget": {"max": "300", "currency": "EUR"},
+            "deadline": "2025-04-01T12:00:00Z",
+        }
+    )
+    entry = {"kind": "rfp", "date": "2025-03-01", "counterpart_id": person["id"]}
+    assert services.interactions.log({**entry, "rfp_id": rfp["id"]})["rfp_id"] == rfp["id"]
+    with pytest.raises(ValidationFailed) as caught:
+        services.interactions.log({**entry, "rfp_id": new_id()})
+    assert caught.value.details == {"rfp_id": ["No rfp with this id."]}
+
+
+# -- what other services ask of the log (they never write it themselves) -----------------
+
+
+def test_follow_and_forget_a_purchase(
+    services: Services, vendor: dict[str, Any], person: dict[str, Any]
+) -> None:
+    purchase = services.purchases.add(
+        {"vendor_id": vendor["id"], "date": "2025-02-03", "currency": "EUR", "total": "5"}
+    )
+    gift = services.interactions.log(
+        {
+            "kind": "gift",
+            "date": "2025-02-04",
+            "counterpart_id": person["id"],
+            "purchase_id": purchase["id"],
+        }
+    )
+    [own] = services.interactions.list(counterpart_id=vendor["id"]).items
+
+    moved = {**purchase, "vendor_id": person["id"], "date": "2025-02-05"}
+    services.interactions.follow_purchase(moved)
+    followed = services.interactions.get(own["id"])
+    assert (followed["counterpart_id"], followed["date"]) == (person["id"], "2025-02-05")
+    assert services.interactions.get(gift["id"]) == gift  # only the purchase's own entry
+
+    services.interactions.forget_purchase(purchase["id"])
+    assert services.interactions.find(own["id"]) is None
+    assert services.interactions.get(gift["id"]) == {
+        k: v for k, v in gift.items() if k != "purchase_id"
+    }
+
+
+def test_unlink_purchase_keeps_every_entry(
+    services: Services, vendor: dict[str, Any], person: dict[str, Any]
+) -> None:
+    purchase = services.purchases.add(
+        {"vendor_id": vendor["id"], "date": "2025-02-03", "currency": "EUR", "total": "5"}
+    )
+    services.interactions.unlink_purchase(purchase["id"])
+    assert services.interactions.list(purchase_id=purchase["id"]).items == []
+    [kept] = services.interactions.list(counterpart_id=vendor["id"]).items
+    assert kept["kind"] == "purchase" and "purchase_id" not in kept
+
+
+def test_count_latest_and_delete_with_a_counterpart(
+    services: Services, vendor: dict[str, Any], person: dict[str, Any]
+) -> None:
+    log = services.interactions
+    assert log.count_with(person["id"]) == 0 and log.latest_with(person["id"]) is None
+    for day in ("2025-01-05", "2025-01-20", "2025-01-10"):
+        log.log({"kind": "call", "date": day, "counterpart_id": person["id"]})
+    other = log.log({"kind": "call", "date": "2025-02-01", "counterpart_id": vendor["id"]})
+    assert log.count_with(person["id"]) == 3
+    assert log.latest_with(person["id"])["date"] == "2025-01-20"  # type: ignore[index]
+    assert log.delete_with(person["id"]) == 3
+    assert log.count_with(person["id"]) == 0
+    assert log.get(other["id"]) == other
+
+
+def test_store_new_and_log_system_write_without_auditing_the_entry(
+    services: Services, person: dict[str, Any], store: Store
+) -> None:
+    before = len(audit_events(store))
+    built = services.interactions.new_record(
+        {"kind": "call", "date": "2025-01-05", "counterpart_id": person["id"]}
+    )
+    services.interactions.store_new([built])
+    logged = services.interactions.log_system(
+        {"kind": "rfp", "date": "2025-01-06", "note": "rfp published: A tent"}
+    )
+    assert services.interactions.get(built["id"]) == built
+    assert services.interactions.get(logged["id"]) == logged
+    assert len(audit_events(store)) == before  # the move that wrote them audits itself

@@ -127,3 +127,43 @@ def test_delete_without_history(services: Services, person: dict[str, Any]) -> N
     assert services.relationships.delete(person["id"]) == {"purchases": 0, "interactions": 0}
     with pytest.raises(NotFound):
         services.relationships.delete(person["id"])
+
+
+def test_whole_kinds_tags_and_everyone(
+    services: Services, vendor: dict[str, Any], person: dict[str, Any]
+) -> None:
+    rels = services.relationships
+    friend = rels.add({"kind": "person", "name": "Ada", "tags": ["friends"]})
+    rels.tag(vendor["id"], add=["friends"])
+    assert [r["id"] for r in rels.of_kind("person")] == [person["id"], friend["id"]]
+    assert [r["id"] for r in rels.of_kind("vendor")] == [vendor["id"]]
+    assert [r["id"] for r in rels.tagged("friends")] == [vendor["id"], friend["id"]]
+    assert rels.tagged("family") == []
+    everyone = {r["id"] for r in rels.all_records()}
+    assert everyone == {vendor["id"], person["id"], friend["id"]}
+
+
+def test_a_cascade_is_one_transaction_across_the_services_it_asks(
+    services: Services, vendor: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    purchase = services.purchases.add(
+        {"vendor_id": vendor["id"], "date": "2025-01-02", "currency": "EUR", "total": "3"}
+    )
+    real = services.purchases.delete_for_vendor
+
+    def failing(vendor_id: str) -> int:  # the log is already emptied when this fails
+        real(vendor_id)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services.purchases, "delete_for_vendor", failing)
+    with pytest.raises(OSError):
+        services.relationships.delete(vendor["id"], cascade=True)
+    assert services.relationships.find(vendor["id"]) is not None
+    assert services.purchases.find(purchase["id"]) is not None
+    assert services.interactions.count_with(vendor["id"]) == 1
+    monkeypatch.undo()
+    assert services.relationships.delete(vendor["id"], cascade=True) == {
+        "purchases": 1,
+        "interactions": 1,
+    }
+    assert services.purchases.find(purchase["id"]) is None
