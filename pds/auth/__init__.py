@@ -7,14 +7,22 @@ from flask import Flask
 
 from pds.auth.context import Auth, auth
 from pds.auth.endpoints import bp
-from pds.auth.protector import Protector, VendorAccess, current_access, require_grant
+from pds.auth.protector import Protector, VendorAccess, audited, records_in, vendor_access
 from pds.auth.server import Server
 from pds.services import Services
 from pds.services.ratelimit import RateLimiter
 
 HOUR = 3600.0
 
-__all__ = ["Auth", "VendorAccess", "auth", "current_access", "init_auth", "require_grant"]
+__all__ = [
+    "Auth",
+    "VendorAccess",
+    "audited",
+    "auth",
+    "init_auth",
+    "records_in",
+    "vendor_access",
+]
 
 
 def init_auth(app: Flask, services: Services, issuer: str, *, registrations_per_hour: int) -> Auth:

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from pds.errors import ValidationFailed
 from pds.services.identity.clients import is_new
 from pds.web.context import services
+from pds.web.errors import go_back_when_refused
 from pds.web.pictures import access_per_day
 from pds.web.portal import owner_required
 
@@ -103,7 +103,4 @@ def _day(name: str, errors: dict[str, list[str]]) -> date | None:
         return None
 
 
-@bp.errorhandler(ValidationFailed)
-def invalid(error: ValidationFailed) -> Response:
-    flash(error.message)
-    return redirect(url_for("access.vendors"), code=303)
+go_back_when_refused(bp, lambda: url_for("access.vendors"))

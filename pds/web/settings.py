@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from pds.errors import ValidationFailed
 from pds.services.identity.store_keys import KeyRotation, change_passphrase
 from pds.web.context import services
-from pds.web.forms import flat_errors
 from pds.web.portal import check_owner_password, owner_required
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -79,7 +78,7 @@ def profile() -> Page:
     try:
         services().profile.update(changes)
     except ValidationFailed as exc:
-        errors = flat_errors(exc.details)
+        errors = exc.flat("-")
         errors = {k.removeprefix("address-"): v for k, v in errors.items()}
         return _page(profile=(form, errors)), 422
     flash("Profile saved. Vendors see its claims only as your grants allow.")
