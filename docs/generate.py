@@ -1,5 +1,6 @@
-"""Generate the reference pages that can be generated: the CLI from ``--help``,
-the settings from ``Settings``, the scopes and default terms from ``policies/``.
+"""Generate the reference pages that can be generated: the CLI from ``--help`` (its
+exit codes from ``pds.errors``), the settings from ``Settings``, the scopes and default
+terms from ``policies/``, the vendor API from its OpenAPI document.
 Run ``make docs``; ``tests/docs`` fails when the committed pages are stale.
 """
 
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import click
 
+from pds.api import api_routes
 from pds.api.openapi import build_spec
 from pds.cli import main as cli_main
 from pds.config import settings_table
+from pds.errors import exit_codes
 from policies.scopes import CATALOGUE
 from policies.terms import PURPOSES, default_terms, summary
 
@@ -39,11 +42,7 @@ def cli_reference() -> str:
     parts = [
         "# Command line reference\n",
         "Generated from `pds --help` by `make docs`; do not edit by hand.\n",
-        "Every command prints one clear line on error and exits non-zero: 1 general, "
-        "2 invalid input, 3 configuration, 4 not found, 5 not permitted, 6 conflict, "
-        "10 store problem, 11 store locked by another process, 12 wrong passphrase, "
-        "13 integrity error, 14 archive refused, 15 mail not delivered, "
-        "16 export failed.\n",
+        exit_code_line(),
         "## pds\n",
         f"```\n{cli_main.get_help(root)}\n```\n",
     ]
@@ -51,6 +50,12 @@ def cli_reference() -> str:
         parts.append(f"## {path}\n")
         parts.append(f"```\n{ctx.command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
+
+
+def exit_code_line() -> str:
+    """What each exit code means, from the error classes of ``pds.errors``."""
+    codes = ", ".join(f"{code} {meaning}" for code, meaning in exit_codes().items())
+    return f"Every command prints one clear line on error and exits non-zero: {codes}.\n"
 
 
 def configuration_reference() -> str:
@@ -139,12 +144,15 @@ def _schema_rows(name: str, schema: dict) -> list[str]:
 
 
 def api_reference() -> str:
-    spec = build_spec(EXAMPLE_ISSUER)
+    routes = api_routes()
+    with routes.app_context():
+        spec = build_spec(routes, EXAMPLE_ISSUER)
     lines = [
         "# Vendor API reference\n",
         "Generated from the OpenAPI 3.1 document (`GET /openapi.json` on every store) by "
-        "`make docs`; do not edit by hand. The document itself is generated from the same "
-        "marshmallow schemas that validate requests and shape responses.\n",
+        "`make docs`; do not edit by hand. The document itself is made from the API's "
+        "routes and each endpoint's declaration: its scope, and the same marshmallow "
+        "schemas that validate its requests and shape its responses.\n",
         f"Base URL: `{{issuer}}/api/v1` (here `{EXAMPLE_ISSUER}/api/v1`). Every call needs "
         "`Authorization: Bearer <access token>` from the OAuth flow (authorization code + "
         "PKCE S256; see [security](security.md#authorization-server) and "

@@ -9,7 +9,7 @@ an exit code (``exit_code``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 
@@ -19,6 +19,8 @@ class PdsError(Exception):
     code: ClassVar[str] = "pds_error"
     http_status: ClassVar[int] = 500
     exit_code: ClassVar[int] = 1
+    #: What the exit code means, in the words of the command line reference.
+    exit_meaning: ClassVar[str] = "general"
 
     def __init__(self, message: str, details: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -40,12 +42,14 @@ class NotFound(PdsError):
     code = "not_found"
     http_status = 404
     exit_code = 4
+    exit_meaning = "not found"
 
 
 class PermissionDenied(PdsError):
     code = "permission_denied"
     http_status = 403
     exit_code = 5
+    exit_meaning = "not permitted"
 
 
 class InsufficientScope(PermissionDenied):
@@ -65,6 +69,7 @@ class ValidationFailed(PdsError):
     code = "validation_failed"
     http_status = 422
     exit_code = 2
+    exit_meaning = "invalid input"
 
     def __init__(
         self, message: str = "invalid input", details: Mapping[str, Any] | None = None
@@ -74,6 +79,19 @@ class ValidationFailed(PdsError):
     @property
     def fields(self) -> dict[str, Any]:
         return self.details
+
+    def flat(self, sep: str = ".") -> dict[str, list[str]]:
+        """The messages by field, nested fields' names joined by ``sep``:
+        ``{"items": {"0": {"unit_price": [m]}}}`` -> ``{"items.0.unit_price": [m]}``."""
+        return flat_details(self.details, sep)
+
+    def messages(self) -> list[str]:
+        """Every message, without the field it is about."""
+        return [message for messages in self.flat().values() for message in messages]
+
+    def lines(self) -> list[str]:
+        """One line per message, after the field's path: ``items: 0: unit_price: m``."""
+        return detail_lines(self.details)
 
 
 class OutboundRefused(ValidationFailed):
@@ -90,12 +108,14 @@ class MalformedRequest(PdsError):
     code = "malformed_request"
     http_status = 400
     exit_code = 2
+    exit_meaning = "invalid input"
 
 
 class UnsupportedMediaType(PdsError):
     code = "unsupported_media_type"
     http_status = 415
     exit_code = 2
+    exit_meaning = "invalid input"
 
 
 class RateLimited(PdsError):
@@ -114,6 +134,7 @@ class Conflict(PdsError):
     code = "conflict"
     http_status = 409
     exit_code = 6
+    exit_meaning = "conflict"
 
 
 class StoreError(PdsError):
@@ -122,6 +143,7 @@ class StoreError(PdsError):
     code = "store_error"
     http_status = 503
     exit_code = 10
+    exit_meaning = "store problem"
 
 
 class StoreNotFound(StoreError):
@@ -137,12 +159,14 @@ class StoreLocked(StoreError):
 
     code = "store_locked"
     exit_code = 11
+    exit_meaning = "store locked by another process"
 
 
 class WrongPassphrase(StoreError):
     code = "wrong_passphrase"
     http_status = 401
     exit_code = 12
+    exit_meaning = "wrong passphrase"
 
 
 class IntegrityError(StoreError):
@@ -150,12 +174,14 @@ class IntegrityError(StoreError):
 
     code = "integrity_error"
     exit_code = 13
+    exit_meaning = "integrity error"
 
 
 class ArchiveInvalid(PdsError):
     code = "archive_invalid"
     http_status = 400
     exit_code = 14
+    exit_meaning = "archive refused"
 
 
 class ExportFailed(PdsError):
@@ -165,6 +191,7 @@ class ExportFailed(PdsError):
     code = "export_failed"
     http_status = 503
     exit_code = 16
+    exit_meaning = "export failed"
 
 
 class DeliveryFailed(PdsError):
@@ -173,6 +200,7 @@ class DeliveryFailed(PdsError):
     code = "delivery_failed"
     http_status = 502
     exit_code = 15
+    exit_meaning = "mail not delivered"
 
 
 class Unreachable(PdsError):
@@ -182,6 +210,7 @@ class Unreachable(PdsError):
     code = "unreachable"
     http_status = 502
     exit_code = 17
+    exit_meaning = "destination unreachable"
 
 
 class ConfigError(PdsError):
@@ -189,3 +218,47 @@ class ConfigError(PdsError):
 
     code = "config_error"
     exit_code = 3
+    exit_meaning = "configuration"
+
+
+def flat_details(details: Mapping[str, Any], sep: str = ".") -> dict[str, list[str]]:
+    """``details`` (field -> messages, nested for nested fields) as one level of
+    field paths, each part joined by ``sep``, -> messages."""
+    flat: dict[str, list[str]] = {}
+    for path, message in _walk(details, ()):
+        flat.setdefault(sep.join(path), []).append(message)
+    return flat
+
+
+def detail_lines(details: Mapping[str, Any]) -> list[str]:
+    """One line per message, after its field's path:
+    ``{"line 7": {"quantity": ["Not a number."]}}`` -> ``["line 7: quantity: Not a number."]``."""
+    return [": ".join((*path, message)) for path, message in _walk(details, ())]
+
+
+def _walk(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _walk(inner, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            yield from _walk(inner, path)
+    else:
+        yield path, str(value)
+
+
+def exit_codes() -> dict[int, str]:
+    """Every exit code a ``PdsError`` ends a command with, and what it means (the
+    command line reference is generated from it)."""
+    return dict(sorted((error.exit_code, error.exit_meaning) for error in error_classes()))
+
+
+def error_classes() -> list[type[PdsError]]:
+    """``PdsError`` and every class below it."""
+    found: list[type[PdsError]] = []
+    pending: list[type[PdsError]] = [PdsError]
+    while pending:
+        error = pending.pop()
+        found.append(error)
+        pending.extend(error.__subclasses__())
+    return found

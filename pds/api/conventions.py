@@ -1,40 +1,33 @@
 """The API's conventions, in one place: JSON bodies in, schema-shaped JSON out with an
-ETag (``If-None-Match`` gives 304), problem details for errors, rate limits per vendor."""
+ETag (``If-None-Match`` gives 304), rate limits per vendor. (``pds.api.endpoint`` applies
+them to each declared endpoint; ``pds.api.errors`` answers errors as problem details.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache, wraps
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import orjson
 from flask import Response, request
 from marshmallow import Schema, fields
 
-from pds.auth import current_access, require_grant
-from pds.errors import MalformedRequest, RateLimited, UnsupportedMediaType
+from pds.errors import MalformedRequest, UnsupportedMediaType
 from pds.runtime.current import runtime
 from pds.services import Services
+from pds.services.ratelimit import RateLimiter
+
+#: Where the vendor API lives; the OpenAPI document's server URL ends with it.
+API_BASE = "/api/v1"
 
 
 def services() -> Services:
     return runtime().services
 
 
-def endpoint(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A vendor API view: a live token whose grant has ``scopes``, within the rate limit."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def limited(*args: Any, **kwargs: Any) -> Any:
-            wait = runtime().limits.api.take(current_access().client_id)
-            if wait:
-                raise RateLimited(wait)
-            return view(*args, **kwargs)
-
-        return require_grant(*scopes)(limited)
-
-    return decorator
+def rate_limiter() -> RateLimiter:
+    """The per-vendor limit of API calls."""
+    return runtime().limits.api
 
 
 def json_body() -> Any:
@@ -96,11 +89,15 @@ def project(schema: Schema, data: Any) -> Any:
     return data
 
 
-def respond(schema: Schema, data: Any, status: int = 200, **headers: str) -> Response:
-    """``data`` shaped by ``schema``; GETs carry an ETag and answer 304 when unchanged."""
+def respond(
+    schema: Schema, data: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """``data`` shaped by ``schema``; GETs carry an ETag and answer 304 when unchanged.
+    ``headers`` are added last (a ``Cache-Control`` among them wins)."""
     body = orjson.dumps(project(schema, data))
-    response = Response(body, status=status, mimetype="application/json", headers=headers)
+    response = Response(body, status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-cache"
+    response.headers.update(headers or {})
     if request.method == "GET":
         response.add_etag()
         response.make_conditional(request)

@@ -14,12 +14,13 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import orjson
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 
 from pds.api.conventions import services
+from pds.api.errors import api_blueprint
 from pds.services.intents.rfps import OPEN, public_view, to_minute
 
-bp = Blueprint("feed", __name__)
+bp = api_blueprint("feed", __name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"

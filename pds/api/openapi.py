@@ -1,6 +1,7 @@
-"""The OpenAPI 3.1 document of the vendor API, generated from the same marshmallow
-schemas that validate requests and shape responses (apispec), served at
-``/openapi.json``; ``docs/api.md`` is generated from it (``make docs``)."""
+"""The OpenAPI 3.1 document of the vendor API, served at ``/openapi.json``: its paths
+are the app's ``/api/v1`` routes, each operation made from its endpoint's declaration
+(``pds.api.endpoint``) and the marshmallow schemas that validate requests and shape
+responses (apispec). ``docs/api.md`` is generated from it (``make docs``)."""
 
 from __future__ import annotations
 
@@ -8,50 +9,39 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
+from marshmallow import Schema
 
-from pds.api.openapi_parts import PROBLEM, media, problems, read
-from pds.api.openapi_rfps import RFP_COMPONENTS, RFP_SCOPE, rfp_paths
+from pds.api.conventions import API_BASE
+from pds.api.endpoint import DeclaredView
+from pds.api.errors import api_blueprint
+from pds.api.openapi_parts import PROBLEM, openapi_path, operation_spec, path_parameters
 from pds.runtime.current import runtime
 from pds.schemas.common import Choice, Id, Text
 from pds.schemas.money import Currency, ExactDecimal
+from pds.schemas.rfp import OfferSchema
+from pds.schemas.subscription import SubscriptionSchema
 from pds.schemas.temporal import Day, Instant
-from pds.schemas.vendor_api import (
-    ApiPurchaseQuerySchema,
-    ApiPurchaseSchema,
-    ApiRelationshipSchema,
-    MeSchema,
-    PreferenceListSchema,
-    PurchasePageSchema,
-    ReceiptSchema,
-)
+from pds.schemas.vendor_api import PreferenceListSchema
 from pds.version import __version__
 from policies.scopes import CATALOGUE
 
-bp = Blueprint("openapi", __name__)
+bp = api_blueprint("openapi", __name__)
 
-PURCHASE_EXAMPLE = {
-    "id": "01920000-0000-7000-8000-000000000001",
-    "vendor_id": "01920000-0000-7000-8000-0000000000aa",
-    "date": "2026-05-04",
-    "order_ref": "A-1001",
-    "items": [{"description": "Rain jacket", "quantity": "1", "unit_price": "89.00"}],
-    "total": "89.00",
-    "currency": "EUR",
-    "category": "clothing",
-    "tags": [],
-    "source": "vendor:shop-client-id",
-    "status": "new",
-    "created_at": "2026-05-04T10:00:00Z",
-    "updated_at": "2026-05-04T10:00:00Z",
+#: The vendors' client-credentials scope (the RFP side).
+RFP_SCOPE = "rfp:respond"
+#: Component names that are not the schema's class name without ``Api`` and ``Schema``.
+NAMES: dict[type[Schema], str] = {
+    OfferSchema: "OfferRequest",
+    SubscriptionSchema: "SubscriptionRequest",
+    PreferenceListSchema: "Preferences",
 }
-RECEIPT_EXAMPLE = {
-    "date": "2026-05-04",
-    "order_ref": "A-1001",
-    "items": [{"description": "Rain jacket", "quantity": "1", "unit_price": "89.00"}],
-    "currency": "EUR",
-    "category": "clothing",
-}
+
+
+def component_name(schema: type[Schema] | Schema) -> str:
+    """The name of ``schema``'s component in the document."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    return NAMES.get(cls) or cls.__name__.removeprefix("Api").removesuffix("Schema")
 
 
 def _teach(plugin: MarshmallowPlugin) -> None:
@@ -75,8 +65,9 @@ def _choices(self: Any, field: Any, **_: Any) -> dict[str, Any]:
     return {}
 
 
-def build_spec(issuer: str) -> dict[str, Any]:
-    plugin = MarshmallowPlugin()
+def build_spec(app: Flask, issuer: str) -> dict[str, Any]:
+    """The document of ``app``'s vendor API, for a store at ``issuer``."""
+    plugin = MarshmallowPlugin(schema_name_resolver=component_name)
     spec = APISpec(
         title="pds vendor API",
         version=__version__,
@@ -89,7 +80,7 @@ def build_spec(issuer: str) -> dict[str, Any]:
             "Vendors answering the owner's RFPs use client credentials instead (scope "
             "rfp:respond): they never learn who the owner is."
         },
-        servers=[{"url": f"{issuer}/api/v1"}],
+        servers=[{"url": f"{issuer}{API_BASE}"}],
     )
     spec.components.security_scheme(
         "oauth2",
@@ -111,86 +102,18 @@ def build_spec(issuer: str) -> dict[str, Any]:
     )
     _teach(plugin)
     spec.components.schema("Problem", PROBLEM)
-    for name, schema in (
-        ("Purchase", ApiPurchaseSchema),
-        ("PurchasePage", PurchasePageSchema),
-        ("Receipt", ReceiptSchema),
-        ("Me", MeSchema),
-        ("Preferences", PreferenceListSchema),
-        ("Relationship", ApiRelationshipSchema),
-        *RFP_COMPONENTS,
-    ):
-        spec.components.schema(name, schema=schema)
-    _paths(spec)
-    rfp_paths(spec)
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        if isinstance(view, DeclaredView) and rule.rule.startswith(API_BASE):
+            spec.path(
+                openapi_path(rule.rule, API_BASE),
+                operations={view.operation.method.lower(): operation_spec(view.operation)},
+                parameters=path_parameters(rule.rule),
+            )
     return spec.to_dict()
-
-
-def _paths(spec: APISpec) -> None:
-    spec.path(
-        "/me",
-        operations={
-            "get": read(
-                "The owner's pairwise sub and granted claims (any consent grant's token; "
-                "a client-credentials token gets 403)",
-                None,
-                "Me",
-            )
-        },
-    )
-    spec.path(
-        "/purchases",
-        operations={
-            "get": read(
-                "Purchases within the grant, newest first (cursor pagination)",
-                "purchases:read",
-                "PurchasePage",
-                parameters=[{"in": "query", "schema": ApiPurchaseQuerySchema}],
-                example={"items": [PURCHASE_EXAMPLE], "next_cursor": None},
-            ),
-            "post": {
-                "summary": "Push a digital receipt (stored as new, source vendor:<client_id>)",
-                "security": [{"oauth2": ["purchases:write"]}],
-                "requestBody": {"required": True, "content": media("Receipt", RECEIPT_EXAMPLE)},
-                "responses": {
-                    "201": {
-                        "description": "Stored",
-                        "headers": {"Location": {"schema": {"type": "string"}}},
-                        "content": media("Purchase", PURCHASE_EXAMPLE),
-                    },
-                    **problems(400, 401, 403, 413, 415, 422, 429),
-                },
-            },
-        },
-    )
-    spec.path(
-        "/purchases/{purchase_id}",
-        parameters=[
-            {"in": "path", "name": "purchase_id", "required": True, "schema": {"type": "string"}}
-        ],
-        operations={
-            "get": read("One purchase within the grant", "purchases:read", "Purchase"),
-        },
-    )
-    spec.path(
-        "/preferences",
-        operations={
-            "get": read("Preferences shared with vendors", "preferences:read", "Preferences")
-        },
-    )
-    spec.path(
-        "/relationship",
-        operations={
-            "get": read(
-                "The owner's public record of this relationship",
-                "relationship:read",
-                "Relationship",
-            )
-        },
-    )
 
 
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     issuer = runtime().settings.issuer_url
-    return jsonify(build_spec(issuer))
+    return jsonify(build_spec(current_app, issuer))

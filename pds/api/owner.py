@@ -3,39 +3,31 @@ know them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from typing import Any
 
-from pds.api.conventions import endpoint, respond, services
-from pds.auth import current_access
+from pds.api.conventions import API_BASE, services
+from pds.api.endpoint import endpoint
+from pds.api.errors import api_blueprint
+from pds.auth import VendorAccess
 from pds.schemas.vendor_api import ApiRelationshipSchema, MeSchema, PreferenceListSchema
 
-ME, PREFERENCES, RELATIONSHIP = MeSchema(), PreferenceListSchema(), ApiRelationshipSchema()
-
-bp = Blueprint("api_owner", __name__, url_prefix="/api/v1")
+bp = api_blueprint("api_owner", __name__, url_prefix=API_BASE)
 
 
-@bp.get("/me")
-@endpoint()
-def me() -> Response:
-    access = current_access()
-    claims = services().vendor_view.claims(access.client_id, list(access.scopes))
-    access.returned = 1
-    return respond(ME, claims)
+@endpoint(bp, "GET", "/me", scope=None, response=MeSchema)
+def me(access: VendorAccess) -> Any:
+    """The owner's pairwise sub and granted claims (any consent grant's token; a
+    client-credentials token gets 403)"""
+    return services().vendor_view.claims(access.client_id, list(access.scopes))
 
 
-@bp.get("/preferences")
-@endpoint("preferences:read")
-def preferences() -> Response:
-    access = current_access()
-    items = services().vendor_view.preferences(access.grant)
-    access.returned = len(items)
-    return respond(PREFERENCES, {"items": items})
+@endpoint(bp, "GET", "/preferences", scope="preferences:read", response=PreferenceListSchema)
+def preferences(access: VendorAccess) -> Any:
+    """Preferences shared with vendors"""
+    return {"items": services().vendor_view.preferences(access.grant)}
 
 
-@bp.get("/relationship")
-@endpoint("relationship:read")
-def relationship() -> Response:
-    access = current_access()
-    record = services().vendor_view.relationship(access.grant)
-    access.returned = 1
-    return respond(RELATIONSHIP, record)
+@endpoint(bp, "GET", "/relationship", scope="relationship:read", response=ApiRelationshipSchema)
+def relationship(access: VendorAccess) -> Any:
+    """The owner's public record of this relationship"""
+    return services().vendor_view.relationship(access.grant)

@@ -2,39 +2,58 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from typing import Any
 
-from pds.api.conventions import endpoint, json_body, respond, services
-from pds.auth import current_access
-from pds.schemas.vendor_api import ApiPurchaseSchema, PurchasePageSchema
+from flask import url_for
 
-PURCHASE, PAGE = ApiPurchaseSchema(), PurchasePageSchema()
+from pds.api import examples
+from pds.api.conventions import API_BASE, services
+from pds.api.endpoint import Answer, Reply, endpoint
+from pds.api.errors import api_blueprint
+from pds.auth import VendorAccess
+from pds.schemas.vendor_api import (
+    ApiPurchaseQuerySchema,
+    ApiPurchaseSchema,
+    PurchasePageSchema,
+    ReceiptSchema,
+)
 
-bp = Blueprint("api_purchases", __name__, url_prefix="/api/v1")
-
-
-@bp.get("/purchases")
-@endpoint("purchases:read")
-def list_purchases() -> Response:
-    access = current_access()
-    page = services().vendor_view.purchases(access.grant, request.args.to_dict())
-    access.returned = len(page.items)
-    return respond(PAGE, page._asdict())
-
-
-@bp.get("/purchases/<purchase_id>")
-@endpoint("purchases:read")
-def get_purchase(purchase_id: str) -> Response:
-    access = current_access()
-    record = services().vendor_view.purchase(access.grant, purchase_id)
-    access.returned = 1
-    return respond(PURCHASE, record)
+bp = api_blueprint("api_purchases", __name__, url_prefix=API_BASE)
 
 
-@bp.post("/purchases")
-@endpoint("purchases:write")
-def push_receipt() -> Response:
-    access = current_access()
-    record = services().vendor_view.push_receipt(access.grant, access.client_id, json_body())
+@endpoint(
+    bp,
+    "GET",
+    "/purchases",
+    scope="purchases:read",
+    query=ApiPurchaseQuerySchema,
+    response=PurchasePageSchema,
+    answers=(Answer(200, "OK", {"items": [examples.PURCHASE], "next_cursor": None}),),
+)
+def list_purchases(access: VendorAccess, query: dict[str, Any]) -> Any:
+    """Purchases within the grant, newest first (cursor pagination)"""
+    return services().vendor_view.purchases(access.grant, query)._asdict()
+
+
+@endpoint(bp, "GET", "/purchases/<purchase_id>", scope="purchases:read", response=ApiPurchaseSchema)
+def get_purchase(access: VendorAccess, purchase_id: str) -> Any:
+    """One purchase within the grant"""
+    return services().vendor_view.purchase(access.grant, purchase_id)
+
+
+@endpoint(
+    bp,
+    "POST",
+    "/purchases",
+    scope="purchases:write",
+    body=ReceiptSchema,
+    body_example=examples.RECEIPT,
+    response=ApiPurchaseSchema,
+    answers=(Answer(201, "Stored", examples.PURCHASE, location=True),),
+    problems=(422,),
+)
+def push_receipt(access: VendorAccess, body: dict[str, Any]) -> Reply:
+    """Push a digital receipt (stored as new, source vendor:<client_id>)"""
+    record = services().vendor_view.push_receipt(access.grant, access.client_id, body)
     location = url_for("api_purchases.get_purchase", purchase_id=record["id"])
-    return respond(PURCHASE, record, 201, Location=location)
+    return Reply(record, headers={"Location": location})

@@ -9,12 +9,16 @@ another vendor's offer, are answered exactly like ones that do not exist.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from typing import Any
 
-from pds.api.conventions import endpoint, json_body, respond, services
-from pds.auth import current_access
-from pds.schemas import load
-from pds.schemas.rfp import QuestionSchema
+from flask import url_for
+
+from pds.api import examples
+from pds.api.conventions import API_BASE, services
+from pds.api.endpoint import Answer, Reply, endpoint
+from pds.api.errors import api_blueprint
+from pds.auth import VendorAccess
+from pds.schemas.rfp import OfferSchema, QuestionSchema
 from pds.schemas.rfp_api import (
     ApiOfferSchema,
     ApiRfpSchema,
@@ -25,74 +29,87 @@ from pds.schemas.rfp_api import (
 from pds.services.intents.rfp_views import rfp_view, vendor_view
 
 SCOPE = "rfp:respond"
-RFP, RFPS, OFFER, OFFERS = ApiRfpSchema(), RfpListSchema(), ApiOfferSchema(), OfferListSchema()
-_QUERY, _QUESTION = RfpListQuerySchema(), QuestionSchema()
 
-bp = Blueprint("api_rfps", __name__, url_prefix="/api/v1")
+bp = api_blueprint("api_rfps", __name__, url_prefix=API_BASE)
 
 
-@bp.get("/rfps")
-@endpoint(SCOPE)
-def list_rfps() -> Response:
-    access = current_access()
-    query = load(_QUERY, request.args.to_dict(), what="query")
+@endpoint(
+    bp,
+    "GET",
+    "/rfps",
+    scope=SCOPE,
+    query=RfpListQuerySchema,
+    response=RfpListSchema,
+    answers=(Answer(200, "OK", {"items": [examples.RFP]}),),
+)
+def list_rfps(access: VendorAccess, query: dict[str, Any]) -> Any:
+    """The open RFPs this vendor may see, of one category if given"""
     found = services().offers.open_rfps_for(access.client_id, query.get("category"))
-    views = [rfp_view(rfp) for rfp in found]
-    access.returned = len(views)
-    return respond(RFPS, {"items": views})
+    return {"items": [rfp_view(rfp) for rfp in found]}
 
 
-@bp.get("/rfps/<pseudonym>")
-@endpoint(SCOPE)
-def get_rfp(pseudonym: str) -> Response:
-    access = current_access()
-    view = rfp_view(services().offers.visible_rfp(pseudonym, access.client_id))
-    access.returned = 1
-    return respond(RFP, view)
+@endpoint(bp, "GET", "/rfps/<pseudonym>", scope=SCOPE, response=ApiRfpSchema)
+def get_rfp(access: VendorAccess, pseudonym: str) -> Any:
+    """One RFP, by its pseudonym"""
+    return rfp_view(services().offers.visible_rfp(pseudonym, access.client_id))
 
 
-@bp.put("/rfps/<pseudonym>/offer")
-@endpoint(SCOPE)
-def put_offer(pseudonym: str) -> Response:
-    access = current_access()
-    data = json_body()
+@endpoint(
+    bp,
+    "PUT",
+    "/rfps/<pseudonym>/offer",
+    scope=SCOPE,
+    body=OfferSchema,
+    body_example=examples.OFFER_REQUEST,
+    response=ApiOfferSchema,
+    answers=(Answer(200, "Updated"), Answer(201, "Created", examples.OFFER, location=True)),
+)
+def put_offer(access: VendorAccess, pseudonym: str, body: dict[str, Any]) -> Any:
+    """Make this vendor's offer on an open RFP (201), or update its live offer (200)"""
     offers = services().offers
     before = {o["id"] for o in offers.for_vendor(access.client_id) if o["rfp"] == pseudonym}
-    offer = offers.submit(pseudonym, access.client_id, data)
+    offer = offers.submit(pseudonym, access.client_id, body)
     if offer["id"] in before:  # the live offer, updated
-        return respond(OFFER, offer)
+        return offer
     location = url_for("api_rfps.get_offer", offer_id=offer["id"])
-    return respond(OFFER, offer, 201, Location=location)
+    return Reply(offer, 201, {"Location": location})
 
 
-@bp.get("/offers")
-@endpoint(SCOPE)
-def list_offers() -> Response:
-    access = current_access()
-    found = services().offers.for_vendor(access.client_id)
-    access.returned = len(found)
-    return respond(OFFERS, {"items": found})
+@endpoint(bp, "GET", "/offers", scope=SCOPE, response=OfferListSchema)
+def list_offers(access: VendorAccess) -> Any:
+    """This vendor's own offers"""
+    return {"items": services().offers.for_vendor(access.client_id)}
 
 
-@bp.get("/offers/<offer_id>")
-@endpoint(SCOPE)
-def get_offer(offer_id: str) -> Response:
-    access = current_access()
-    offer = vendor_view(services().offers.own(offer_id, access.client_id))
-    access.returned = 1
-    return respond(OFFER, offer)
+@endpoint(bp, "GET", "/offers/<offer_id>", scope=SCOPE, response=ApiOfferSchema)
+def get_offer(access: VendorAccess, offer_id: str) -> Any:
+    """One of this vendor's offers"""
+    return vendor_view(services().offers.own(offer_id, access.client_id))
 
 
-@bp.post("/offers/<offer_id>/withdraw")
-@endpoint(SCOPE)
-def withdraw_offer(offer_id: str) -> Response:
-    access = current_access()
-    return respond(OFFER, services().offers.withdraw(offer_id, access.client_id))
+@endpoint(
+    bp,
+    "POST",
+    "/offers/<offer_id>/withdraw",
+    scope=SCOPE,
+    response=ApiOfferSchema,
+    answers=(Answer(200, "Withdrawn"),),
+)
+def withdraw_offer(access: VendorAccess, offer_id: str) -> Any:
+    """Withdraw a live offer while its RFP is open"""
+    return services().offers.withdraw(offer_id, access.client_id)
 
 
-@bp.post("/offers/<offer_id>/questions")
-@endpoint(SCOPE)
-def ask_question(offer_id: str) -> Response:
-    access = current_access()
-    text = load(_QUESTION, json_body(), what="question")["text"]
-    return respond(OFFER, services().offers.ask(offer_id, access.client_id, text), 201)
+@endpoint(
+    bp,
+    "POST",
+    "/offers/<offer_id>/questions",
+    scope=SCOPE,
+    body=QuestionSchema,
+    body_example=examples.QUESTION,
+    response=ApiOfferSchema,
+    answers=(Answer(201, "Asked"),),
+)
+def ask_question(access: VendorAccess, offer_id: str, body: dict[str, Any]) -> Any:
+    """Ask the owner a question about a live offer"""
+    return services().offers.ask(offer_id, access.client_id, body["text"])

@@ -7,11 +7,19 @@ from flask import Flask
 
 from pds.auth.context import Auth, auth
 from pds.auth.endpoints import bp
-from pds.auth.protector import Protector, VendorAccess, current_access, require_grant
+from pds.auth.protector import Protector, VendorAccess, audited, records_in, vendor_access
 from pds.auth.server import Server
 from pds.runtime import Runtime
 
-__all__ = ["Auth", "VendorAccess", "auth", "current_access", "init_auth", "require_grant"]
+__all__ = [
+    "Auth",
+    "VendorAccess",
+    "audited",
+    "auth",
+    "init_auth",
+    "records_in",
+    "vendor_access",
+]
 
 
 def init_auth(app: Flask, runtime: Runtime) -> Auth:

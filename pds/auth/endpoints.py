@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from pds.auth.context import auth
 from pds.auth.discovery import server_metadata
-from pds.auth.protector import current_access, require_grant
+from pds.auth.protector import audited, vendor_access
 from pds.errors import RateLimited, ValidationFailed
 from pds.runtime.current import runtime
 from pds.services.identity.clients import public_view
@@ -65,15 +65,12 @@ def register() -> Any:
     try:
         record, secret = auth().services.clients.register(data, algorithms=ALGORITHMS)
     except ValidationFailed as exc:
-        described = "; ".join(
-            f"{field}: {' '.join(_flat(msgs))}" for field, msgs in exc.details.items()
-        )
         error_class = (
             InvalidRedirectURIError
             if "redirect_uris" in exc.details
             else InvalidClientMetadataError
         )
-        return _registration_error(error_class(described))
+        return _registration_error(error_class("; ".join(exc.lines())))
     internal = ("id", "status", "registered_at")
     body = {k: v for k, v in public_view(record).items() if k not in internal}
     body["client_id"] = record["id"]
@@ -85,11 +82,12 @@ def register() -> Any:
 
 
 @bp.route("/oauth/userinfo", methods=["GET", "POST"])
-@require_grant("openid")
 def userinfo() -> Response:
-    access = current_access()
-    claims = auth().server.user_claims(access.client_id, list(access.scopes))
-    access.returned = 1
+    """The owner's claims this grant releases: a record, audited like an API read."""
+    access = vendor_access("openid")
+    claims = audited(
+        access, lambda: auth().server.user_claims(access.client_id, list(access.scopes))
+    )
     response = jsonify(claims)
     response.headers.update(NO_STORE)
     return response
@@ -109,11 +107,3 @@ def _rate_limited(error: RateLimited) -> Response:
     response.status_code = error.http_status
     response.headers.update({**NO_STORE, **error.headers})
     return response
-
-
-def _flat(messages: Any) -> list[str]:
-    if isinstance(messages, dict):
-        return [f"{k}: {' '.join(_flat(v))}" for k, v in messages.items()]
-    if isinstance(messages, list):
-        return [m for item in messages for m in _flat(item)]
-    return [str(messages)]

@@ -1,12 +1,13 @@
 """The resource protector: every vendor API call shows a live token of a usable grant.
 
-``require_grant(scope)`` checks the bearer token (RFC 6750: 401 with
+``vendor_access(*scopes)`` checks the bearer token (RFC 6750: 401 with
 ``WWW-Authenticate`` when missing, unknown, expired or revoked; 403
-``insufficient_scope``), then hands the view a ``VendorAccess`` (the grant and
-its client; never the owner's ``sub``, which only the token and UserInfo endpoints
-compute, so no view can send it by mistake). The view asks
-``policies.access`` about each record. Every call is appended to the audit log
-with the vendor, grant, endpoint and how many records it returned.
+``insufficient_scope``) and gives the caller's ``VendorAccess`` (the grant and its
+client; never the owner's ``sub``, which only the token and UserInfo endpoints
+compute, so no view can send it by mistake). ``audited(access, answer)`` runs the
+call and appends it to the audit log with the vendor, grant, endpoint and how many
+records it returned, counted from what ``answer`` gives back (``records_in``). The
+views ask ``policies.access`` about each record.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import MissingAuthorizationError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
-from flask import Response, g, json, request
+from flask import Response, abort, request
 
 from pds.auth.context import auth
+from pds.auth.problems import problem_response
 from pds.services.identity.grants import CLIENT_KIND
 
 if TYPE_CHECKING:
@@ -31,14 +32,16 @@ if TYPE_CHECKING:
     from pds.auth.server import Server
 
 
-@dataclass
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
 class VendorAccess:
-    """Who is calling and under which grant; ``returned`` is set by the view for the audit."""
+    """Who is calling and under which grant."""
 
     grant: dict[str, Any]
     client_id: str
     scopes: tuple[str, ...]
-    returned: int = 0
 
     @property
     def actor(self) -> str:
@@ -90,19 +93,13 @@ class Protector(ResourceProtector):
             challenge += f', error="{code}", error_description="{detail}"'
             if code == "insufficient_scope" and required:
                 challenge += f', scope="{" ".join(required)}"'
-        problem = {
-            "type": "about:blank",
-            "title": "Unauthorized" if error.status_code == 401 else "Forbidden",
-            "status": error.status_code,
-            "code": code or "unauthorized",
-            "detail": detail,
-            "error": code or "unauthorized",
-        }
-        return Response(
-            json.dumps(problem),
-            status=error.status_code,
+        return problem_response(
+            error.status_code,
+            code or "unauthorized",
+            detail,
+            title="Unauthorized" if error.status_code == 401 else "Forbidden",
             headers={"WWW-Authenticate": challenge},
-            mimetype="application/problem+json",
+            error=code or "unauthorized",
         )
 
 
@@ -117,47 +114,50 @@ _DETAIL = {
 }
 
 
-def current_access() -> VendorAccess:
-    return g.vendor_access  # type: ignore[no-any-return]
-
-
-def require_grant(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Protect a view: a live token whose grant includes every one of ``scopes``."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            protector = auth().protector
-            try:
-                token = protector.acquire_token(list(scopes))
-            except OAuth2Error as error:
-                return protector.error_response(error, scopes)
-            access = _access_for(protector.server, token)
-            g.vendor_access = access
-            try:
-                if access.grant.get("kind") == CLIENT_KIND:  # RFP work: approved vendors only
-                    protector.server.services.clients.require_approved(access.client_id)
-                return view(*args, **kwargs)
-            finally:  # refused reads are logged too (with 0 records): probing shows
-                _record_call(protector.server, access)
-
-        return wrapped
-
-    return decorator
-
-
-def _access_for(server: Server, token: Token) -> VendorAccess:
+def vendor_access(*scopes: str) -> VendorAccess:
+    """The caller's access: a live token whose grant includes every one of ``scopes``;
+    else the request ends here with the RFC 6750 answer (401 or 403)."""
+    protector = _protector()
+    try:
+        token = protector.acquire_token(list(scopes))
+    except OAuth2Error as error:
+        abort(protector.error_response(error, scopes))
     grant = token.grant or {}
-    server.services.grants.touch(grant)
+    protector.server.services.grants.touch(grant)
     return VendorAccess(
-        grant=grant,
-        client_id=token.client_id,
-        scopes=tuple(token.record["scopes"]),
+        grant=grant, client_id=token.client_id, scopes=tuple(token.record["scopes"])
     )
 
 
-def _record_call(server: Server, access: VendorAccess) -> None:
-    rule = request.url_rule.rule if request.url_rule else request.path
-    server.services.access_log.record_call(
-        access.client_id, access.grant.get("id", ""), f"{request.method} {rule}", access.returned
-    )
+def records_in(answer: Any, *, listing: bool = False) -> int:
+    """How many records an answer holds: a ``listing``'s ``items``, else one record, or
+    none when there is no answer."""
+    if answer is None:
+        return 0
+    return len(answer["items"]) if listing else 1
+
+
+def audited(
+    access: VendorAccess, answer: Callable[[], T], count: Callable[[T], int] = records_in
+) -> T:
+    """``answer()``, logged as one call of this vendor with the number of records it
+    returned, ``count``ed from what it gave; a refused call is logged too, with none:
+    probing shows. A client-credentials grant (RFP work) answers only while its vendor
+    is approved."""
+    server = _protector().server
+    returned = 0
+    try:
+        if access.grant.get("kind") == CLIENT_KIND:
+            server.services.clients.require_approved(access.client_id)
+        result = answer()
+        returned = count(result)
+        return result
+    finally:
+        rule = request.url_rule.rule if request.url_rule else request.path
+        server.services.access_log.record_call(
+            access.client_id, access.grant.get("id", ""), f"{request.method} {rule}", returned
+        )
+
+
+def _protector() -> Protector:
+    return auth().protector

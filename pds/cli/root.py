@@ -30,7 +30,7 @@ class PdsGroup(click.Group):
         except PdsError as error:
             click.echo(f"error: {error.message}", err=True)
             if isinstance(error, ValidationFailed):
-                for line in _flatten(error.details):
+                for line in error.lines():
                     click.echo(f"  {line}", err=True)
             ctx.exit(error.exit_code)
         except OSError as error:  # the disk said no: a full disk, a read-only or foreign dir...
@@ -40,18 +40,6 @@ class PdsGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
-
-
-def _flatten(details: Any, prefix: str = "") -> Iterator[str]:
-    """``{"line 7": {"quantity": ["Not a number."]}}`` -> ``line 7: quantity: Not a number.``"""
-    if isinstance(details, dict):
-        for key, value in details.items():
-            yield from _flatten(value, f"{prefix}{key}: ")
-    elif isinstance(details, list):
-        for value in details:
-            yield from _flatten(value, prefix)
-    else:
-        yield f"{prefix}{details}"
 
 
 def settings_of(ctx: click.Context) -> Settings:

@@ -72,6 +72,11 @@ class Schema(ma.Schema):
         return {key: value for key, value in data.items() if value is not None}
 
 
+class ListingSchema(Schema):
+    """A response that lists records under ``items`` (each subclass declares it, with its
+    records' schema); how many a vendor was sent is counted from it."""
+
+
 class Text(fields.Field[str]):
     """A string: NFC-normalised, stripped, length-limited, without control characters.
 

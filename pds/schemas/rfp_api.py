@@ -1,17 +1,17 @@
 """The RFP side of the vendor API: what a vendor answering the owner's RFPs receives.
 
 These schemas shape responses (only declared fields leave, see ``pds.api.conventions
-.project``) and document them in OpenAPI. Requests are validated by the domain's own
+.project``) and document them in OpenAPI. Requests are validated with the domain's own
 schemas: ``OfferSchema``, ``QuestionSchema`` (``pds.schemas.rfp``) and
-``SubscriptionSchema`` (``pds.schemas.subscription``). An RFP is named by its
-pseudonym; nothing here can carry the owner's identifiers.
+``SubscriptionSchema`` (``pds.schemas.subscription``), which the endpoints declare. An
+RFP is named by its pseudonym; nothing here can carry the owner's identifiers.
 """
 
 from __future__ import annotations
 
 from marshmallow import fields
 
-from pds.schemas.common import Choice, Label, Schema, Text
+from pds.schemas.common import Choice, Label, ListingSchema, Schema, Text
 from pds.schemas.money import Currency, ExactDecimal
 from pds.schemas.purchase import LineItemSchema
 from pds.schemas.rfp import OPERATORS, STATUSES, RequirementValue
@@ -66,7 +66,7 @@ class ApiRfpSchema(Schema):
     status = Choice(STATUSES, required=True)
 
 
-class RfpListSchema(Schema):
+class RfpListSchema(ListingSchema):
     items = fields.List(fields.Nested(ApiRfpSchema), required=True)
 
 
@@ -106,7 +106,7 @@ class ApiOfferSchema(Schema):
     updated_at = Instant(required=True)
 
 
-class OfferListSchema(Schema):
+class OfferListSchema(ListingSchema):
     items = fields.List(fields.Nested(ApiOfferSchema), required=True)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from pds.schemas.common import Label, Schema, Text
+from pds.schemas.common import Label, ListingSchema, Schema, Text
 from pds.schemas.preference import PreferenceValue
 from pds.schemas.profile import AddressSchema
 from pds.schemas.purchase import PurchaseSchema, receipt_fields
@@ -42,7 +42,7 @@ class ApiPurchaseQuerySchema(DateRangeQuerySchema):
     category = Label()
 
 
-class PurchasePageSchema(Schema):
+class PurchasePageSchema(ListingSchema):
     items = fields.List(fields.Nested(ApiPurchaseSchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
 
@@ -53,7 +53,7 @@ class ApiPreferenceSchema(Schema):
     value = PreferenceValue(required=True)
 
 
-class PreferenceListSchema(Schema):
+class PreferenceListSchema(ListingSchema):
     items = fields.List(fields.Nested(ApiPreferenceSchema), required=True)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from pds.errors import ValidationFailed
 from pds.services.identity.clients import is_new
 from pds.web.context import services
+from pds.web.errors import go_back_when_refused
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import access_per_day
 
@@ -97,7 +97,4 @@ def _day(name: str, errors: dict[str, list[str]]) -> date | None:
         return None
 
 
-@bp.errorhandler(ValidationFailed)
-def invalid(error: ValidationFailed) -> Response:
-    flash(error.message)
-    return redirect(url_for("access.vendors"), code=303)
+go_back_when_refused(bp, lambda: url_for("access.vendors"))

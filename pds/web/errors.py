@@ -1,58 +1,84 @@
-"""Maps ``PdsError`` and HTTP errors to responses, once: problem JSON or a portal page."""
+"""The portal's error policy, in one place: what the owner sees when a request fails.
+
+- A refused move (``Conflict``, ``PermissionDenied``, ``ValidationFailed``) posted to a
+  blueprint that says where its pages are (``go_back_when_refused``): the reason is
+  flashed ("Not done: ...") and the browser goes back there (303). A view that shows
+  field errors beside its form catches ``ValidationFailed`` itself and shows the form
+  again with them (422), using ``ValidationFailed.flat``.
+- Any other error, and every error of a GET: the styled error page with the error's
+  status, for a browser; problem details (``pds.auth.problems``) for a client that
+  does not ask for HTML, and always for ``/healthz``.
+- An unexpected exception is logged and answered with a 500 that tells nothing of it.
+
+The vendor API answers its own errors (``pds.api.errors``); this policy is the app's,
+for everything else.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from collections.abc import Callable
 
-from pds.errors import PdsError
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from pds.auth.problems import problem_for, problem_for_crash, problem_for_http
+from pds.errors import Conflict, PdsError, PermissionDenied, ValidationFailed
+
+#: Errors that refuse what the owner asked for, for a reason the owner can act on.
+REFUSED_MOVES = (Conflict, PermissionDenied, ValidationFailed)
+#: Blueprints that answer machines only, never with a page.
+MACHINE_BLUEPRINTS = frozenset({"health"})
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(PdsError, error_page)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def go_back_when_refused(bp: Blueprint, back: Callable[[], str]) -> None:
+    """A refused move posted to ``bp`` goes back to the page ``back()`` names, with its
+    reason flashed; on a GET it is the error page like any other error."""
+
+    def refused(error: PdsError) -> Response:
+        if request.method != "POST":
+            return error_page(error)
+        flash(f"Not done: {error.message}")
+        return redirect(back(), code=303)
+
+    for error in REFUSED_MOVES:
+        bp.register_error_handler(error, refused)
+
+
+def error_page(error: PdsError) -> Response:
+    """``error`` as the styled page with its status, or as problem details."""
+    if not _wants_html():
+        return problem_for(error)
+    title = error.code.replace("_", " ").capitalize()
+    return _page(error.http_status, title, error.message, error.headers)
+
+
+def _http_error(error: HTTPException) -> Response:
+    if not _wants_html():
+        return problem_for_http(error)
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}  # Allow...
+    status = error.code or 500
+    return _page(status, error.name, error.description or error.name, headers)
+
+
+def _unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unexpected error: %s", type(error).__name__)
+    if not _wants_html():
+        return problem_for_crash()
+    return _page(500, "Internal Server Error", "something went wrong")
+
+
+def _page(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
+    html = render_template("error.html", status=status, title=title, detail=detail)
+    return Response(html, status=status, headers=headers, mimetype="text/html")
 
 
 def _wants_html() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html" and not request.path.startswith(("/api/", "/healthz"))
-
-
-def _respond(
-    status: int, title: str, code: str, detail: str, errors: dict | None = None
-) -> Response:
-    if _wants_html():
-        html = render_template("error.html", status=status, title=title, detail=detail)
-        return Response(html, status=status, mimetype="text/html")
-    body: dict[str, object] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "code": code,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(PdsError)
-    def pds_error(error: PdsError) -> Response:
-        title = error.code.replace("_", " ").capitalize()
-        response = _respond(error.http_status, title, error.code, error.message, error.details)
-        response.headers.update(error.headers)
-        return response
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
-        status = error.code or 500
-        code = (error.name or "error").lower().replace(" ", "_")
-        response = _respond(status, error.name, code, error.description or error.name)
-        for name, value in error.get_headers():  # e.g. Allow on a 405
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        return response
-
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Response:
-        app.logger.exception("unexpected error: %s", type(error).__name__)
-        return _respond(500, "Internal Server Error", "internal_error", "something went wrong")
+    return best == "text/html" and request.blueprint not in MACHINE_BLUEPRINTS

@@ -1,26 +1,10 @@
-"""Helpers the portal's forms share: flat field errors, tag lists, the records to pick from."""
+"""Helpers the portal's forms share: tag lists, the records to pick from."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from pds.services import Services
-
-
-def flat_errors(details: Mapping[str, Any], prefix: str = "") -> dict[str, list[str]]:
-    """``{"items": {"0": {"unit_price": [...]}}}`` as ``{"items-0-unit_price": [...]}``,
-    the names of the form's inputs, so each message can sit beside its field."""
-    flat: dict[str, list[str]] = {}
-    for key, value in details.items():
-        name = f"{prefix}-{key}" if prefix else str(key)
-        if isinstance(value, Mapping):
-            flat.update(flat_errors(value, name))
-        elif isinstance(value, list | tuple):
-            flat.setdefault(name, []).extend(str(m) for m in value)
-        else:
-            flat.setdefault(name, []).append(str(value))
-    return flat
 
 
 def tag_list(text: str) -> list[str]:

@@ -58,7 +58,7 @@ def answer(relationship_id: str) -> str | Response | tuple[str, int]:
     try:
         services().insights.answer(relationship_id, data)
     except ValidationFailed as exc:
-        return _page({relationship_id: _messages(exc.details) or [exc.message]}), 422
+        return _page({relationship_id: exc.lines() or [exc.message]}), 422
     except Conflict as exc:
         return _page({relationship_id: [exc.message]}), 409
     except NotFound:
@@ -73,10 +73,6 @@ def label(tier: int) -> str | Response | tuple[str, int]:
     try:
         services().insights.label_tier(tier, request.form.get("label", ""))
     except ValidationFailed as exc:
-        return _page({f"tier-{tier}": _messages(exc.details) or [exc.message]}), 422
+        return _page({f"tier-{tier}": exc.lines() or [exc.message]}), 422
     flash(f"Tier {tier} label saved.")
     return redirect(url_for("insights.index"), 303)
-
-
-def _messages(details: Mapping[str, Any]) -> list[str]:
-    return [f"{field}: {m}" for field, msgs in details.items() for m in msgs if isinstance(m, str)]

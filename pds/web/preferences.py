@@ -15,7 +15,6 @@ from pds.errors import Conflict, ValidationFailed
 from pds.schemas.preference import VISIBILITIES
 from pds.services.collections import PREFERENCES
 from pds.web.context import services
-from pds.web.forms import flat_errors
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("preferences", __name__)
@@ -35,7 +34,7 @@ def add() -> Page:
         data = {"key": form.get("key", ""), **_fields(form, editing=False)}
         record = services().preferences.add(data)
     except ValidationFailed as exc:
-        return _list_page(form, flat_errors(exc.details)), 422
+        return _list_page(form, exc.flat("-")), 422
     except Conflict:
         errors = {"key": ["You have a preference under this key already: edit it below."]}
         return _list_page(form, errors), 409
@@ -51,7 +50,7 @@ def edit(key: str) -> Page:
     try:
         services().preferences.update(key, _fields(request.form, editing=True))
     except ValidationFailed as exc:
-        return _edit_page(record, request.form, flat_errors(exc.details)), 422
+        return _edit_page(record, request.form, exc.flat("-")), 422
     flash(f"Preference {record['key']} saved.")
     return redirect(url_for("preferences.index") + f"#pref-{record['id']}", 303)
 

@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response
 from pds.errors import ValidationFailed
 from pds.services.importers.purchases_csv import ImportReport, import_purchases_csv
 from pds.web.context import services
-from pds.web.forms import flat_errors
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("purchase_import", __name__)
@@ -53,7 +52,7 @@ def preview() -> Page:
     try:
         report = import_purchases_csv(services(), data, dry_run=True, **options)
     except ValidationFailed as exc:
-        errors = flat_errors(exc.details) or {"file": [exc.message]}
+        errors = exc.flat("-") or {"file": [exc.message]}
         errors = {("default_currency" if k == "currency" else "file"): v for k, v in errors.items()}
         return _upload_page(request.form, errors, 422)
     session[PENDING] = {"csv": data, "options": options, "name": upload.filename or "file"}

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from pds.errors import ValidationFailed
 from pds.schemas.purchase import STATUSES
 from pds.web.context import services
-from pds.web.forms import all_relationships, flat_errors, tag_list
+from pds.web.forms import all_relationships, tag_list
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("purchases", __name__)
@@ -50,7 +50,7 @@ def index() -> tuple[str, int]:
         purchases, next_cursor, errors = page.items, page.next_cursor, {}
     except ValidationFailed as exc:
         purchases, next_cursor = [], None
-        errors = {_FILTER_NAMES.get(k, k): v for k, v in flat_errors(exc.details).items()}
+        errors = {_FILTER_NAMES.get(k, k): v for k, v in exc.flat("-").items()}
     html = render_template(
         "purchases.html",
         purchases=purchases,
@@ -80,7 +80,7 @@ def new() -> Page:
     try:
         record = services().purchases.add(_purchase_input(request.form, editing=False))
     except ValidationFailed as exc:
-        return _form_page(None, request.form, flat_errors(exc.details)), 422
+        return _form_page(None, request.form, exc.flat("-")), 422
     flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} added.")
     return redirect(url_for("purchases.index"), 303)
 
@@ -93,7 +93,7 @@ def edit(purchase_id: str) -> Page:
     try:
         services().purchases.update(purchase_id, _purchase_input(request.form, editing=True))
     except ValidationFailed as exc:
-        return _form_page(record, request.form, flat_errors(exc.details)), 422
+        return _form_page(record, request.form, exc.flat("-")), 422
     flash("Purchase saved.")
     return redirect(url_for("purchases.index"), 303)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from pds.errors import ValidationFailed
 from pds.schemas.rfp import MAX_REQUIREMENTS
 
 BLANK_ROWS = 5
@@ -51,8 +52,8 @@ class RfpForm:
     #: For each requirement sent to the domain, the form row it came from.
     row_of: list[int] = field(default_factory=list)
 
-    def with_errors(self, details: Mapping[str, Any]) -> RfpForm:
-        self.errors = form_errors(details, self.row_of)
+    def with_errors(self, error: ValidationFailed) -> RfpForm:
+        self.errors = form_errors(error, self.row_of)
         return self
 
     def unplaced_errors(self, *, amending: bool = False) -> dict[str, list[str]]:
@@ -158,10 +159,10 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def form_errors(details: Mapping[str, Any], row_of: list[int]) -> dict[str, list[str]]:
-    """The domain's ``details`` keyed by form field name (``req-<row>-value`` for rows)."""
+def form_errors(error: ValidationFailed, row_of: list[int]) -> dict[str, list[str]]:
+    """The domain's field errors keyed by form field name (``req-<row>-value`` for rows)."""
     errors: dict[str, list[str]] = {}
-    for path, messages in _flat(details):
+    for path, messages in error.flat().items():
         errors.setdefault(_field_name(path, row_of), []).extend(messages)
     return errors
 
@@ -225,19 +226,6 @@ def _hint(values: Mapping[str, Any]) -> dict[str, Any] | None:
     if not country and not region:
         return None
     return {"country": country or None, "region": region or None}
-
-
-def _flat(details: Mapping[str, Any], prefix: str = "") -> list[tuple[str, list[str]]]:
-    flat: list[tuple[str, list[str]]] = []
-    for key, value in details.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.extend(_flat(value, f"{path}."))
-        elif isinstance(value, list):
-            flat.append((path, [str(item) for item in value]))
-        else:
-            flat.append((path, [str(value)]))
-    return flat
 
 
 def _field_name(path: str, row_of: list[int]) -> str:

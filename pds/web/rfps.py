@@ -4,7 +4,8 @@ history with each vendor, award one, decline others, answer questions; the webho
 delivery log.
 
 Refused moves (``Conflict``, ``PermissionDenied``, a ``ValidationFailed`` that is not
-about a form field) are mapped once, below: a flashed message on the RFP's page.
+about a form field) go back to the RFP's page with the reason flashed (the portal's
+one policy, ``pds.web.errors``).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from pds.errors import Conflict, NotFound, PdsError, PermissionDenied, ValidationFailed
+from pds.errors import NotFound, ValidationFailed
 from pds.schemas.rfp import OPERATORS, STATUSES
 from pds.services.intents.offers import BLOCKED, SORTS
 from pds.services.intents.rfp_views import public_view
 from pds.services.intents.rfps import DRAFT, OPEN
 from pds.services.intents.vendor_history import VendorHistory, history_of
 from pds.web.context import services
+from pds.web.errors import go_back_when_refused
 from pds.web.guard import portal_blueprint
 from pds.web.rfp_form import (
     RfpForm,
@@ -60,7 +62,7 @@ def new() -> Page:
     try:
         rfp = services().rfps.draft(rfp_data(form))
     except ValidationFailed as exc:
-        return _form_page(form.with_errors(exc.details), None), 422
+        return _form_page(form.with_errors(exc), None), 422
     return _after_save(rfp, form)
 
 
@@ -76,7 +78,7 @@ def edit(rfp_id: str) -> Page:
     try:
         rfp = services().rfps.update_draft(rfp_id, rfp_data(form))
     except ValidationFailed as exc:
-        return _form_page(form.with_errors(exc.details), rfp), 422
+        return _form_page(form.with_errors(exc), rfp), 422
     return _after_save(rfp, form)
 
 
@@ -123,7 +125,7 @@ def amend(rfp_id: str) -> Page:
     try:
         services().rfps.amend(rfp_id, changes)
     except ValidationFailed as exc:
-        return _form_page(form.with_errors(exc.details), rfp, amending=True), 422
+        return _form_page(form.with_errors(exc), rfp, amending=True), 422
     flash("Amended: the vendors who can see it are sent the new version.")
     return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
 
@@ -162,7 +164,7 @@ def answer(rfp_id: str, offer_id: str) -> Page:
     try:
         services().offers.answer(offer["id"], text)
     except ValidationFailed as exc:
-        messages = [m for ms in exc.details.values() for m in _messages(ms)]
+        messages = exc.messages()
         return _show_page(rfp_id, answering={offer["id"]: (text, messages)})[0], 422
     flash("Answer sent.")
     return redirect(url_for("rfps.show", rfp_id=rfp_id) + f"#offer-{offer['id']}", code=303)
@@ -176,22 +178,13 @@ def deliveries(rfp_id: str) -> str:
     return render_template("rfps_deliveries.html", rfp=rfp, deliveries=sent, names=names)
 
 
-def _refused(error: PdsError) -> Page:
-    """A refused move: its message on the page the owner came from."""
-    if request.method != "POST":
-        title = error.code.replace("_", " ").capitalize()
-        page = render_template(
-            "error.html", status=error.http_status, title=title, detail=error.message
-        )
-        return page, error.http_status
-    flash(f"Not done: {error.message}")
+def _back_to_the_rfp() -> str:
+    """Where a refused move goes back to: the RFP's page, or the list."""
     rfp_id = (request.view_args or {}).get("rfp_id")
-    target = url_for("rfps.show", rfp_id=rfp_id) if rfp_id else url_for("rfps.index")
-    return redirect(target, code=303)
+    return url_for("rfps.show", rfp_id=rfp_id) if rfp_id else url_for("rfps.index")
 
 
-for _error in (Conflict, PermissionDenied, ValidationFailed):
-    bp.register_error_handler(_error, _refused)
+go_back_when_refused(bp, _back_to_the_rfp)
 
 
 # -- what vendors see ---------------------------------------------------------------------
@@ -223,7 +216,7 @@ def _publish(rfp: Mapping[str, Any], form: RfpForm | None) -> Page:
         published = services().rfps.publish(rfp["id"])
     except ValidationFailed as exc:
         shown = form or form_of(rfp)
-        return _form_page(shown.with_errors(exc.details), rfp, not_published=True), 422
+        return _form_page(shown.with_errors(exc), rfp, not_published=True), 422
     flash(f"Published: vendors see it as {published['pseudonym']}.")
     return redirect(url_for("rfps.show", rfp_id=rfp["id"]), code=303)
 
@@ -301,9 +294,3 @@ def _vendor_name(client_id: str) -> str:
 
 def _shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _messages(value: Any) -> list[str]:
-    if isinstance(value, Mapping):
-        return [m for item in value.values() for m in _messages(item)]
-    return [str(m) for m in value] if isinstance(value, list) else [str(value)]

@@ -15,7 +15,6 @@ from pds.runtime.current import runtime
 from pds.runtime.key_rotation import KeyRotation
 from pds.services.identity.store_keys import change_passphrase
 from pds.web.context import services
-from pds.web.forms import flat_errors
 from pds.web.guard import portal_blueprint
 from pds.web.portal import check_owner_password
 
@@ -75,7 +74,7 @@ def profile() -> Page:
     try:
         services().profile.update(changes)
     except ValidationFailed as exc:
-        errors = flat_errors(exc.details)
+        errors = exc.flat("-")
         errors = {k.removeprefix("address-"): v for k, v in errors.items()}
         return _page(profile=(form, errors)), 422
     flash("Profile saved. Vendors see its claims only as your grants allow.")

@@ -296,8 +296,8 @@ def test_every_call_is_in_the_access_log(
     shop.put(f"/rfps/{name(rfps['bikes'])}/offer", offer_data())
     entries = services.access_log.entries(client_id=shop.client_id)
     calls = [(e.endpoint, e.count) for e in entries if e.action == "api.call"]
-    assert calls == [
-        ("PUT /api/v1/rfps/<pseudonym>/offer", 0),
+    assert calls == [  # each with the records it answered with: the offer made is one
+        ("PUT /api/v1/rfps/<pseudonym>/offer", 1),
         ("GET /api/v1/rfps/<pseudonym>", 0),
         ("GET /api/v1/rfps", 3),
     ]

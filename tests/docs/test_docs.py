@@ -9,6 +9,7 @@ import click
 
 from pds.cli import main
 from pds.config import settings_table
+from pds.errors import exit_codes
 from policies.scopes import CATALOGUE
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -47,6 +48,15 @@ def test_every_command_is_documented() -> None:
 def test_every_setting_is_documented() -> None:
     reference = (DOCS / "configuration.md").read_text(encoding="utf-8")
     missing = [variable for variable, _, _ in settings_table() if f"`{variable}`" not in reference]
+    assert missing == []
+
+
+def test_every_exit_code_is_documented() -> None:
+    """The exit code line of the command line reference is generated from ``pds.errors``."""
+    reference = (DOCS / "cli.md").read_text(encoding="utf-8")
+    missing = [
+        code for code, meaning in exit_codes().items() if f" {code} {meaning}" not in reference
+    ]
     assert missing == []
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from pds.errors import ValidationFailed
+from pds.errors import ValidationFailed, detail_lines
 from pds.schemas.contact import normalise_domain
 from pds.services.container import Services
 from pds.services.relationships.relationships import VENDOR
@@ -61,7 +61,7 @@ class ImportReport:
         totals = ", ".join(f"{self.count(name)} {name}" for name in OUTCOMES)
         lines = [f"{self.source}: {self.items_read} {self.what} read; {verb}: {totals}"]
         lines.extend(f"  {o.item}: {o.outcome}: {o.reason}" for o in self.outcomes)
-        lines.extend(f"  {line}" for line in _flatten(self.errors))
+        lines.extend(f"  {line}" for line in detail_lines(self.errors))
         if self.errors:
             lines.append(
                 f"{len(self.errors)} item(s) of {self.source} have errors; "
@@ -76,18 +76,6 @@ class ImportReport:
                 f"{self.source}: {len(self.errors)} item(s) have errors; nothing was imported",
                 self.errors,
             )
-
-
-def _flatten(details: Any, prefix: str = "") -> Iterator[str]:
-    """``{"card 5": {"emails": {"0": ["Not valid."]}}}`` -> ``card 5: emails: 0: Not valid.``"""
-    if isinstance(details, Mapping):
-        for key, value in details.items():
-            yield from _flatten(value, f"{prefix}{key}: ")
-    elif isinstance(details, list | tuple):
-        for value in details:
-            yield from _flatten(value, prefix)
-    else:
-        yield f"{prefix}{details}"
 
 
 def read_source(path: Path | str) -> bytes:

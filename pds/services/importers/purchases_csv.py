@@ -236,7 +236,7 @@ class _Planner:
         try:
             prepared = self.services.purchases.prepare(data, actor=self.actor)
         except ValidationFailed as exc:
-            _attach(exc.details, order, errors)
+            _attach(exc, order, errors)
         if any(errors.values()):
             for line, messages in errors.items():
                 if messages:
@@ -296,7 +296,7 @@ class _Planner:
         try:
             record = relationships.new_record(data)
         except ValidationFailed as exc:
-            errors["vendor"] = [m for msgs in exc.details.values() for m in _messages(msgs)]
+            errors["vendor"] = exc.messages()
             return None
         self.new_vendors.append(record)
         self.report.vendors_created.append(text)
@@ -315,31 +315,23 @@ class _Planner:
         )
 
 
-def _attach(details: Mapping[str, Any], order: _Order, errors: dict[int, dict]) -> None:
+def _attach(error: ValidationFailed, order: _Order, errors: dict[int, dict]) -> None:
     """Put the schema's messages on the lines they are about (items on their own rows)."""
-    first = order.lines[0]
-    for name, messages in details.items():
-        if name == "items" and isinstance(messages, Mapping):
-            for index, item_messages in messages.items():
-                line = order.items[int(index)][0] if str(index).isdigit() else first
-                target = errors.setdefault(line, {})
-                if isinstance(item_messages, Mapping):
-                    for column, msgs in item_messages.items():
-                        target.setdefault(column, _messages(msgs))
-                else:
-                    target.setdefault("description", _messages(item_messages))
-            continue
-        column = "vendor" if name == "vendor_id" else name
+    placed: dict[tuple[int, str], list[str]] = {}
+    for path, messages in error.flat().items():
+        placed.setdefault(_cell(path, order), []).extend(messages)
+    for (line, column), messages in placed.items():
         # a column that failed to parse keeps that message, not the schema's echo of it
-        errors.setdefault(first, {}).setdefault(column, _messages(messages))
+        errors.setdefault(line, {}).setdefault(column, messages)
 
 
-def _messages(value: Any) -> list[str]:
-    if isinstance(value, Mapping):
-        return [m for item in value.values() for m in _messages(item)]
-    if isinstance(value, list):
-        return [str(m) for m in value]
-    return [str(value)]
+def _cell(path: str, order: _Order) -> tuple[int, str]:
+    """The line and column a field path (``items.1.unit_price``) is about."""
+    name, *rest = path.split(".")
+    if name == "items" and rest:
+        line = order.items[int(rest[0])][0] if rest[0].isdigit() else order.lines[0]
+        return line, rest[1] if len(rest) > 1 else "description"
+    return order.lines[0], "vendor" if name == "vendor_id" else name
 
 
 def _parse_into(
