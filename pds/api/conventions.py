@@ -61,9 +61,9 @@ def _plan(schema_class: type[Schema]) -> Plan:
 
 def _nested(field: fields.Field) -> Schema | None:
     if isinstance(field, fields.Nested):
-        return field.schema  # type: ignore[no-any-return]
+        return field.schema
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
-        return field.inner.schema  # type: ignore[no-any-return]
+        return field.inner.schema
     return None
 
 

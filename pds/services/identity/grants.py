@@ -12,6 +12,7 @@ on its first token request. Revoking it ends its tokens; blocking the vendor sto
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -134,7 +135,9 @@ class GrantService(CollectionService):
         where = {k: v for k, v in (("client_id", client_id), ("status", status)) if v}
         return sorted(self._col.query(where=where or None), key=lambda g: g["id"], reverse=True)
 
-    def expiring(self, within: timedelta, now: datetime | None = None) -> list[dict[str, Any]]:
+    def expiring(
+        self, within: timedelta, now: datetime | None = None
+    ) -> builtins.list[dict[str, Any]]:
         """Active grants that expire between now and ``within`` from now, soonest first."""
         start = now or self._ctx.now()
         end = start + within

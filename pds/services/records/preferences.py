@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -74,7 +75,9 @@ class PreferenceService(RecordService):
         self._ctx.audit(actor, "preference.create", target=record["id"])
         return record
 
-    def add_many(self, items: Sequence[Any], *, actor: str = "owner") -> list[dict[str, Any]]:
+    def add_many(
+        self, items: Sequence[Any], *, actor: str = "owner"
+    ) -> builtins.list[dict[str, Any]]:
         """Add many preferences at once, all or none (details keyed by list index)."""
         check_actor(actor)
         records = self.new_records(items)
