@@ -258,7 +258,9 @@ class RfpService(CollectionService):
         found = self._col.query(where={"pseudonym": pseudonym}, limit=1)
         return self._expired_if_due(found[0]) if found else None
 
-    def list(self, *, status: str | None = None, category: str | None = None) -> list[dict]:
+    def list(
+        self, *, status: str | None = None, category: str | None = None
+    ) -> list[dict[str, Any]]:
         """RFPs, newest first, optionally in one status and/or category (due ones expired)."""
         where = load(_QUERY, present(status=status, category=category), what="query")
         self.expire_due()

@@ -51,7 +51,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, jitter: float) -> float:
         """Seconds to wait after failed ``attempt`` (1-based); ``jitter`` in [0, 1)."""
-        return self.retry_seconds * 2 ** (attempt - 1) * (1 + JITTER * jitter)
+        return float(self.retry_seconds * 2 ** (attempt - 1) * (1 + JITTER * jitter))
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ class PreferenceService(RecordService):
             present(category=category, visibility=visibility, prefix=prefix),
             what="query",
         )
-        where = {f: query[f] for f in ("category", "visibility") if f in query}
+        where: dict[str, Any] = {f: query[f] for f in ("category", "visibility") if f in query}
         records = self._col.query(where=where or None)
         if "prefix" in query:
             records = [r for r in records if r["key"].startswith(query["prefix"])]
