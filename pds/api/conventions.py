@@ -59,7 +59,7 @@ def _plan(schema_class: type[Schema]) -> Plan:
     return frozenset(allowed), tuple(nested)
 
 
-def _nested(field: fields.Field) -> Schema | None:
+def _nested(field: fields.Field[Any]) -> Schema | None:
     if isinstance(field, fields.Nested):
         return field.schema
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
