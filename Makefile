@@ -7,9 +7,6 @@ DEMO_PASSPHRASE := correct horse battery staple
 DEMO_PASSWORD := demo-owner-password
 
 CHROMIUM := /usr/bin/chromium
-# What `make test` type-checks: the modules mypy checks strictly ([tool.mypy] in
-# pyproject.toml). Issue 15's second pass widens it to all of pds once its restructuring merged.
-TYPED := pds/store pds/schemas pds/tabular pds/errors.py pds/config.py pds/version.py policies
 
 .PHONY: run test install chromium lint typecheck bench docs clean
 
@@ -47,19 +44,19 @@ run: install
 	PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' PDS_OUTBOUND_ALLOW_LOOPBACK=true \
 	  $(BIN)/pds serve --host 127.0.0.1 --port 8000
 
-## make test: lint, import contracts, types, the whole suite
+## make test: lint, import contracts, types (mypy over pds and policies: [tool.mypy]), the whole suite
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy $(TYPED)
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy $(TYPED)
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python tests/perf/bench_store.py

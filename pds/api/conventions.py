@@ -59,11 +59,11 @@ def _plan(schema_class: type[Schema]) -> Plan:
     return frozenset(allowed), tuple(nested)
 
 
-def _nested(field: fields.Field) -> Schema | None:
+def _nested(field: fields.Field[Any]) -> Schema | None:
     if isinstance(field, fields.Nested):
-        return field.schema  # type: ignore[no-any-return]
+        return field.schema
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
-        return field.inner.schema  # type: ignore[no-any-return]
+        return field.inner.schema
     return None
 
 

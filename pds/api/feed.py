@@ -41,7 +41,7 @@ def open_public_views() -> list[dict[str, Any]]:
 def feed_updated(views: list[dict[str, Any]]) -> str:
     """The newest ``published_at`` (minute precision); now, to the minute, if empty."""
     if views:
-        return max(view.get("published_at", "") for view in views)
+        return str(max(view.get("published_at", "") for view in views))
     return to_minute(services().clock())
 
 

@@ -5,12 +5,14 @@ responses (apispec). ``docs/api.md`` is generated from it (``make docs``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, Response, current_app, jsonify
 from marshmallow import Schema
+from marshmallow.fields import Field
 
 from pds.api.conventions import API_BASE
 from pds.api.endpoint import DeclaredView
@@ -46,15 +48,25 @@ def component_name(schema: type[Schema] | Schema) -> str:
 
 def _teach(plugin: MarshmallowPlugin) -> None:
     """Tell the marshmallow plugin what pds's own field types are on the wire."""
-    plugin.map_to_openapi_type(Text, "string", None)
-    plugin.map_to_openapi_type(Id, "string", "uuid")
-    plugin.map_to_openapi_type(Day, "string", "date")
-    plugin.map_to_openapi_type(Instant, "string", "date-time")
-    plugin.map_to_openapi_type(ExactDecimal, "string", "decimal")
-    plugin.map_to_openapi_type(Currency, "string", None)
-    plugin.map_to_openapi_type(Choice, "string", None)
+    # cast: apispec leaves these two methods unannotated
+    map_type = cast(
+        "Callable[[type[Field[Any]], str, str | None], None]", plugin.map_to_openapi_type
+    )
+    for field, (kind, format_) in {
+        Text: ("string", None),
+        Id: ("string", "uuid"),
+        Day: ("string", "date"),
+        Instant: ("string", "date-time"),
+        ExactDecimal: ("string", "decimal"),
+        Currency: ("string", None),
+        Choice: ("string", None),
+    }.items():
+        map_type(field, kind, format_)
     assert plugin.converter is not None
-    plugin.converter.add_attribute_function(_choices)
+    add_attribute_function = cast(
+        "Callable[[Callable[..., dict[str, Any]]], None]", plugin.converter.add_attribute_function
+    )
+    add_attribute_function(_choices)
 
 
 def _choices(self: Any, field: Any, **_: Any) -> dict[str, Any]:

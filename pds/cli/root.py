@@ -43,7 +43,8 @@ class PdsGroup(click.Group):
 
 
 def settings_of(ctx: click.Context) -> Settings:
-    return ctx.ensure_object(dict)["settings"]
+    settings: Settings = ctx.ensure_object(dict)["settings"]
+    return settings
 
 
 def prompt_secret(label: str, confirm: bool = False) -> str:

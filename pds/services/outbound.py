@@ -28,7 +28,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from urllib.parse import urlsplit
 
 import urllib3
-from requests.certs import where as default_ca_bundle
+from certifi import where as default_ca_bundle
 from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 

@@ -42,8 +42,8 @@ def nice_ceiling(value: float) -> float:
     power = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if step * power >= value:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
+            return float(step * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
 
 
 def short(text: str, limit: int) -> str:
@@ -60,7 +60,7 @@ def attrs(**values: object) -> str:
     return "".join(parts)
 
 
-def element(tag: str, content: str = "", **values: object) -> str:
+def element(tag: str, content: str = "", /, **values: object) -> str:
     if content:
         return f"<{tag}{attrs(**values)}>{content}</{tag}>"
     return f"<{tag}{attrs(**values)}/>"
@@ -100,7 +100,7 @@ def patterns(chart_id: str, count: int) -> str:
 
 
 def _pattern(chart_id: str, slot: int) -> str:
-    white = {"stroke": "#fff", "stroke__width": 1.5}
+    white: dict[str, object] = {"stroke": "#fff", "stroke__width": 1.5}
     marks = {
         "diagonal": element("path", d="M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2", **white),
         "backslash": element("path", d="M-1,7 l2,2 M0,0 l8,8 M7,-1 l2,2", **white),

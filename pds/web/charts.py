@@ -63,7 +63,7 @@ def stacked_bars(
     slot = (WIDTH - LEFT - RIGHT) / max(len(columns), 1)
     body = [patterns(chart_id, len(series)), _grid(top_value, plot_h)]
     for i, column in enumerate(columns):
-        base = TOP + plot_h
+        base: float = TOP + plot_h
         for s, (name, values) in enumerate(series):
             bar_h = float(values[i]) / top_value * plot_h
             if bar_h <= 0:
@@ -193,7 +193,9 @@ def area_chart(
     total = sum((v for _, v in points), Decimal(0))
     peak = max(range(len(points)), key=lambda i: (points[i][1], i)) if points else None
     desc = f"{value_text(total)} in all over {len(points)} days" + (
-        f"; at most {value_text(points[peak][1])} on {points[peak][0]}." if total else "."
+        f"; at most {value_text(points[peak][1])} on {points[peak][0]}."
+        if total and peak is not None
+        else "."
     )
     rows = [[label, value_text(value)] for label, value in points]
     numbers = table(title, ["Day", "Count"], rows, hidden=False)
@@ -244,7 +246,7 @@ def _legend(chart_id: str, names: Sequence[str], top: float) -> str:
 
 
 def _stack_desc(
-    columns: Sequence[str], totals: Sequence[Decimal], value_text: ValueText, caption: str
+    columns: Sequence[str], totals: Sequence[Number], value_text: ValueText, caption: str
 ) -> str:
     if not columns:
         return "No data."

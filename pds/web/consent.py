@@ -13,7 +13,8 @@ to bounce the owner's browser to its own site (RFC 9700, section 4.11.2).
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from authlib.common.urls import add_params_to_uri
@@ -61,7 +62,9 @@ def authorize() -> Any:
     server = auth().server
     try:
         owner = _authenticated_owner()
-        grant = server.get_consent_grant(end_user=owner)  # prompt=none: login_required
+        # cast: types-Authlib leaves get_consent_grant unannotated
+        consent_grant = cast("Callable[..., Any]", server.get_consent_grant)
+        grant = consent_grant(end_user=owner)  # prompt=none: login_required
         if owner is None:
             login = url_for("portal.login", next=this_request_target())
             return redirect(login, _redirect_code())
@@ -79,7 +82,7 @@ def authorize() -> Any:
         return _with_form_target(page, grant)
     if request.form.get("decision") != "allow":
         services().consent.deny(client.record)
-        return _see_other(server.create_authorization_response(grant=grant, grant_user=None))
+        return _see_other(_authorization_response(grant, None))
     choices = _choices_from_form()
     try:
         record = services().consent.allow(
@@ -93,7 +96,14 @@ def authorize() -> Any:
         page = _page(client.record, back_to, requested, choices, exc.details)
         return _with_form_target(page, grant, 400)
     owner = Owner(record, owner_auth_time())
-    return _see_other(server.create_authorization_response(grant=grant, grant_user=owner))
+    return _see_other(_authorization_response(grant, owner))
+
+
+def _authorization_response(grant: Any, owner: Owner | None) -> Response:
+    """Authlib's redirect back to the vendor (``owner`` None: the owner denied)."""
+    response = auth().server.create_authorization_response(grant=grant, grant_user=owner)
+    # cast: the Flask integration returns a Flask Response; types-Authlib says object
+    return cast(Response, response)
 
 
 def _authenticated_owner() -> Owner | None:
@@ -135,7 +145,7 @@ def _max_age() -> int | None:
 
 
 def _defaults(requested: list[str]) -> dict[str, Any]:
-    constraints = {"purchases": "vendor", "categories": [], "since": None}
+    constraints: dict[str, Any] = {"purchases": "vendor", "categories": [], "since": None}
     return {"scopes": requested, "constraints": constraints, "expiry": DEFAULT_EXPIRY}
 
 
@@ -198,7 +208,9 @@ def _refused(error: OAuth2Error) -> Any:
     """Redirect the error to the vendor only if OpenID Connect requires it there and the
     redirect URI was validated; else an error page here."""
     if error.redirect_uri and error.error in REDIRECTED_ERRORS:
-        params = [*error.get_body(), ("iss", auth().server.issuer)]
+        # cast: get_body appends only the values that are set; types-Authlib admits None
+        body = cast("list[tuple[str, str]]", error.get_body())
+        params = [*body, ("iss", auth().server.issuer)]
         return redirect(add_params_to_uri(error.redirect_uri, params), code=_redirect_code())
     html = render_template(
         "error.html",

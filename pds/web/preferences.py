@@ -4,7 +4,7 @@ their visibility, and for each which vendors can see it now (their active grants
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -80,7 +80,7 @@ def _list_page(form: Mapping[str, Any], errors: dict[str, list[str]]) -> str:
     )
 
 
-def _edit_page(record: Mapping[str, Any], form: Mapping[str, Any], errors: dict) -> str:
+def _edit_page(record: Mapping[str, Any], form: Mapping[str, Any], errors: dict[str, Any]) -> str:
     return render_template(
         "preference_form.html",
         preference=record,
@@ -92,15 +92,19 @@ def _edit_page(record: Mapping[str, Any], form: Mapping[str, Any], errors: dict)
     )
 
 
-def _readers(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+def _readers(records: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
     """Record id -> names of the vendors whose active grants let them read it now."""
     svc = services()
     grants = svc.grants.list(status="active")
-    names = {c["id"]: c.get("client_name", c["id"]) for c in svc.clients.list()}
+    names: dict[str, str] = {
+        c["id"]: str(c.get("client_name", c["id"])) for c in svc.clients.list()
+    }
     seen: dict[str, list[str]] = {}
     for record in records:
         allowed = svc.vendor_view.readers(grants, PREFERENCES, record)
-        seen[record["id"]] = sorted({names.get(g["client_id"], g["client_id"]) for g in allowed})
+        seen[record["id"]] = sorted(
+            {str(names.get(g["client_id"], g["client_id"])) for g in allowed}
+        )
     return seen
 
 

@@ -55,8 +55,9 @@ def preview() -> Page:
         errors = exc.flat("-") or {"file": [exc.message]}
         errors = {("default_currency" if k == "currency" else "file"): v for k, v in errors.items()}
         return _upload_page(request.form, errors, 422)
-    session[PENDING] = {"csv": data, "options": options, "name": upload.filename or "file"}
-    return _preview_page(report, upload.filename or "file")
+    name = (upload.filename if upload else None) or "file"
+    session[PENDING] = {"csv": data, "options": options, "name": name}
+    return _preview_page(report, name)
 
 
 @bp.post("/purchases/import/commit")

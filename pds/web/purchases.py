@@ -116,7 +116,9 @@ def review(purchase_id: str) -> Response:
     return redirect(url_for("purchases.index", status="new"), 303)
 
 
-def _form_page(record: Mapping[str, Any] | None, form: Mapping[str, Any], errors: dict) -> str:
+def _form_page(
+    record: Mapping[str, Any] | None, form: Mapping[str, Any], errors: dict[str, Any]
+) -> str:
     count = _item_count(form) + BLANK_ITEM_ROWS
     return render_template(
         "purchase_form.html",

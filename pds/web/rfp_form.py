@@ -67,7 +67,7 @@ class RfpForm:
 
 
 def empty_form() -> RfpForm:
-    values = {name: "" for name in (*_TEXT_FIELDS, *_BUDGET)}
+    values: dict[str, Any] = {name: "" for name in (*_TEXT_FIELDS, *_BUDGET)}
     values.update(quantity="1", visibility="public", chosen_vendors=[], disclosure=[])
     values["reveal_identity"] = False
     return RfpForm(values, _padded([]))

@@ -60,5 +60,6 @@ def _paths(
 
 def _is_object_list(schema: dict[str, Any], node: dict[str, Any]) -> bool:
     items = node.get("items")
-    arrays = node.get("type") == "array" and isinstance(items, dict)
-    return arrays and _resolve(schema, items).get("type") == "object"
+    if node.get("type") != "array" or not isinstance(items, dict):
+        return False
+    return bool(_resolve(schema, items).get("type") == "object")

@@ -107,7 +107,9 @@ class Exporter:
             envelope = EncryptingWriter(self._out, self.options.passphrase, self.options.scrypt_n)
             sink = envelope  # type: ignore[assignment]
         self._background = Background()
-        self._inline, self._workers, self._no_workers = InlineCsv(), None, False
+        self._inline = InlineCsv()
+        self._workers: CsvWorkers | None = None
+        self._no_workers = False
         try:
             yield from self._write(sink, collections, audit_count)
         finally:

@@ -312,7 +312,7 @@ class _RecordChecker:
             if record_id in self.seen:
                 raise self._refuse("its id came before", record_id)
             self.seen.add(record_id)
-        return record  # type: ignore[no-any-return]
+        return record
 
     def finish(self, expected: int) -> None:
         if self.state != "end":

@@ -10,8 +10,9 @@ record against this pds's schemas, never against the ones inside an archive.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import jsonschema_rs
 import orjson
@@ -82,7 +83,11 @@ def json_schema(collection: str) -> dict[str, Any]:
     plugin = MarshmallowPlugin()
     spec = APISpec(title="pds", version=__version__, openapi_version="3.1.0", plugins=[plugin])
     assert plugin.converter is not None
-    plugin.converter.add_attribute_function(_field_attributes)
+    # cast: apispec leaves add_attribute_function unannotated (it takes one such function)
+    add_attribute_function = cast(
+        "Callable[[Callable[..., dict[str, Any]]], None]", plugin.converter.add_attribute_function
+    )
+    add_attribute_function(_field_attributes)
     name = marshmallow_schema.__name__.removesuffix("Schema") or "Record"
     spec.components.schema(name, schema=marshmallow_schema)
     text = orjson.dumps(spec.to_dict()["components"]["schemas"]).decode()

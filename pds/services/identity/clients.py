@@ -166,7 +166,7 @@ class ClientService(CollectionService):
                 return client
             approved = self._col.update(client_id, {"approved_at": self._ctx.now().isoformat()})
             self._ctx.audit(actor, "client.approve", target=client_id)
-        return approved  # type: ignore[no-any-return]
+        return approved
 
     def held_back(self, client: Mapping[str, Any]) -> bool:
         """Whether RFPs are held back from ``client`` (see ``held_back``)."""

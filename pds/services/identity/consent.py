@@ -15,9 +15,9 @@ verified domain) only ever gets a record of its own. A grant keeps the link it w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pds.errors import ValidationFailed
 from pds.services.context import Context
@@ -65,7 +65,12 @@ class ConsentService:
         if vendor is not None:
             count = self._purchases.count_for_vendor(vendor["id"])
             return VendorFacts(vendor, count, verified_domain_of(client))
-        alike = self._relationships.vendors_named_like(client["client_name"])
+        # cast: the relationships service annotates `list[...]` after its own `list` method
+        # (issue 16 is editing it), which mypy reads as that method
+        alike = cast(
+            "Sequence[Mapping[str, Any]]",
+            self._relationships.vendors_named_like(client["client_name"]),
+        )
         return VendorFacts(None, 0, verified_domain_of(client), tuple(r["name"] for r in alike))
 
     def linked_vendor(self, client: Mapping[str, Any]) -> dict[str, Any] | None:

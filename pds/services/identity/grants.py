@@ -12,6 +12,7 @@ on its first token request. Revoking it ends its tokens; blocking the vendor sto
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,7 +81,7 @@ class GrantService(CollectionService):
             raise ValidationFailed(f"invalid grant: check {', '.join(problems)}", problems)
         now = self._ctx.now()
         lifetime = EXPIRY_CHOICES[expiry]
-        grant = {
+        grant: dict[str, Any] = {
             "id": self._ctx.ids(),
             "client_id": client_id,
             "vendor_id": vendor_id,
@@ -129,12 +130,16 @@ class GrantService(CollectionService):
             return None
         return grant
 
-    def list(self, *, client_id: str | None = None, status: str | None = None) -> list[dict]:
+    def list(
+        self, *, client_id: str | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
         """Grants, newest first, optionally of one client and/or in one status."""
         where = {k: v for k, v in (("client_id", client_id), ("status", status)) if v}
         return sorted(self._col.query(where=where or None), key=lambda g: g["id"], reverse=True)
 
-    def expiring(self, within: timedelta, now: datetime | None = None) -> list[dict[str, Any]]:
+    def expiring(
+        self, within: timedelta, now: datetime | None = None
+    ) -> builtins.list[dict[str, Any]]:
         """Active grants that expire between now and ``within`` from now, soonest first."""
         start = now or self._ctx.now()
         end = start + within
@@ -145,7 +150,9 @@ class GrantService(CollectionService):
         ]
         return sorted(found, key=lambda g: g["expires_at"])
 
-    def revoke(self, grant_id: str, *, actor: str = "owner", reason: str = "revoked") -> dict:
+    def revoke(
+        self, grant_id: str, *, actor: str = "owner", reason: str = "revoked"
+    ) -> dict[str, Any]:
         """Revoke a grant and delete its tokens and codes, in one transaction."""
         with self._ctx.store.transaction():
             grant = self.get(grant_id)

@@ -8,7 +8,7 @@ like one that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -58,7 +58,7 @@ class VendorView:
         now: datetime = self._ctx.now()
         return decide(grant, scope=scope, collection=collection, record=record, now=now).allowed
 
-    def readers(self, grants: list[Grant], collection: str, record: Any) -> list[Grant]:
+    def readers(self, grants: Sequence[Grant], collection: str, record: Any) -> list[Grant]:
         """Those of ``grants`` that let their vendor read ``record`` of ``collection`` now."""
         scope = f"{collection}:read"
         return [g for g in grants if self._allowed(g, scope, collection, record)]

@@ -21,10 +21,11 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 from icalendar import Calendar, Event
+from icalendar.prop import vDDDTypes
 
 from pds.errors import ValidationFailed
 from pds.services.container import Services
@@ -81,7 +82,7 @@ def _events(data: bytes, path: Path) -> list[Event]:
         raise ValidationFailed(
             f"{path.name} holds no calendar", {"file": [f"{path.name}: no VCALENDAR."]}
         )
-    return [e for calendar in calendars for e in calendar.walk("VEVENT")]
+    return [e for c in calendars for e in c.walk("VEVENT") if isinstance(e, Event)]
 
 
 def _moved(events: list[Event]) -> dict[str, set[datetime]]:
@@ -89,9 +90,17 @@ def _moved(events: list[Event]) -> dict[str, set[datetime]]:
     moved: dict[str, set[datetime]] = {}
     for event in events:
         if event.get("RECURRENCE-ID") is not None and event.get("UID"):
-            start = _instant(event["RECURRENCE-ID"].dt)
+            start = _instant(_when(event, "RECURRENCE-ID"))
             moved.setdefault(str(event["UID"]), set()).add(start)
     return moved
+
+
+def _when(event: Event, name: str) -> When:
+    """The day or time ``name`` (``DTSTART``, ``RECURRENCE-ID``) holds; not a duration."""
+    value = event[name]
+    if not isinstance(value, vDDDTypes) or not isinstance(value.dt, date):
+        raise ValueError(f"{name} is not a day or a time")
+    return value.dt
 
 
 def _instant(value: When) -> datetime:
@@ -133,7 +142,7 @@ class _Reader:
             others = f" ({', '.join(unknown)})" if unknown else ""
             self.report.add(label, "skipped", f"no attendee is a known person or vendor{others}")
             return
-        start = event["DTSTART"].dt
+        start = _when(event, "DTSTART")
         if _day_of(start) > self.last_day:
             self.report.add(label, "skipped", f"after {self.last_day.isoformat()}")
             return
@@ -174,10 +183,12 @@ class _Reader:
 def _expand(event: Event, start: When) -> Iterator[When]:
     """The starts of a recurring event, in order (all-day events as days)."""
     all_day = not isinstance(start, datetime)
-    anchor = datetime.combine(start, time()) if all_day else start
+    anchor = start if isinstance(start, datetime) else datetime.combine(start, time())
     rules = rruleset()
     for rule in _list(event.get("RRULE")):
-        rules.rrule(rrulestr(_until_like(rule.to_ical().decode(), anchor), dtstart=anchor))
+        # cast: rrulestr gives a set only for several lines or forceset, one RRULE is a rule
+        parsed = rrulestr(_until_like(rule.to_ical().decode(), anchor), dtstart=anchor)
+        rules.rrule(cast(rrule, parsed))
     for dates in _list(event.get("RDATE")):
         for value in dates.dts:
             rules.rdate(_align(value.dt, anchor))
@@ -235,7 +246,7 @@ def _errors_of(event: Event) -> dict[str, list[str]]:
     if event.get("DTSTART") is None:
         return {"DTSTART": ["Missing: every event needs a start."]}
     try:
-        start = event["DTSTART"].dt
+        start = _when(event, "DTSTART")
         if event.get("RRULE") is not None or event.get("RDATE") is not None:
             next(iter(_expand(event, start)), None)
     except (ValueError, TypeError, AttributeError) as exc:

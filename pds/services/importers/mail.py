@@ -100,7 +100,7 @@ def messages_of(path: Path) -> Iterator[tuple[str, EmailMessage]]:
 
 
 def _parse(data: bytes) -> EmailMessage:
-    return _PARSER.parsebytes(data)  # type: ignore[return-value]
+    return _PARSER.parsebytes(data)
 
 
 class _Reader:

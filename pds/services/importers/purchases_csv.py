@@ -244,7 +244,9 @@ class _Planner:
         elif prepared is not None:
             self.purchases.append(prepared)
 
-    def _purchase_input(self, order: _Order, errors: dict[int, dict[str, list[str]]]) -> dict:
+    def _purchase_input(
+        self, order: _Order, errors: dict[int, dict[str, list[str]]]
+    ) -> dict[str, Any]:
         fields, first = order.fields, order.lines[0]
         data: dict[str, Any] = {"source": "import"}
         for name in ("order_ref", "category", "notes"):
@@ -315,7 +317,7 @@ class _Planner:
         )
 
 
-def _attach(error: ValidationFailed, order: _Order, errors: dict[int, dict]) -> None:
+def _attach(error: ValidationFailed, order: _Order, errors: dict[int, dict[str, Any]]) -> None:
     """Put the schema's messages on the lines they are about (items on their own rows)."""
     placed: dict[tuple[int, str], list[str]] = {}
     for path, messages in error.flat().items():

@@ -173,7 +173,7 @@ class OfferService(CollectionService):
             declined = self._col.update(offer["id"], changes)
             self._ctx.audit("owner", "offer.decline", target=offer["id"])
             self._rfps.events.not_selected(declined)
-        return declined  # type: ignore[no-any-return]
+        return declined
 
     # -- what the RFP's moves ask (``RfpService``) -------------------------------------
 
@@ -276,4 +276,4 @@ class OfferService(CollectionService):
             updated = self._col.update(offer["id"], changes)
             action = "offer.ask" if author == "vendor" else "offer.answer"
             self._ctx.audit(actor, action, target=offer["id"])
-        return updated  # type: ignore[no-any-return]
+        return updated

@@ -27,6 +27,7 @@ RFP's own random pseudonym.
 from __future__ import annotations
 
 import base64
+import builtins
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
@@ -208,7 +209,7 @@ class RfpService(CollectionService):
             record = self._col.replace(current["id"], {**server, **fields, "updated_at": at})
             self._ctx.audit("owner", "rfp.amend", target=record["id"])
             self.events.updated(record, bidders=self._offers.bidders(record["id"], live_only=True))
-        return record  # type: ignore[no-any-return]
+        return record
 
     def withdraw(self, rfp_id: str) -> dict[str, Any]:
         return self._transition(rfp_id, WITHDRAWN)
@@ -257,11 +258,13 @@ class RfpService(CollectionService):
         found = self._col.query(where={"pseudonym": pseudonym}, limit=1)
         return self._expired_if_due(found[0]) if found else None
 
-    def list(self, *, status: str | None = None, category: str | None = None) -> list[dict]:
+    def list(
+        self, *, status: str | None = None, category: str | None = None
+    ) -> list[dict[str, Any]]:
         """RFPs, newest first, optionally in one status and/or category (due ones expired)."""
         where = load(_QUERY, present(status=status, category=category), what="query")
         self.expire_due()
-        return self._col.query(where=where or None, descending=True)  # type: ignore[no-any-return]
+        return self._col.query(where=where or None, descending=True)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -293,7 +296,7 @@ class RfpService(CollectionService):
             self.events.published(record)
         elif target != AWARDED:
             self.events.closed(record, bidders=self._offers.bidders(record["id"]))
-        return record  # type: ignore[no-any-return]
+        return record
 
     def _log_interaction(self, rfp: Mapping[str, Any], counterpart_id: str | None) -> None:
         entry: dict[str, Any] = {
@@ -321,7 +324,7 @@ class RfpService(CollectionService):
         self,
         rfp: Mapping[str, Any],
         winner: Mapping[str, Any],
-        losers: list[dict[str, Any]],
+        losers: builtins.list[dict[str, Any]],
         share_shipping: bool,
     ) -> None:
         self.events.awarded(rfp, winner, share_shipping=share_shipping)
@@ -350,7 +353,9 @@ class RfpService(CollectionService):
         with self._ctx.store.transaction():
             return self._move(rfp, EXPIRED, "system")
 
-    def _publish_problems(self, rfp: Mapping[str, Any], now: datetime) -> dict[str, list[str]]:
+    def _publish_problems(
+        self, rfp: Mapping[str, Any], now: datetime
+    ) -> dict[str, builtins.list[str]]:
         problems: dict[str, list[str]] = {}
         if past_deadline(rfp, now):
             problems["deadline"] = ["Must be in the future."]

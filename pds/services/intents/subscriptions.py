@@ -120,7 +120,7 @@ class SubscriptionService(CollectionService):
             record = self.get(client_id)
             rotated = self._col.update(record["id"], {"secret": new_secret(), "updated_at": now})
             self._ctx.audit(f"vendor:{client_id}", "subscription.rotate", target=record["id"])
-        return rotated  # type: ignore[no-any-return]
+        return rotated
 
     def audience(self, rfp: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The subscriptions that hear of ``rfp`` (never a blocked vendor's), oldest first."""

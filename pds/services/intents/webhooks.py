@@ -51,7 +51,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, jitter: float) -> float:
         """Seconds to wait after failed ``attempt`` (1-based); ``jitter`` in [0, 1)."""
-        return self.retry_seconds * 2 ** (attempt - 1) * (1 + JITTER * jitter)
+        return float(self.retry_seconds * 2 ** (attempt - 1) * (1 + JITTER * jitter))
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class WebhookService(CollectionService):
             updated = self._col.update(delivery["id"], changes)
             if updated["state"] != PENDING:
                 self._ctx.audit("system", f"webhook.{updated['state']}", target=delivery["id"])
-        return updated  # type: ignore[no-any-return]
+        return updated
 
     def refuse(self, delivery_id: str, reason: str) -> dict[str, Any]:
         """Fail a pending delivery at once without posting it; ``reason`` is logged as
@@ -201,7 +201,7 @@ class WebhookService(CollectionService):
     ) -> list[dict[str, Any]]:
         """The deliveries (of one RFP and/or to one vendor), newest first."""
         where = {k: v for k, v in {"rfp_id": rfp_id, "client_id": client_id}.items() if v}
-        return self._col.query(where=where or None, descending=True, limit=limit)  # type: ignore[no-any-return]
+        return self._col.query(where=where or None, descending=True, limit=limit)
 
     def _finish(self, delivery: Mapping[str, Any], error: str) -> dict[str, Any]:
         """Fail ``delivery`` without posting it (its reason logged as an attempt)."""
@@ -216,4 +216,4 @@ class WebhookService(CollectionService):
         with self._ctx.store.transaction():
             finished = self._col.update(delivery["id"], changes)
             self._ctx.audit("system", f"webhook.{FAILED}", target=delivery["id"])
-        return finished  # type: ignore[no-any-return]
+        return finished

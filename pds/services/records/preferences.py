@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -56,7 +57,7 @@ class PreferenceService(RecordService):
             present(category=category, visibility=visibility, prefix=prefix),
             what="query",
         )
-        where = {f: query[f] for f in ("category", "visibility") if f in query}
+        where: dict[str, Any] = {f: query[f] for f in ("category", "visibility") if f in query}
         records = self._col.query(where=where or None)
         if "prefix" in query:
             records = [r for r in records if r["key"].startswith(query["prefix"])]
@@ -74,7 +75,9 @@ class PreferenceService(RecordService):
         self._ctx.audit(actor, "preference.create", target=record["id"])
         return record
 
-    def add_many(self, items: Sequence[Any], *, actor: str = "owner") -> list[dict[str, Any]]:
+    def add_many(
+        self, items: Sequence[Any], *, actor: str = "owner"
+    ) -> builtins.list[dict[str, Any]]:
         """Add many preferences at once, all or none (details keyed by list index)."""
         check_actor(actor)
         records = self.new_records(items)
