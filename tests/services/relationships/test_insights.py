@@ -51,9 +51,11 @@ def test_keep_is_remembered_until_the_drift_changes_materially(
         "action": "insight.keep",
         "target": fading["id"],
     }
-    clock.advance(days=40)  # now 45 days of silence: about six weeks, not a month
+    clock.advance(days=40)  # 45 days of silence: under twice the longest gap (31 days)
+    assert services.insights.report().drifts == []
+    clock.advance(days=30)  # 75 days: past it, and far from the month dismissed
     [again] = services.insights.report().drifts
-    assert again.drift.evidence == "silence" and again.drift.recent_days == 45
+    assert again.drift.evidence == "silence" and again.drift.recent_days == 75
 
 
 def test_let_it_drift_stops_the_questions(
