@@ -169,9 +169,7 @@ def _differs(record: Mapping[str, Any], fields: Mapping[str, Any]) -> bool:
     return any(record.get(key) != value for key, value in fields.items())
 
 
-def _with_legacy_labels(
-    named: list[NamedTier], legacy: list[dict[str, Any]]
-) -> list[NamedTier]:
+def _with_legacy_labels(named: list[NamedTier], legacy: list[dict[str, Any]]) -> list[NamedTier]:
     labels = {r.get("tier"): r.get("label") for r in legacy}
     return [
         NamedTier(t.id, t.group, t.number, labels.get(t.number), t.tier)
