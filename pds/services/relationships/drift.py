@@ -23,6 +23,7 @@ behind it. ``tests/perf/eval_drift.py`` measures it (see docs/relationships.md).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -141,7 +142,7 @@ def detect(cadence: Cadence) -> Drift | None:
 
 
 def _confidence(evidence: float, threshold: float, support: int) -> float:
-    strength = 1 - 0.5 * (threshold / evidence) ** STEEPNESS  # 0.5 at the threshold
+    strength = 1 - 0.5 * math.pow(threshold / evidence, STEEPNESS)  # 0.5 at the threshold
     return min(1.0, max(0.0, strength * support / (support + SUPPORT)))
 
 
