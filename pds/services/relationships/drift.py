@@ -24,6 +24,7 @@ behind it. ``tests/perf/eval_drift.py`` measures it (see docs/relationships.md).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -126,7 +127,7 @@ def _count(n: int) -> str:
     return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
 
 
-def silence_threshold(gaps: tuple[int, ...] | list[int]) -> float:
+def silence_threshold(gaps: Sequence[int]) -> float:
     """The silence (days) past which a relationship with these gaps is asked about."""
     longest = max(gaps)
     return max(SILENCE_FACTOR * longest * (1 + PRIOR_GAPS / len(gaps)), longest + ALLOWANCE_DAYS)

@@ -1,7 +1,7 @@
 """Relationship insights over the store: cadence, tiers, drift questions, engagement.
 
 The log is read once from the interactions' in-memory index (counterpart, kind,
-channel and date are indexed, so no record is decoded), grouped by counterpart, and
+channel and date are indexed, so no interaction is decoded), grouped by counterpart, and
 the pure models run over it: ``cadence``, ``tiers`` (people and organisations apart),
 ``drift``, ``engagement``. A report is kept until the store changes or the day does.
 No drift question is asked about a relationship that is ended, paused or blocked, nor

@@ -45,7 +45,7 @@ class Tier:
     size: int
     per_year: float  # at the centre
     depth: float  # at the centre
-    members: tuple[str, ...] = ()  # relationship ids, in order
+    members: tuple[str, ...] = ()  # relationship ids, sorted
 
     @property
     def name(self) -> str:
