@@ -150,7 +150,7 @@ def build_world(app: Flask, owner: FlaskClient) -> World:
         "offer_id": offer["id"],
         "record_id": records["shop"]["id"],
         "relationship_id": records["shop"]["id"],
-        "tier": "1",
+        "tier_id": next((t.id for t in services.insights.report().tiers), rfp["id"]),
         "purchase_id": records["own"][0]["id"],
         "key": "clothing.size",
         "pseudonym": rfp["pseudonym"],

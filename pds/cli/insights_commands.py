@@ -28,8 +28,9 @@ def insights(
     target: tuple[str, int] | None,
     as_json: bool,
 ) -> None:
-    """Tiers (grouped by how often and how deeply you are in touch) and the relationships
-    whose recent rhythm departs from their own normal, as questions."""
+    """Tiers of people and of organisations (grouped by how often and how deeply you are
+    in touch), with their members, and the relationships whose contacts stopped or
+    thinned out against their own past, as questions with the numbers behind them."""
     with services_of(settings_of(ctx)) as services:
         answers = [(keep_id, {"decision": "keep"}), (drift_id, {"decision": "let_drift"})]
         if target:
@@ -44,18 +45,16 @@ def insights(
             return
         report = services.insights.report()
         names = {
-            q.relationship_id: services.relationships.get(q.relationship_id)["name"]
-            for q in report.drifts
+            rid: services.relationships.get(rid)["name"]
+            for rid in {q.relationship_id for q in report.drifts}
+            | {m for t in report.tiers for m in t.members}
         }
     tiers = [
         {
-            "tier": t.number,
-            "label": report.labels.get(t.number),
-            "relationships": t.size,
-            "per_year": round(t.per_year, 1),
-            "depth": round(t.depth, 2),
+            **t.to_dict(),
+            "members": sorted(({"id": m, "name": names[m]} for m in t.members), key=_by_name),
         }
-        for t in report.tiers.tiers
+        for t in report.tiers
     ]
     questions = [{"name": names.get(q.relationship_id), **q.to_dict()} for q in report.drifts]
     if as_json:
@@ -63,11 +62,14 @@ def insights(
         return
     for t in tiers:
         label = f" ({t['label']})" if t["label"] else ""
-        click.echo(
-            f"tier {t['tier']}{label}: {t['relationships']} relationships, "
-            f"{t['per_year']} contacts a year, depth {t['depth']}"
-        )
+        click.echo(f"{t['name']}{label} [{t['id']}]: {t['explanation']}")
+        click.echo("  " + ", ".join(m["name"] for m in t["members"]))
     if not questions:
         click.echo("No relationship departs from its own rhythm.")
     for q in questions:
         click.echo(f"{q['name']} [{q['relationship_id']}] ({q['confidence']:.0%}): {q['question']}")
+        click.echo(f"  {q['explanation']}")
+
+
+def _by_name(member: dict[str, str]) -> tuple[str, str]:
+    return (member["name"].casefold(), member["id"])

@@ -8,13 +8,14 @@ bulk inserts inside one transaction, so a demo store is all there or not at all.
 
 from __future__ import annotations
 
+import math
 import random
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from pds.demo.owner import PEOPLE, PERSON_EVENTS, PROFILE, VENDOR_EVENTS
+from pds.demo.owner import PEOPLE, PERSON_EVENTS, PROFILE, VENDOR_EVENTS, Rhythm
 from pds.demo.owner import PREFERENCES as PREFERENCE_DATA
 from pds.demo.vendors import VENDORS, Plan, Product, VendorSpec
 from pds.errors import Conflict, ValidationFailed
@@ -246,12 +247,26 @@ class _World:
             records.append(self._logged(key, kind, channel, day, note))
         for person in PEOPLE:
             first_name = person.name.split()[0]
-            for _ in range(self.rng.randint(5, 10)):
-                kind, channel, template = self.rng.choice(PERSON_EVENTS)
+            for day in self._contact_days(person.rhythm):
+                kind, channel, template = self.rng.choice(PERSON_EVENTS[person.rhythm.events])
                 note = template.format(name=first_name)
-                records.append(self._logged(person.name, kind, channel, self._day(), note))
+                records.append(self._logged(person.name, kind, channel, day, note))
         records.sort(key=lambda r: (r["date"], r["id"]))
         return records
+
+    def _contact_days(self, rhythm: Rhythm) -> list[date]:
+        """The days the owner was in touch, following ``rhythm`` back from yesterday."""
+        first = self.today - timedelta(days=round(DAYS_A_YEAR * rhythm.years))
+        yesterday = self.today - timedelta(days=1)
+        day = yesterday - timedelta(days=rhythm.silent_days + self.rng.randrange(3))
+        days = []
+        while day >= first:
+            days.append(day)
+            if self.rng.random() < rhythm.replies:
+                days.append(min(yesterday, day + timedelta(days=self.rng.randint(1, 2))))
+            gap = rhythm.every_days * math.exp(self.rng.gauss(0, rhythm.spread))
+            day -= timedelta(days=max(1, round(gap)))
+        return sorted(days)
 
     def _event(self, key: str, kind: str, channel: str, day: date, plan: Plan) -> dict[str, Any]:
         return self._logged(key, kind, channel, day, f"Started: {plan.description}")

@@ -10,6 +10,21 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Rhythm:
+    """How often the owner is in touch with someone, and how: contacts come about
+    ``every_days`` apart (log-normal, ``spread`` either way), each followed by a reply
+    a day or two later with probability ``replies``, for the last ``years`` years,
+    none in the last ``silent_days`` days; each contact is one of ``events``."""
+
+    every_days: float
+    events: str  # "close" or "casual": which of PERSON_EVENTS
+    spread: float = 0.3
+    replies: float = 0.0
+    years: float = 2.0
+    silent_days: int = 0
+
+
+@dataclass(frozen=True)
 class PersonSpec:
     name: str
     email: str
@@ -17,29 +32,36 @@ class PersonSpec:
     how_known: str
     tags: tuple[str, ...]
     since_years: int
+    rhythm: Rhythm
 
 
 PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("Jonas Becker", "jonas.becker@example.org", "+49 151 2345 6789",
-               "Friend from university", ("friend",), 14),
+               "Friend from university", ("friend",), 14, Rhythm(30, "close", years=4)),
     PersonSpec("Elin Lindqvist", "elin.lindqvist@example.org", "+46 70 123 45 67",
-               "Sister", ("family",), 35),
+               "Sister", ("family",), 35, Rhythm(5, "close", spread=0.4, years=3)),
     PersonSpec("Samira Haddad", "samira.haddad@example.org", "+49 160 9876 5432",
-               "Colleague, same team", ("colleague",), 4),
+               "Colleague, same team", ("colleague",), 4,
+               Rhythm(6, "casual", spread=0.5, replies=0.5)),
+    # a friend seen every quarter for years, silent for the last nine months or so
     PersonSpec("Tomás Ferreira", "tomas.ferreira@example.org", "+351 912 345 678",
-               "Met while travelling in Lisbon", ("friend", "travel"), 6),
+               "Met while travelling in Lisbon", ("friend", "travel"), 6,
+               Rhythm(91, "close", spread=0.05, years=5, silent_days=280)),
     PersonSpec("Greta Vogel", "greta.vogel@example.org", "+49 30 5550 2211",
-               "Neighbour across the hall", ("neighbour",), 3),
+               "Neighbour across the hall", ("neighbour",), 3,
+               Rhythm(21, "casual", spread=0.6)),
     PersonSpec("Yuki Tanaka", "yuki.tanaka@example.org", "+49 176 5550 7788",
-               "Climbing partner", ("friend", "sport"), 5),
+               "Climbing partner", ("friend", "sport"), 5, Rhythm(7, "close", spread=0.25)),
     PersonSpec("Peter Lindqvist", "peter.lindqvist@example.org", "+46 8 555 123 45",
-               "Father", ("family",), 35),
+               "Father", ("family",), 35, Rhythm(9, "close", spread=0.3, years=3)),
     PersonSpec("Amara Okafor", "amara.okafor@example.org", "+49 157 5550 3344",
-               "Former manager, now mentor", ("colleague", "mentor"), 8),
+               "Former manager, now mentor", ("colleague", "mentor"), 8,
+               Rhythm(45, "close", spread=0.3, years=4)),
     PersonSpec("Lukas Schmidt", "lukas.schmidt@example.org", "+49 30 5550 9090",
-               "Landlord", ("housing",), 4),
+               "Landlord", ("housing",), 4,
+               Rhythm(120, "casual", spread=0.6, replies=0.6, years=3)),
     PersonSpec("Noor Rahman", "noor.rahman@example.org", "+49 152 5550 6677",
-               "Book club", ("friend", "books"), 2),
+               "Book club", ("friend", "books"), 2, Rhythm(30, "casual", spread=0.15)),
 )  # fmt: skip
 
 PREFERENCES: tuple[dict[str, Any], ...] = (
@@ -106,14 +128,20 @@ VENDOR_EVENTS: tuple[tuple[str, str, str, str], ...] = (
     ("pharmacy", "conversation", "in_person", "Advice on sunscreen for sensitive skin"),
 )
 
-# What happens with people: (kind, channel, note template; {name} is their first name).
-PERSON_EVENTS: tuple[tuple[str, str, str], ...] = (
-    ("conversation", "in_person", "Coffee with {name}"),
-    ("meeting", "in_person", "Dinner with {name} at Trattoria Lucia"),
-    ("call", "phone", "Long call with {name}"),
-    ("message", "chat", "{name} sent photos from the weekend"),
-    ("gift", "in_person", "Birthday present for {name}"),
-    ("recommendation", "in_person", "{name} recommended a book"),
-    ("referral", "email", "{name} introduced me to a contact"),
-    ("conversation", "social", "Caught up with {name} online"),
-)
+# What happens with people: (kind, channel, note template; {name} is their first name),
+# close (in person, on the phone) and casual (messages, online).
+PERSON_EVENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "close": (
+        ("conversation", "in_person", "Coffee with {name}"),
+        ("meeting", "in_person", "Dinner with {name} at Trattoria Lucia"),
+        ("call", "phone", "Long call with {name}"),
+        ("gift", "in_person", "Birthday present for {name}"),
+        ("recommendation", "in_person", "{name} recommended a book"),
+    ),
+    "casual": (
+        ("message", "chat", "{name} sent photos from the weekend"),
+        ("referral", "email", "{name} introduced me to a contact"),
+        ("conversation", "social", "Caught up with {name} online"),
+        ("message", "email", "E-mail from {name}"),
+    ),
+}

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from pds.schemas.common import Choice, Schema, Text
+from pds.schemas.common import Choice, Id, Schema, Text
 from pds.schemas.interaction import CHANNELS, KINDS
 
 DECISIONS = ("keep", "let_drift", "target")
@@ -28,7 +28,9 @@ class DriftAnswerSchema(Schema):
 
 
 class TierLabelSchema(Schema):
-    tier = fields.Integer(strict=False, required=True, validate=validate.Range(min=1, max=99))
+    """The owner's name for a tier (by its id); none removes the name."""
+
+    tier = Id(required=True)
     label = Text(max_length=60, allow_none=True)
 
 

@@ -24,11 +24,16 @@ def test_insights_lists_tiers_and_questions_then_keep_dismisses(
     pds: Invoke, fading: dict[str, Any]
 ) -> None:
     text = pds("insights").output
-    assert "tier 1: 1 relationships" in text
+    data = json.loads(pds("insights", "--json").output)
+    [tier] = data["tiers"]
+    assert f"People tier 1 [{tier['id']}]: 1 person, in touch about weekly" in text
+    assert "\n  Ada Weekly\n" in text  # its members
+    assert tier["members"] == [{"id": fading["id"], "name": "Ada Weekly"}]
     assert f"Ada Weekly [{fading['id']}]" in text
     assert "You were in touch about weekly; the last three gaps were about monthly." in text
-    data = json.loads(pds("insights", "--json").output)
+    assert "  24 contacts from " in text  # the numbers behind the question
     assert [q["relationship_id"] for q in data["drift"]] == [fading["id"]]
+    assert data["drift"][0]["explanation"].endswith("longer than 7 days.")
     kept = pds("insights", "--keep", fading["id"])
     assert (kept.exit_code, kept.output) == (0, f"keep: {fading['id']}\n")
     assert pds("insights").output.endswith("No relationship departs from its own rhythm.\n")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +94,22 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path: Path, demo_world: A
     finally:
         again.store.close()
         other.store.close()
+
+
+def test_demo_insights_keep_family_apart_from_shops_and_ask_about_the_quiet_friend(
+    demo_world: Any,
+) -> None:
+    services, _, _ = demo_world
+    noon = datetime.combine(TODAY, clock_time(12), UTC)
+    report = services.using(clock=lambda: noon).insights.report()
+    kinds = {r["id"]: r for r in services.store.collection("relationships").scan()}
+    names = {t.name: {kinds[m]["name"] for m in t.members} for t in report.tiers}
+    for tier in report.tiers:
+        wanted = "person" if tier.group == "people" else "vendor"
+        assert {kinds[m]["kind"] for m in tier.members} == {wanted}, tier.name
+    assert {"Elin Lindqvist", "Peter Lindqvist"} <= names["People tier 1"]  # sister, father
+    assert report.tiers[0].name == "People tier 1"  # the closest of the people
+    [question] = report.drifts  # not the subscription the owner ended
+    assert kinds[question.relationship_id]["name"] == "Tomás Ferreira"
+    assert question.drift.question().startswith("You were in touch about quarterly;")
+    assert "none since" in question.drift.explanation()

@@ -136,7 +136,7 @@ def measure(home: Path, runs: int) -> dict[str, Any]:
             "read_median_s": round(statistics.median(reads), 3),
             "relationships": len(report.cadences),
             "interactions": sum(c.interactions for c in report.cadences.values()),
-            "tiers": len(report.tiers.tiers),
+            "tiers": len(report.tiers),
             "drifting": len(report.drifts),
         }
     finally:

@@ -24,6 +24,7 @@ OPENED_ELSEWHERE = {
     ("identity/signing_keys.py", "SIGNING_KEYS"): "private keys: no find/get may hand them out",
     ("identity/credentials.py", "'credentials'"): "opened from a bare store by `pds init`",
     ("relationships/insights.py", "INTERACTIONS"): "reads the log's index columns, same context",
+    ("relationships/tier_memory.py", "INSIGHTS"): "the insight service's tier records, kept by it",
     ("context.py", "name"): "the one place a service's collection is opened from",
 }
 

@@ -85,14 +85,31 @@ def test_tier_labels_and_engagement(
         }
     )
     page = owner.get("/insights").get_data(as_text=True)
-    assert "tier 1" in page and "Corner Shop" in page and "9.50 EUR" in page
+    [tier] = services.insights.report().tiers
+    assert "People tier 1" in page and tier.explanation() in page
+    assert f'<a href="/relationships/{fading["id"]}">Ada Weekly</a>' in page  # a member
+    assert "Corner Shop" in page and "9.50 EUR" in page
     saved = owner.post(
-        "/insights/tiers/1/label", data={"csrf_token": csrf_of(page), "label": "close"}
+        f"/insights/tiers/{tier.id}/label", data={"csrf_token": csrf_of(page), "label": "close"}
     )
     assert saved.status_code == 303
     assert 'value="close"' in owner.get("/insights").get_data(as_text=True)
     too_long = owner.post(
-        "/insights/tiers/1/label", data={"csrf_token": csrf_of(page), "label": "x" * 61}
+        f"/insights/tiers/{tier.id}/label", data={"csrf_token": csrf_of(page), "label": "x" * 61}
     )
     assert too_long.status_code == 422
     assert "label: Longer than maximum length 60." in too_long.get_data(as_text=True)
+    gone = owner.post(
+        f"/insights/tiers/{fading['id']}/label", data={"csrf_token": csrf_of(page), "label": "y"}
+    )
+    assert gone.status_code == 404
+    assert "No such tier (the tiers have changed)." in gone.get_data(as_text=True)
+    assert services.insights.tier_labels() == {tier.id: "close"}  # bad input changed nothing
+
+
+def test_drift_questions_explain_themselves(owner: FlaskClient, fading: dict[str, Any]) -> None:
+    for page in (
+        owner.get("/").get_data(as_text=True),
+        owner.get("/insights").get_data(as_text=True),
+    ):
+        assert "the last three gaps were 29 to 31 days" in page

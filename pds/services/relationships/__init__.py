@@ -3,8 +3,10 @@
 - ``relationships`` (``RelationshipService``): the records (vendors, people), tags,
   domains; ``interactions`` (``InteractionService``): the log of what happened.
 - ``cadence``, ``drift``, ``tiers``, ``engagement``: pure inference over the log (how
-  often, departing from its own normal, groups by frequency and depth, a vendor's
-  quarters); ``insights`` (``InsightService``) runs them over the store.
+  often, stopping or thinning out against its own past, groups by frequency and depth,
+  a vendor's quarters), explained in words (``wording``); ``insights``
+  (``InsightService``) runs them over the store, ``tier_memory`` keeps each tier's
+  identity and label as data arrives.
 - ``reminders`` (``ReminderService``): targets and what is due; ``reminder_mail`` and
   ``reminder_feed`` send them as e-mail and as an iCalendar feed.
 """

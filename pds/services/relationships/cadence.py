@@ -3,8 +3,9 @@
 Days are date ordinals (``date.toordinal()``). Contacts on the same day count once
 for the rhythm. Contacts that follow one another closely are one *episode*: a
 follow-up (a gap under a quarter of the median gap), or a burst when the gaps fall
-into two clearly separate groups (short ones inside bursts, long ones between them,
-interleaved). The rhythm is that of the episodes:
+into two clearly separate groups (short ones inside bursts or reply threads, long
+ones between them, interleaved; the split is Otsu's threshold on the log gaps). The
+rhythm is that of the episodes:
 
 - ``interval_days``: the recency-weighted median of the gaps between episodes (each
   gap's weight halves every ``HALF_LIFE`` gaps back; only the last ``MAX_GAPS``
@@ -19,7 +20,8 @@ interleaved). The rhythm is that of the episodes:
   weighted by its kind and channel as the owner chose (``DepthWeights``).
 
 With fewer than ``MIN_GAPS`` gaps between episodes the cadence says ``new`` and
-infers nothing else.
+infers nothing else. Otherwise it also keeps the last ``DAY_GAPS`` gaps between
+contact days (``day_gaps``), which drift judges a silence against.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from functools import lru_cache
 MIN_GAPS = 3
 HALF_LIFE = 10.0
 MAX_GAPS = 48  # older gaps weigh under 4 % of the newest: left out
+DAY_GAPS = 100  # gaps between contact days kept for drift (the recent past only)
 DEPTH_WINDOW = 20
 FOLLOW_UP = 0.25  # a gap under this share of the median gap is a follow-up
 BURST_BREAK = 4.0  # short and long gaps at least this far apart (ratio) make bursts
 BURST_SHARE = 0.3  # ... with at least this share of the gaps inside bursts
+SEPARATION = 0.6  # ... and the split explaining at least this share of the log spread
 REGULAR_DISPERSION = 0.35
 MAD_SCALE = 1.4826
 
@@ -112,7 +116,8 @@ class Cadence:
     regularity: float | None = None
     intervals_since: float | None = None
     burst_size: float | None = None
-    gaps: tuple[int, ...] = ()  # between episodes, oldest first (what drift looks at)
+    gaps: tuple[int, ...] = ()  # between episodes, oldest first
+    day_gaps: tuple[int, ...] = ()  # between contact days, oldest first (what drift looks at)
 
     @property
     def is_new(self) -> bool:
@@ -226,26 +231,44 @@ def sorted_cadence(days: Sequence[int], latest: Sequence[float], today: int) -> 
         else None,
         burst_size=len(contact_days) / len(starts),
         gaps=tuple(gaps),
+        day_gaps=tuple(raw[-DAY_GAPS:]),
     )
 
 
 def _episode_split(gaps: Sequence[int]) -> tuple[float, bool]:
     """The gap at or under which contacts belong to one episode, and whether the
     history is bursty (two separate, interleaved groups of gaps)."""
-    ordered = sorted(gaps)
-    n = len(ordered)
-    low = max(1, math.ceil(BURST_SHARE * n))
-    # the ratio of each gap to the next (at least two gaps left in the long group)
-    ratios = [
-        b / (a or 1) for a, b in zip(ordered[low - 1 : n - 2], ordered[low : n - 1], strict=True)
-    ]
-    best = max(ratios, default=0.0)
-    at = low - 1 + ratios.index(best) if ratios else -1
-    if best >= BURST_BREAK:
-        split = math.sqrt(max(ordered[at], 1) * ordered[at + 1])
-        if _interleaved(gaps, split):
-            return split, True
-    return FOLLOW_UP * ordered[n // 2], False
+    split = _burst_split(gaps)
+    if split is not None and _interleaved(gaps, split):
+        return split, True
+    return FOLLOW_UP * sorted(gaps)[len(gaps) // 2], False
+
+
+def _burst_split(gaps: Sequence[int]) -> float | None:
+    """Otsu's threshold on the log gaps (the split between short and long gaps that
+    leaves the least spread within each group), if the two groups are clearly apart:
+    their typical gaps ``BURST_BREAK`` times apart, the split explaining
+    ``SEPARATION`` of the spread, the short group ``BURST_SHARE`` of the gaps."""
+    logs = sorted(_log(g) for g in gaps)
+    n = len(logs)
+    total = sum(logs)
+    spread = sum((v - total / n) ** 2 for v in logs)
+    if n < 4 or spread <= 0:
+        return None
+    best = (0.0, 0, 0.0, 0.0)
+    below = 0.0
+    for i in range(1, n):
+        below += logs[i - 1]
+        short, long = below / i, (total - below) / (n - i)
+        between = i * (n - i) * (long - short) ** 2 / n
+        if between > best[0]:
+            best = (between, i, short, long)
+    between, at, short, long = best
+    if long - short < math.log(BURST_BREAK) or between < SEPARATION * spread:
+        return None
+    if at < BURST_SHARE * n:
+        return None
+    return math.exp((logs[at - 1] + logs[at]) / 2)
 
 
 def _interleaved(gaps: Sequence[int], split: float) -> bool:

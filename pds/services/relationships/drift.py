@@ -1,44 +1,51 @@
-"""Drift: the recent gaps of a relationship depart from its own normal (pure).
+"""Drift: a relationship's contacts stop or thin out, judged by its own past (pure).
 
-Two robust ratios against the relationship's own gaps between episodes
-(``Cadence.gaps``), each with a threshold that widens with the relationship's own
-spread ``s`` (the log dispersion of its normal gaps, at least ``MIN_SPREAD``):
+Real contact is bursty and irregular (reply threads, busy and quiet spells, skipped
+occasions, holidays, heavy-tailed silences), so drift is not judged against a model
+of a rhythm but against the relationship's own gaps between contact days (the last
+``DAY_GAPS`` of them, ``Cadence.day_gaps``). With ``L`` the longest of its ``n``
+gaps:
 
-- **gaps**: the median of the last ``WINDOW`` gaps against the recency-weighted
-  median of the gaps before them (at least ``MIN_BASELINE``); drift when the ratio
-  is at least ``max(GAP_RATIO, exp(GAP_Z x s))``;
-- **silence**: the days since the last contact against the typical interval; drift
-  when at least ``max(SILENCE_RATIO, exp(SILENCE_Z x s))``.
+- **silence**: the days since the last contact reach
+  ``max(SILENCE_FACTOR x L x (1 + PRIOR_GAPS / n), L + ALLOWANCE_DAYS)``: a silence
+  well past anything seen before. The prior widens it while there are few gaps (the
+  longest of five gaps says little about how long gaps can be); the allowance keeps a
+  holiday from being asked about in a relationship with frequent contact;
+- **gaps**: the last ``WINDOW`` gaps are each at least ``GAP_FACTOR x`` the longest
+  of the (at least ``MIN_BEFORE``) gaps before them: weekly for months, then three
+  gaps of a month.
 
-A relationship that is infrequent but regular (yearly) is judged against its own
-yearly normal, so it is not drift. The confidence in [0, 1] grows with how far past
-the threshold the ratio is and with how much history the normal rests on. The
-result is a question for the owner, never a verdict.
+Both need ``MIN_BASELINE`` gaps. The confidence in [0, 1] grows with how far past
+its threshold the evidence is and with how many gaps it rests on. The result is a
+question for the owner, never a verdict, and it explains itself with the numbers
+behind it. ``tests/perf/eval_drift.py`` measures it (see docs/relationships.md).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from pds.services.relationships.cadence import (
     Cadence,
     about,
-    log_dispersion,
     median,
     recency_weights,
+    weighted_median,
 )
-from pds.services.relationships.cadence import weighted_median as wmedian
+from pds.services.relationships.wording import every, on, period, plural, span
 
-WINDOW = 3
 MIN_BASELINE = 4
-MIN_SPREAD = 0.1
-GAP_RATIO = 2.2
-GAP_Z = 3.0
-SLACK_DAYS = 1.0  # whole days: a 3-day rhythm is not late at 7
-SILENCE_RATIO = 2.5
-SILENCE_Z = 4.5
+SILENCE_FACTOR = 2.0
+PRIOR_GAPS = 4.0
+ALLOWANCE_DAYS = 42
+WINDOW = 3
+MIN_BEFORE = 6
+GAP_FACTOR = 1.5
 STEEPNESS = 4.0
+SUPPORT = 2.0  # gaps: confidence n / (n + SUPPORT)
 
 LONGER = "longer"
 GAPS = "gaps"
@@ -47,14 +54,21 @@ SILENCE = "silence"
 
 @dataclass(frozen=True)
 class Drift:
-    """How the recent rhythm departs from the normal one."""
+    """How the recent contacts depart from the relationship's own past, with the facts
+    behind it."""
 
     direction: str  # longer (contacts further apart)
     evidence: str  # gaps | silence
-    normal_days: float
-    recent_days: float
-    gaps_counted: int
+    normal_days: float  # the typical interval between episodes
+    recent_days: float  # the silence, or the median of the recent gaps
+    gaps_counted: int  # recent gaps (0 for a silence)
     confidence: float
+    longest_days: int = 0  # the longest gap before (the silence or the recent gaps)
+    threshold_days: float = 0.0  # what the evidence had to reach
+    contacts: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    recent: tuple[int, ...] = ()  # the recent gaps (gaps evidence)
 
     @property
     def ratio(self) -> float:
@@ -66,12 +80,33 @@ class Drift:
         if self.evidence == SILENCE:
             return (
                 f"You were in touch about {normal}; the last contact was "
-                f"{_span(self.recent_days)} ago. Keep it, let it drift, or set a target?"
+                f"{span(self.recent_days)} ago. Keep it, let it drift, or set a target?"
             )
         recent = about(self.recent_days).removeprefix("about ")
         return (
             f"You were in touch about {normal}; the last {_count(self.gaps_counted)} gaps "
             f"were about {recent}. Keep it, let it drift, or set a target?"
+        )
+
+    def explanation(self) -> str:
+        """The numbers behind the question, in words: "14 contacts from March to August
+        2025, about every 3 weeks; none since 12 August 2025 (16 weeks). The longest gap
+        before was 5 weeks." """
+        history = plural(self.contacts, "contact")
+        if self.first_day is not None and self.last_day is not None:
+            history += " " + period(self.first_day, self.last_day)
+        history += f", about {every(self.normal_days)}"
+        if self.evidence == SILENCE:
+            since = on(self.last_day) if self.last_day else "the last one"
+            return (
+                f"{history}; none since {since} ({span(self.recent_days)}). "
+                f"The longest gap before was {span(self.longest_days)}."
+            )
+        low, high = min(self.recent), max(self.recent)
+        apart = f"{low} days" if low == high else f"{low} to {high} days"
+        return (
+            f"{history}; the last {_count(self.gaps_counted)} gaps were {apart}, "
+            f"none of the gaps before longer than {span(self.longest_days)}."
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -80,8 +115,11 @@ class Drift:
             "evidence": self.evidence,
             "normal_days": round(self.normal_days, 1),
             "recent_days": round(self.recent_days, 1),
+            "longest_days": self.longest_days,
+            "threshold_days": round(self.threshold_days, 1),
             "confidence": round(self.confidence, 2),
             "question": self.question(),
+            "explanation": self.explanation(),
         }
 
 
@@ -89,63 +127,77 @@ def _count(n: int) -> str:
     return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
 
 
-def _span(days: float) -> str:
-    if days < 14:
-        return f"{round(days)} days"
-    if days < 61:
-        return f"{round(days / 7)} weeks"
-    if days < 730:
-        return f"{round(days / 30.44)} months"
-    return f"{round(days / 365.25)} years"
+def silence_threshold(gaps: Sequence[int]) -> float:
+    """The silence (days) past which a relationship with these gaps is asked about."""
+    longest = max(gaps)
+    return max(SILENCE_FACTOR * longest * (1 + PRIOR_GAPS / len(gaps)), longest + ALLOWANCE_DAYS)
 
 
 def detect(cadence: Cadence) -> Drift | None:
-    """The drift of ``cadence`` as of its ``days_since``, or ``None`` if it keeps its normal."""
-    gaps = list(cadence.gaps)
+    """The drift of ``cadence`` as of its ``days_since``, or ``None`` if it keeps to
+    its own past."""
+    gaps = cadence.day_gaps
     if cadence.interval_days is None or len(gaps) < MIN_BASELINE:
         return None
-    spread = cadence.dispersion if cadence.dispersion is not None else log_dispersion(gaps)
-    silence = _silence(spread, len(gaps), cadence.interval_days, cadence.days_since or 0)
-    recent = _recent_gaps(gaps)
-    found = [d for d in (silence, recent) if d is not None]
-    return max(found, key=lambda d: d.confidence) if found else None
+    return _silence(cadence) or _recent_gaps(cadence)
 
 
-def _support(baseline: int) -> float:
-    return baseline / (baseline + 2.0)
+def _confidence(evidence: float, threshold: float, support: int) -> float:
+    strength = 1 - 0.5 * math.pow(threshold / evidence, STEEPNESS)  # 0.5 at the threshold
+    return min(1.0, max(0.0, strength * support / (support + SUPPORT)))
 
 
-def _confidence(ratio: float, threshold: float, baseline: int) -> float:
-    strength = 1 - 0.5 * (threshold / ratio) ** STEEPNESS  # 0.5 at the threshold
-    return min(1.0, max(0.0, strength * _support(baseline)))
-
-
-def _silence(spread: float, count: int, interval: float, days_since: int) -> Drift | None:
-    spread = max(MIN_SPREAD, spread)
-    threshold = max(SILENCE_RATIO, math.exp(SILENCE_Z * spread))
-    ratio = (days_since - SLACK_DAYS) / max(interval, 1.0)
-    if ratio < threshold:
+def _silence(cadence: Cadence) -> Drift | None:
+    gaps = cadence.day_gaps
+    silence = cadence.days_since or 0
+    threshold = silence_threshold(gaps)
+    if silence < threshold:
         return None
     return Drift(
-        LONGER, SILENCE, interval, float(days_since), 0, _confidence(ratio, threshold, count)
+        LONGER,
+        SILENCE,
+        cadence.interval_days or 1.0,
+        float(silence),
+        0,
+        _confidence(silence, threshold, len(gaps)),
+        longest_days=max(gaps),
+        threshold_days=threshold,
+        contacts=cadence.interactions,
+        first_day=cadence.first_day,
+        last_day=cadence.last_day,
     )
 
 
-def _recent_gaps(gaps: list[int]) -> Drift | None:
-    baseline, recent = gaps[:-WINDOW], gaps[-WINDOW:]
-    if len(baseline) < MIN_BASELINE:
+def _recent_gaps(cadence: Cadence) -> Drift | None:
+    before, recent = cadence.day_gaps[:-WINDOW], cadence.day_gaps[-WINDOW:]
+    if len(before) < MIN_BEFORE:
         return None
-    lately = median(recent)
-    if lately - SLACK_DAYS < GAP_RATIO * min(baseline):  # under any threshold: skip the work
+    longest = max(before)
+    threshold = GAP_FACTOR * longest
+    if min(recent) < threshold:
         return None
-    normal = wmedian(baseline, recency_weights(len(baseline)))
-    spread = max(MIN_SPREAD, log_dispersion(baseline))
-    threshold = max(GAP_RATIO, math.exp(GAP_Z * spread))
-    ratio = (lately - SLACK_DAYS) / max(normal, 1.0)
-    if ratio < threshold:
-        return None
-    confidence = _confidence(ratio, threshold, len(baseline))
-    return Drift(LONGER, GAPS, normal, lately, len(recent), confidence)
+    return Drift(
+        LONGER,
+        GAPS,
+        _normal_before(cadence),
+        median(recent),
+        len(recent),
+        _confidence(min(recent), threshold, len(before)),
+        longest_days=longest,
+        threshold_days=threshold,
+        contacts=cadence.interactions,
+        first_day=cadence.first_day,
+        last_day=cadence.last_day,
+        recent=tuple(recent),
+    )
+
+
+def _normal_before(cadence: Cadence) -> float:
+    """The typical interval between episodes before the recent gaps."""
+    before = cadence.gaps[:-WINDOW]
+    if len(before) < MIN_BASELINE:
+        return cadence.interval_days or 1.0
+    return weighted_median(before, recency_weights(len(before)))
 
 
 def changed_materially(old_recent_days: float, old_direction: str, drift: Drift) -> bool:

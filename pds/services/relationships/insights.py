@@ -1,9 +1,11 @@
 """Relationship insights over the store: cadence, tiers, drift questions, engagement.
 
 The log is read once from the interactions' in-memory index (counterpart, kind,
-channel and date are indexed, so no record is decoded), grouped by counterpart, and
-the pure models run over it: ``cadence``, ``tiers``, ``drift``, ``engagement``. A
-report is kept until the store changes or the day does.
+channel and date are indexed, so no interaction is decoded), grouped by counterpart, and
+the pure models run over it: ``cadence``, ``tiers`` (people and organisations apart),
+``drift``, ``engagement``. A report is kept until the store changes or the day does.
+No drift question is asked about a relationship that is ended, paused or blocked, nor
+about one the owner said to let drift.
 
 The owner's choices live in the ``insights`` collection, one record per choice:
 
@@ -11,7 +13,8 @@ The owner's choices live in the ``insights`` collection, one record per choice:
   the drift it dismissed, which is not asked again until it changes materially;
   ``let_drift`` stops the questions for that relationship; ``target`` hands the
   cadence to the reminders (``set_target``), remembering the drift like ``keep``;
-- ``tier_label`` (per tier number): the owner's name for a tier;
+- ``tier`` (per tier): its id, number, members and the owner's label
+  (``tier_memory``), so that a label stays with its tier as data arrives;
 - ``depth_weights`` (one): the owner's weights per interaction kind and channel.
 """
 
@@ -25,7 +28,7 @@ from typing import Any, Protocol
 
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas import load
-from pds.schemas.insight import DepthWeightsSchema, DriftAnswerSchema, TierLabelSchema
+from pds.schemas.insight import DepthWeightsSchema, DriftAnswerSchema
 from pds.services.base import CollectionService
 from pds.services.collections import INSIGHTS, INTERACTIONS
 from pds.services.context import Context, check_actor
@@ -39,11 +42,14 @@ from pds.services.relationships.cadence import (
 from pds.services.relationships.drift import Drift, changed_materially, detect
 from pds.services.relationships.engagement import PERIODS, Engagement, engagement, quarters_until
 from pds.services.relationships.relationships import VENDOR, RelationshipService
-from pds.services.relationships.tiers import Tiers, assign
+from pds.services.relationships.tier_memory import NamedTier, TierMemory
+from pds.services.relationships.tiers import ORGANISATIONS, PEOPLE, assign
 from pds.store.gcpause import paused_gc
 
-ANSWER, TIER_LABEL, DEPTH_WEIGHTS = "answer", "tier_label", "depth_weights"
+ANSWER, DEPTH_WEIGHTS = "answer", "depth_weights"
 KEEP, LET_DRIFT, TARGET = "keep", "let_drift", "target"
+#: Relationships never asked about: the owner ended, paused or blocked them.
+UNASKED_STATUSES = ("ended", "paused", "blocked")
 
 #: Interactions grouped by counterpart: (day ordinal, kind, channel) each.
 Log = dict[str, list[tuple[int, str, str | None]]]
@@ -70,17 +76,18 @@ class DriftQuestion:
 
 @dataclass(frozen=True)
 class Report:
-    """Every relationship's cadence, the tiers and the open drift questions."""
+    """Every relationship's cadence, the tiers (people's, then organisations') and the
+    open drift questions."""
 
     today: date
     cadences: dict[str, Cadence]
-    tiers: Tiers
+    tiers: tuple[NamedTier, ...]
     drifts: list[DriftQuestion]
-    labels: dict[int, str] = field(default_factory=dict)
+    tier_of: dict[str, NamedTier] = field(default_factory=dict)  # relationship id -> tier
 
-    def tier_name(self, number: int) -> str:
-        label = self.labels.get(number)
-        return f"tier {number}" + (f" ({label})" if label else "")
+    def tiers_of(self, group: str) -> list[NamedTier]:
+        """The tiers of ``group`` (``people`` or ``organisations``), closest first."""
+        return [t for t in self.tiers if t.group == group]
 
 
 class InsightService(CollectionService):
@@ -98,6 +105,7 @@ class InsightService(CollectionService):
         self._relationships = relationships
         self._purchases = purchases
         self._targets = targets
+        self._tiers = TierMemory(ctx)
         self._cached: tuple[tuple[int, date], Report] | None = None
 
     def today(self) -> date:
@@ -149,20 +157,32 @@ class InsightService(CollectionService):
                     w = memo[(kind, channel)] = weights.weight(kind, channel)
                 depths.append(w)
             cadences[counterpart] = sorted_cadence([e[0] for e in entries], depths, end)
+        vendors = {r["id"] for r in self._relationships.of_kind(VENDOR)}
+        unasked = {
+            r["id"] for status in UNASKED_STATUSES for r in self._relationships.with_status(status)
+        }
         answers = self._answers()
         drifts = []
         for rid, found in cadences.items():
-            drift = detect(found)
+            drift = None if rid in unasked else detect(found)
             if drift is not None and _asks(drift, answers.get(rid)):
                 drifts.append(DriftQuestion(rid, drift))
         drifts.sort(key=lambda q: (-q.drift.confidence, q.relationship_id))
-        return Report(today, cadences, assign(cadences), drifts, self.tier_labels())
+        tiers = self._tiers.remember(
+            {
+                PEOPLE: assign({r: c for r, c in cadences.items() if r not in vendors}),
+                ORGANISATIONS: assign({r: c for r, c in cadences.items() if r in vendors}),
+            }
+        )
+        tier_of = {rid: tier for tier in tiers for rid in tier.members}
+        return Report(today, cadences, tiers, drifts, tier_of)
 
     def report(self) -> Report:
         """The current report (recomputed when the store has changed or the day has)."""
         key = (self._ctx.store.generation, self.today())
         if self._cached is None or self._cached[0] != key:
-            self._cached = (key, self.recompute())
+            report = self.recompute()  # may bring the kept tiers up to date: a new generation
+            self._cached = ((self._ctx.store.generation, self.today()), report)
         return self._cached[1]
 
     def for_relationship(self, relationship_id: str) -> dict[str, Any]:
@@ -170,14 +190,13 @@ class InsightService(CollectionService):
         record = self._relationships.get(relationship_id)
         report = self.report()
         found = report.cadences.get(record["id"]) or cadence([], [], report.today.toordinal())
-        tier = report.tiers.members.get(record["id"])
+        tier = report.tier_of.get(record["id"])
         question = next((q for q in report.drifts if q.relationship_id == record["id"]), None)
         answer = self._answers().get(record["id"])
         return {
             "relationship_id": record["id"],
             "cadence": found.to_dict(),
-            "tier": tier,
-            "tier_label": report.labels.get(tier) if tier else None,
+            "tier": None if tier is None else _tier_summary(tier),
             "drift": question.drift.to_dict() if question else None,
             "answer": _public_answer(answer),
         }
@@ -231,19 +250,14 @@ class InsightService(CollectionService):
 
     # -- tier labels and depth weights -------------------------------------------------
 
-    def tier_labels(self) -> dict[int, str]:
-        return {r["tier"]: r["label"] for r in self._col.query(where={"kind": TIER_LABEL})}
+    def tier_labels(self) -> dict[str, str]:
+        """The owner's labels, by tier id."""
+        return {r["id"]: r["label"] for r in self._tiers.kept() if r.get("label")}
 
-    def label_tier(self, tier: Any, label: Any, *, actor: str = "owner") -> dict[int, str]:
-        """Name a tier (an empty label removes the name); returns every label."""
-        check_actor(actor)
-        loaded = load(TierLabelSchema(), {"tier": tier, "label": label or None}, what="tier label")
-        found = self._find(TIER_LABEL, "tier", loaded["tier"])
-        if loaded.get("label"):
-            self._save(TIER_LABEL, "tier", loaded["tier"], {"label": loaded["label"]})
-        elif found is not None:
-            self._col.delete(found["id"])
-        self._ctx.audit(actor, "insight.tier_label")
+    def label_tier(self, tier_id: Any, label: Any, *, actor: str = "owner") -> dict[str, str]:
+        """Name a tier by its id (an empty label removes the name); returns every label.
+        ``NotFound`` for a tier that does not exist (any more)."""
+        self._tiers.label(tier_id, label, actor=actor)
         return self.tier_labels()
 
     def depth_weights(self) -> DepthWeights:
@@ -306,8 +320,6 @@ class InsightService(CollectionService):
         if key == "relationship_id":
             where[key] = value
         found = self._col.query(where=where)
-        if key == "tier":
-            found = [r for r in found if r.get("tier") == value]
         return found[0] if found else None
 
     def _save(
@@ -340,6 +352,15 @@ def _asks(drift: Drift, answer: Mapping[str, Any] | None) -> bool:
     if "direction" not in answer:  # answered when nothing drifted: a target keeps watch
         return answer["decision"] != TARGET
     return changed_materially(answer["recent_days"], answer["direction"], drift)
+
+
+def _tier_summary(tier: NamedTier) -> dict[str, Any]:
+    return {
+        "id": tier.id,
+        "name": tier.name,
+        "label": tier.label,
+        "explanation": tier.explanation(),
+    }
 
 
 def _public_answer(record: Mapping[str, Any] | None) -> dict[str, Any] | None:

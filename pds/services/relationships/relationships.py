@@ -191,6 +191,10 @@ class RelationshipService(RecordService):
         """Every vendor (``VENDOR``) or every person (``PERSON``), oldest first."""
         return self._col.query(where={"kind": kind})
 
+    def with_status(self, status: str) -> list[dict[str, Any]]:
+        """Every relationship whose ``status`` is ``status``, oldest first."""
+        return self._col.query(where={"status": status})
+
     def tagged(self, tag: str) -> list[dict[str, Any]]:
         """Every relationship with ``tag``, oldest first."""
         return self._col.query(where={"tags": tag})

@@ -8,36 +8,58 @@ then each next the farthest); k from 1 to ``MAX_TIERS`` is the one with the best
 weighted simplified silhouette, if that reaches ``MIN_SILHOUETTE`` (else one tier). Tiers are
 numbered by closeness (frequency + depth of their centre), "tier 1" the closest;
 they mean nothing more, and the owner may label them. The same input always gives
-the same tiers.
+the same tiers. People and organisations are tiered apart (``InsightService``
+calls ``assign`` once for each), so a shop never shares a tier with family.
+
+Tiers keep their identity as data arrives: ``match`` pairs each new tier with the
+earlier tier it continues, by the overlap of their members (Jaccard), so the owner's
+label stays with the same group of relationships whatever its rank.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pds.services.relationships.cadence import Cadence
+from pds.services.relationships.wording import every
 
 GRID = 40
 MAX_TIERS = 6
 MIN_SILHOUETTE = 0.45
 MIN_POINTS = 6
 ITERATIONS = 50
+MIN_OVERLAP = 0.3  # Jaccard: a new tier continues an old one sharing at least this much
+
+PEOPLE, ORGANISATIONS = "people", "organisations"  # the groups tiered apart
+GROUPS = (PEOPLE, ORGANISATIONS)
+_MEMBER = {PEOPLE: ("person", "people"), ORGANISATIONS: ("organisation", "organisations")}
 
 Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
 class Tier:
-    number: int
+    number: int  # by closeness, 1 the closest
     size: int
     per_year: float  # at the centre
     depth: float  # at the centre
+    members: tuple[str, ...] = ()  # relationship ids, sorted
 
     @property
     def name(self) -> str:
         return f"tier {self.number}"
+
+    def explanation(self, group: str) -> str:
+        """The tier of ``group`` in words with its numbers: "3 people, in touch about
+        weekly (52 contacts a year at the centre), depth 0.78 of 1."."""
+        one, many = _MEMBER[group]
+        who = f"{self.size} {one if self.size == 1 else many}"
+        return (
+            f"{who}, in touch about {every(365.25 / max(self.per_year, 0.01))} "
+            f"({self.per_year:.0f} contacts a year at the centre), depth {self.depth:.2f} of 1."
+        )
 
 
 @dataclass(frozen=True)
@@ -76,10 +98,31 @@ def assign(cadences: Mapping[str, Cadence]) -> Tiers:
             size=sum(1 for m in members.values() if m == number[c]),
             per_year=2 ** (low + centres[c][0] * span),
             depth=centres[c][1],
+            members=tuple(rid for rid in ids if members[rid] == number[c]),
         )
         for c in order
     )
     return Tiers(tiers, members, score)
+
+
+def match(new: Sequence[frozenset[str]], old: Mapping[str, frozenset[str]]) -> list[str | None]:
+    """For each new tier (its members), the key of the old tier it continues, or ``None``
+    for a new one. Pairs are taken greedily by overlap (Jaccard), the largest first (then
+    the most members shared, then the order given), each old tier at most once, and only
+    with an overlap of at least ``MIN_OVERLAP``."""
+    pairs = []
+    for i, members in enumerate(new):
+        for position, (key, before) in enumerate(old.items()):
+            shared = len(members & before)
+            if shared:
+                pairs.append((-shared / len(members | before), -shared, i, position, key))
+    result: list[str | None] = [None] * len(new)
+    taken: set[str] = set()
+    for negative_overlap, _, i, _, key in sorted(pairs):
+        if -negative_overlap >= MIN_OVERLAP and result[i] is None and key not in taken:
+            result[i] = key
+            taken.add(key)
+    return result
 
 
 def _snap(value: float) -> int:

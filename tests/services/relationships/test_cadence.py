@@ -69,7 +69,9 @@ def test_yearly_regular_is_regular_and_not_drift_even_late_in_the_year() -> None
 
 
 def test_yearly_regular_silent_for_three_years_is_asked_about() -> None:
-    drift = detect(of(history(jittered(365, 6, 20)), since_last=3 * 365))
+    days = history(jittered(365, 10, 20))
+    assert detect(of(days, since_last=2 * 365)) is None  # one missed year: not yet
+    drift = detect(of(days, since_last=3 * 365))
     assert drift is not None and (drift.evidence, drift.direction) == (SILENCE, LONGER)
     assert drift.question() == (
         "You were in touch about yearly; the last contact was 3 years ago. "
@@ -88,13 +90,14 @@ def test_fading_weekly_to_monthly_is_a_question_with_a_confidence() -> None:
     )
 
 
-def test_a_weekly_relationship_gone_silent_is_drift_once_well_past_its_normal() -> None:
+def test_a_weekly_relationship_gone_silent_is_drift_once_past_a_holiday() -> None:
     days = history([7] * 20)
-    assert detect(of(days, since_last=14)) is None
-    drift = detect(of(days, since_last=25))
-    assert drift is not None and drift.evidence == SILENCE and drift.recent_days == 25
+    assert detect(of(days, since_last=28)) is None  # four weeks away: a holiday
+    assert detect(of(days, since_last=48)) is None
+    drift = detect(of(days, since_last=49))  # the longest gap (7 days) plus six weeks
+    assert drift is not None and drift.evidence == SILENCE and drift.recent_days == 49
     assert drift.question().startswith(
-        "You were in touch about weekly; the last contact was 4 weeks"
+        "You were in touch about weekly; the last contact was 7 weeks"
     )
 
 

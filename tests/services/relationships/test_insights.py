@@ -29,7 +29,12 @@ def test_recompute_gives_cadence_tier_and_the_drift_question(
 ) -> None:
     report = services.insights.recompute()
     assert report.cadences[fading["id"]].rhythm == "about weekly"
-    assert report.tiers.members == {fading["id"]: 1}  # too few to cluster: one tier
+    [tier] = report.tiers  # too few to cluster: one tier, of people
+    assert (tier.name, tier.members, report.tier_of[fading["id"]]) == (
+        "People tier 1",
+        (fading["id"],),
+        tier,
+    )
     [question] = report.drifts
     assert question.relationship_id == fading["id"]
     assert question.drift.question() == (
@@ -38,6 +43,13 @@ def test_recompute_gives_cadence_tier_and_the_drift_question(
     )
     one = services.insights.for_relationship(fading["id"])
     assert one["cadence"]["rhythm"] == "about weekly" and one["drift"]["evidence"] == "gaps"
+    assert one["drift"]["explanation"].startswith("24 contacts from")
+    assert one["tier"] == {
+        "id": tier.id,
+        "name": "People tier 1",
+        "label": None,
+        "explanation": tier.explanation(),
+    }
 
 
 def test_keep_is_remembered_until_the_drift_changes_materially(
@@ -51,9 +63,11 @@ def test_keep_is_remembered_until_the_drift_changes_materially(
         "action": "insight.keep",
         "target": fading["id"],
     }
-    clock.advance(days=40)  # now 45 days of silence: about six weeks, not a month
+    clock.advance(days=40)  # 45 days of silence: under twice the longest gap (31 days)
+    assert services.insights.report().drifts == []
+    clock.advance(days=30)  # 75 days: past it, and far from the month dismissed
     [again] = services.insights.report().drifts
-    assert again.drift.evidence == "silence" and again.drift.recent_days == 45
+    assert again.drift.evidence == "silence" and again.drift.recent_days == 75
 
 
 def test_let_it_drift_stops_the_questions(
@@ -89,19 +103,37 @@ def test_answer_errors(services: Services, fading: dict[str, Any], person: dict[
     assert str(conflict.value) == "Quiet Quinn has no drift question to keep"
 
 
-def test_tier_labels_are_stored_and_cleared(services: Services) -> None:
-    assert services.insights.label_tier(1, "close friends") == {1: "close friends"}
-    assert services.insights.label_tier("2", "acquaintances") == {
-        1: "close friends",
-        2: "acquaintances",
+def test_no_question_about_an_ended_paused_or_blocked_relationship(
+    services: Services, fading: dict[str, Any]
+) -> None:
+    for status in ("ended", "paused", "blocked"):
+        services.relationships.update(fading["id"], {"status": status})
+        assert services.insights.report().drifts == [], status
+    services.relationships.update(fading["id"], {"status": "active"})
+    assert [q.relationship_id for q in services.insights.report().drifts] == [fading["id"]]
+
+
+def test_tier_labels_are_stored_by_tier_id_and_cleared(
+    services: Services, fading: dict[str, Any], store: Any
+) -> None:
+    [tier] = services.insights.report().tiers
+    assert services.insights.label_tier(tier.id, "close friends") == {tier.id: "close friends"}
+    assert services.insights.report().tiers[0].title == "close friends"
+    assert audit_events(store)[-1] == {
+        "actor": "owner",
+        "action": "insight.tier_label",
+        "target": tier.id,
     }
-    assert services.insights.label_tier(1, "inner circle")[1] == "inner circle"
-    assert services.insights.label_tier(1, "") == {2: "acquaintances"}
     with pytest.raises(ValidationFailed) as bad:
-        services.insights.label_tier(0, "x")
-    assert bad.value.details == {
-        "tier": ["Must be greater than or equal to 1 and less than or equal to 99."]
-    }
+        services.insights.label_tier("2", "x")
+    assert bad.value.details == {"tier": ["Not a valid id (expected a UUIDv7)."]}
+    with pytest.raises(ValidationFailed) as too_long:
+        services.insights.label_tier(tier.id, "x" * 61)
+    assert too_long.value.details == {"label": ["Longer than maximum length 60."]}
+    with pytest.raises(NotFound):
+        services.insights.label_tier(fading["id"], "a relationship is not a tier")
+    assert services.insights.tier_labels() == {tier.id: "close friends"}  # bad input: no change
+    assert services.insights.label_tier(tier.id, "") == {}
 
 
 def test_depth_weights_are_the_owners(services: Services, person: dict[str, Any]) -> None:
