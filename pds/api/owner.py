@@ -29,6 +29,7 @@ def preferences() -> Response:
     access = current_access()
     items = services().vendor_view.preferences(access.grant)
     access.returned = len(items)
+    access.saw("preference", (item["key"] for item in items))
     return respond(PREFERENCES, {"items": items})
 
 

@@ -19,6 +19,7 @@ def list_purchases() -> Response:
     access = current_access()
     page = services().vendor_view.purchases(access.grant, request.args.to_dict())
     access.returned = len(page.items)
+    access.saw("purchase", (item["id"] for item in page.items))
     return respond(PAGE, page._asdict())
 
 
@@ -28,6 +29,7 @@ def get_purchase(purchase_id: str) -> Response:
     access = current_access()
     record = services().vendor_view.purchase(access.grant, purchase_id)
     access.returned = 1
+    access.saw("purchase", [record["id"]])
     return respond(PURCHASE, record)
 
 

@@ -6,14 +6,15 @@
 its client; never the owner's ``sub``, which only the token and UserInfo endpoints
 compute, so no view can send it by mistake). The view asks
 ``policies.access`` about each record. Every call is appended to the audit log
-with the vendor, grant, endpoint and how many records it returned.
+with the vendor, grant, endpoint, how many records it returned and which
+(``VendorAccess.saw``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,12 @@ class VendorAccess:
     client_id: str
     scopes: tuple[str, ...]
     returned: int = 0
+    record_ids: list[str] = field(default_factory=list)
+
+    def saw(self, kind: str, keys: Iterable[str]) -> None:
+        """Note records returned (``kind`` ``purchase``/``preference``, their ids or keys)
+        for the audit entry; ``returned`` stays the count."""
+        self.record_ids.extend(f"{kind}:{key}" for key in keys)
 
     @property
     def actor(self) -> str:
@@ -159,5 +166,9 @@ def _access_for(server: Server, token: Token) -> VendorAccess:
 def _record_call(server: Server, access: VendorAccess) -> None:
     rule = request.url_rule.rule if request.url_rule else request.path
     server.services.access_log.record_call(
-        access.client_id, access.grant.get("id", ""), f"{request.method} {rule}", access.returned
+        access.client_id,
+        access.grant.get("id", ""),
+        f"{request.method} {rule}",
+        access.returned,
+        record_ids=access.record_ids,
     )
