@@ -82,8 +82,9 @@ def tag_target() -> str | Response | tuple[str, int]:
 @bp.post("/reminders/email")
 def email() -> str | Response | tuple[str, int]:
     try:
-        server = mail_server_from(current_app.config["PDS_SETTINGS"])
-        count = send_due(services().reminders, server)
+        settings = current_app.config["PDS_SETTINGS"]
+        server = mail_server_from(settings)
+        count = send_due(services().reminders, server, occasion_days=settings.birthday_days_ahead)
     except (ConfigError, DeliveryFailed) as exc:
         return _page({}, status_note=exc.message), 502 if isinstance(exc, DeliveryFailed) else 409
     flash(f"E-mailed {count} due reminder{'s' if count != 1 else ''} to {server.recipient}.")
@@ -102,8 +103,12 @@ def feed() -> Response:
     reminders = services().reminders
     if not reminders.feed_key_matches(request.args.get("key")):
         abort(404)
+    days = current_app.config["PDS_SETTINGS"].birthday_days_ahead
     body = reminder_calendar(
-        reminders.upcoming(FEED_DAYS), today=reminders.today(), now=reminders.now()
+        reminders.upcoming(FEED_DAYS),
+        today=reminders.today(),
+        now=reminders.now(),
+        occasions=reminders.occasions(days),
     )
     return Response(
         body,
