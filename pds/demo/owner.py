@@ -17,13 +17,14 @@ class PersonSpec:
     how_known: str
     tags: tuple[str, ...]
     since_years: int
+    birthday_in_days: int | None = None  # days after "today" (the demo's birthday reminder)
 
 
 PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("Jonas Becker", "jonas.becker@example.org", "+49 151 2345 6789",
                "Friend from university", ("friend",), 14),
     PersonSpec("Elin Lindqvist", "elin.lindqvist@example.org", "+46 70 123 45 67",
-               "Sister", ("family",), 35),
+               "Sister", ("family",), 35, birthday_in_days=4),
     PersonSpec("Samira Haddad", "samira.haddad@example.org", "+49 160 9876 5432",
                "Colleague, same team", ("colleague",), 4),
     PersonSpec("Tomás Ferreira", "tomas.ferreira@example.org", "+351 912 345 678",
