@@ -83,6 +83,7 @@ def access_log() -> tuple[str, int]:
         chosen=client_id,
         seen=seen,
         records=records,
+        more_records=len(records) >= RECORDS_PER_PAGE,
         args=request.args,
         errors=errors,
     ), (400 if errors else 200)
