@@ -155,6 +155,12 @@ class Settings:
     session_max_hours: int = _setting(
         12, "Hours after logging in after which a portal session ends anyway.", _int_in(1, 30 * 24)
     )
+    birthday_days_ahead: int = _setting(
+        7,
+        "Days ahead that birthdays and anniversaries show on the dashboard, in the "
+        "reminder e-mail and in the calendar feed.",
+        _int_in(0, 366),
+    )
     api_rate_per_minute: int = _setting(
         600, "Vendor API requests each vendor may make per minute (then 429).", _int_in(1, 10**6)
     )

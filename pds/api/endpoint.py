@@ -84,6 +84,7 @@ class Operation:
     body_example: Any
     answers: tuple[Answer, ...]
     problems: tuple[int, ...]  # the problem statuses it may answer, sorted
+    records: str | None = None  # the kind of the owner's records it returns (access log)
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -110,7 +111,9 @@ class DeclaredView:
         wait = rate_limiter().take(access.client_id)
         if wait:
             raise RateLimited(wait)
-        reply = audited(access, lambda: self._answer(access, path_arguments), self._records)
+        reply = audited(
+            access, lambda: self._answer(access, path_arguments), self._records, self._seen
+        )
         return self._respond(reply)
 
     def _answer(self, access: VendorAccess, arguments: dict[str, str]) -> Reply:
@@ -127,6 +130,16 @@ class DeclaredView:
 
     def _records(self, reply: Reply) -> int:
         return records_in(reply.data, listing=self.operation.listing)
+
+    def _seen(self, reply: Reply) -> list[str]:
+        """Which of the owner's records the answer holds, as ``"<kind>:<id>"`` (a
+        preference by its key), for "what has this vendor seen"."""
+        kind = self.operation.records
+        if kind is None or reply.data is None:
+            return []
+        items = reply.data["items"] if self.operation.listing else [reply.data]
+        key = "key" if kind == "preference" else "id"
+        return [f"{kind}:{item[key]}" for item in items]
 
     def _respond(self, reply: Reply) -> Response:
         status = reply.status or self.operation.answers[0].status
@@ -147,6 +160,7 @@ def endpoint(
     body_example: Any = None,
     answers: tuple[Answer, ...] | None = None,
     problems: tuple[int, ...] | None = None,
+    records: str | None = None,
 ) -> Callable[[Callable[..., Any]], DeclaredView]:
     """Route ``method path`` of ``bp`` to the view, declared as above.
 
@@ -154,7 +168,9 @@ def endpoint(
     ``response``); the view's plain return value is the first one, a ``Reply`` says
     which. ``problems``: the statuses besides authentication and the rate limit this
     operation may answer with problem details (default: 404 and 422, and 409 for a
-    write); 400, 413 and 415 are added when it reads a ``body``.
+    write); 400, 413 and 415 are added when it reads a ``body``. ``records``: the kind
+    of the owner's records it returns (``purchase``, ``preference``): the access log
+    keeps which ones each call was sent.
     """
     method = method.upper()
     if answers is None:
@@ -177,6 +193,7 @@ def endpoint(
             body_example=body_example,
             answers=answers,
             problems=tuple(sorted(every)),
+            records=records,
         )
         declared = DeclaredView(view, operation)
         bp.add_url_rule(path, view_func=declared, methods=[method])

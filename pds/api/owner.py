@@ -21,7 +21,14 @@ def me(access: VendorAccess) -> Any:
     return services().vendor_view.claims(access.client_id, list(access.scopes))
 
 
-@endpoint(bp, "GET", "/preferences", scope="preferences:read", response=PreferenceListSchema)
+@endpoint(
+    bp,
+    "GET",
+    "/preferences",
+    scope="preferences:read",
+    response=PreferenceListSchema,
+    records="preference",
+)
 def preferences(access: VendorAccess) -> Any:
     """Preferences shared with vendors"""
     return {"items": services().vendor_view.preferences(access.grant)}

@@ -28,6 +28,7 @@ bp = api_blueprint("api_purchases", __name__, url_prefix=API_BASE)
     scope="purchases:read",
     query=ApiPurchaseQuerySchema,
     response=PurchasePageSchema,
+    records="purchase",
     answers=(Answer(200, "OK", {"items": [examples.PURCHASE], "next_cursor": None}),),
 )
 def list_purchases(access: VendorAccess, query: dict[str, Any]) -> Any:
@@ -35,7 +36,14 @@ def list_purchases(access: VendorAccess, query: dict[str, Any]) -> Any:
     return services().vendor_view.purchases(access.grant, query)._asdict()
 
 
-@endpoint(bp, "GET", "/purchases/<purchase_id>", scope="purchases:read", response=ApiPurchaseSchema)
+@endpoint(
+    bp,
+    "GET",
+    "/purchases/<purchase_id>",
+    scope="purchases:read",
+    response=ApiPurchaseSchema,
+    records="purchase",
+)
 def get_purchase(access: VendorAccess, purchase_id: str) -> Any:
     """One purchase within the grant"""
     return services().vendor_view.purchase(access.grant, purchase_id)

@@ -5,15 +5,16 @@
 ``insufficient_scope``) and gives the caller's ``VendorAccess`` (the grant and its
 client; never the owner's ``sub``, which only the token and UserInfo endpoints
 compute, so no view can send it by mistake). ``audited(access, answer)`` runs the
-call and appends it to the audit log with the vendor, grant, endpoint and how many
-records it returned, counted from what ``answer`` gives back (``records_in``). The
-views ask ``policies.access`` about each record.
+call and appends it to the audit log with the vendor, grant, endpoint, how many
+records it returned, counted from what ``answer`` gives back (``records_in``), and
+which (the first ``MAX_RECORD_IDS``, named by the endpoint's ``seen``). The views ask
+``policies.access`` about each record.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -138,24 +139,32 @@ def records_in(answer: Any, *, listing: bool = False) -> int:
 
 
 def audited(
-    access: VendorAccess, answer: Callable[[], T], count: Callable[[T], int] = records_in
+    access: VendorAccess,
+    answer: Callable[[], T],
+    count: Callable[[T], int] = records_in,
+    seen: Callable[[T], Sequence[str]] | None = None,
 ) -> T:
     """``answer()``, logged as one call of this vendor with the number of records it
-    returned, ``count``ed from what it gave; a refused call is logged too, with none:
-    probing shows. A client-credentials grant (RFP work) answers only while its vendor
-    is approved."""
+    returned, ``count``ed from what it gave, and which (``seen``: ``"<kind>:<id>"``); a
+    refused call is logged too, with none: probing shows. A client-credentials grant
+    (RFP work) answers only while its vendor is approved."""
     server = _protector().server
-    returned = 0
+    returned, record_ids = 0, ()
     try:
         if access.grant.get("kind") == CLIENT_KIND:
             server.services.clients.require_approved(access.client_id)
         result = answer()
         returned = count(result)
+        record_ids = tuple(seen(result)) if seen is not None else ()
         return result
     finally:
         rule = request.url_rule.rule if request.url_rule else request.path
         server.services.access_log.record_call(
-            access.client_id, access.grant.get("id", ""), f"{request.method} {rule}", returned
+            access.client_id,
+            access.grant.get("id", ""),
+            f"{request.method} {rule}",
+            returned,
+            record_ids=record_ids,
         )
 
 

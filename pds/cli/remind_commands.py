@@ -49,7 +49,7 @@ def remind(
             reminders.done(done_id, note=note)
             click.echo(f"done: logged a conversation with {done_id} today")
         if server is not None:
-            count = send_due(reminders, server)
+            count = send_due(reminders, server, occasion_days=settings.birthday_days_ahead)
             click.echo(
                 f"e-mailed {count} due reminder{'s' if count != 1 else ''} to {server.recipient}"
             )

@@ -152,6 +152,9 @@ class _World:
                     "since": since.isoformat(),
                 }
             )
+            if spec.birthday_in_days is not None:
+                birthday = self.today + timedelta(days=spec.birthday_in_days)
+                records[-1]["birthday"] = f"--{birthday:%m-%d}"
         return records
 
     # -- purchases ---------------------------------------------------------------------

@@ -33,13 +33,15 @@ class PersonSpec:
     tags: tuple[str, ...]
     since_years: int
     rhythm: Rhythm
+    birthday_in_days: int | None = None  # days after "today" (the demo's birthday reminder)
 
 
 PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("Jonas Becker", "jonas.becker@example.org", "+49 151 2345 6789",
                "Friend from university", ("friend",), 14, Rhythm(30, "close", years=4)),
     PersonSpec("Elin Lindqvist", "elin.lindqvist@example.org", "+46 70 123 45 67",
-               "Sister", ("family",), 35, Rhythm(5, "close", spread=0.4, years=3)),
+               "Sister", ("family",), 35, Rhythm(5, "close", spread=0.4, years=3),
+               birthday_in_days=4),
     PersonSpec("Samira Haddad", "samira.haddad@example.org", "+49 160 9876 5432",
                "Colleague, same team", ("colleague",), 4,
                Rhythm(6, "casual", spread=0.5, replies=0.5)),

@@ -14,7 +14,7 @@ from pds.schemas.common import Choice, Id, Schema, Tags, Text, UniqueList
 from pds.schemas.contact import Domain, Email, Phone, Url
 from pds.schemas.interaction import CHANNELS
 from pds.schemas.query import PageQuerySchema
-from pds.schemas.temporal import Day, Instant
+from pds.schemas.temporal import Day, Instant, YearlyDay
 
 KINDS = ("vendor", "person")
 STATUSES = ("active", "paused", "ended", "blocked")
@@ -33,6 +33,11 @@ class SharedContactSchema(Schema):
     note = Text(max_length=500)
 
 
+class AnniversarySchema(Schema):
+    label = Text(max_length=100, required=True)
+    date = YearlyDay(required=True)
+
+
 class RelationshipSchema(Schema):
     id = Id()
     kind = Choice(KINDS, required=True)
@@ -47,6 +52,8 @@ class RelationshipSchema(Schema):
     notes = Text(max_length=4000, multiline=True)
     shared = fields.Nested(SharedContactSchema)
     since = Day()
+    birthday = YearlyDay()
+    anniversaries = fields.List(fields.Nested(AnniversarySchema), validate=validate.Length(max=20))
     created_at = Instant()
     updated_at = Instant()
 

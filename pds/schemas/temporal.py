@@ -132,3 +132,29 @@ class When(fields.Field[date | datetime]):
         if value is None:
             return None
         return format_instant(value) if isinstance(value, datetime) else value.isoformat()
+
+
+def parse_yearly_day(text: str) -> tuple[int | None, int, int] | None:
+    """``(year or None, month, day)`` of ``YYYY-MM-DD`` or ``--MM-DD`` (a yearly date as
+    vCard writes it without a year); ``None`` when it is neither or no such day exists."""
+    match = re.fullmatch(r"(?:(\d{4})|-)-(\d{2})-(\d{2})", text)
+    if match is None:
+        return None
+    year = int(match[1]) if match[1] else None
+    month, day = int(match[2]), int(match[3])
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: --02-29 is a real day
+    except ValueError:
+        return None
+    return year, month, day
+
+
+class YearlyDay(fields.Field[str]):
+    """A birthday or anniversary: ``YYYY-MM-DD`` or ``--MM-DD`` (year unknown)."""
+
+    default_error_messages = {"invalid": "Not a valid date (expected YYYY-MM-DD or --MM-DD)."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str) or parse_yearly_day(value.strip()) is None:
+            raise self.make_error("invalid")
+        return value.strip()

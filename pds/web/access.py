@@ -72,6 +72,7 @@ def access_log() -> tuple[str, int]:
         client_id = None
     entries = services().access_log.entries(client_id=client_id, since=since, until=until)
     seen = services().access_log.seen_by(client_id) if client_id else None
+    records = _records_seen(client_id, request.args.get("seen_before")) if client_id else []
     per_day = services().access_log.calls_per_day(ACCESS_CHART_DAYS, client_id=client_id)
     who = clients[client_id]["client_name"] if client_id else "all vendors"
     return render_template(
@@ -81,9 +82,37 @@ def access_log() -> tuple[str, int]:
         clients=clients,
         chosen=client_id,
         seen=seen,
+        records=records,
+        more_records=len(records) >= RECORDS_PER_PAGE,
         args=request.args,
         errors=errors,
     ), (400 if errors else 200)
+
+
+RECORDS_PER_PAGE = 50
+
+
+def _records_seen(client_id: str, before: str | None) -> list[dict[str, Any]]:
+    """The records this vendor's calls returned, each resolved to what it is now
+    (``record`` is ``None`` when it has since been deleted)."""
+    cursor = int(before) if before and before.isdigit() else None
+    seen = services().access_log.records_seen(client_id, before=cursor, limit=RECORDS_PER_PAGE)
+    finders = {"purchase": services().purchases.find, "preference": services().preferences.find}
+    found = []
+    for item in seen:
+        record = finders[item.kind](item.record_id) if item.kind in finders else None
+        vendor = services().relationships.find(record.get("vendor_id")) if record else None
+        found.append(
+            {
+                "seq": item.seq,
+                "at": item.at,
+                "kind": item.kind,
+                "id": item.record_id,
+                "record": record,
+                "vendor": vendor["name"] if vendor else "",
+            }
+        )
+    return found
 
 
 def _day(name: str, errors: dict[str, list[str]]) -> date | None:

@@ -15,6 +15,7 @@ from pds.schemas.relationship import KINDS, STATUSES
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
+from pds.web.reminders import suggestions
 
 bp = portal_blueprint("relationships", __name__)
 PAGE_SIZE = 100
@@ -162,6 +163,7 @@ def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
         sparkline=cadence_sparklines([record], counts, svc.reminders.today())[record["id"]],
         timeline=timeline,
         own_target=svc.reminders.target_of(record["id"]),
+        suggestion=next((s for s in suggestions() if s.relationship_id == record["id"]), None),
         reminder=reminder,
         today=svc.reminders.today(),
         channels=CHANNELS,

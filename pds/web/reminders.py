@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from pds.errors import ConfigError, DeliveryFailed, ValidationFailed
 from pds.services.relationships.reminder_feed import reminder_calendar
 from pds.services.relationships.reminder_mail import mail_server_from, send_due
+from pds.services.relationships.suggestions import SuggestedTarget
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
@@ -36,6 +37,7 @@ def _page(errors: Mapping[str, Any], status_note: str | None = None) -> str:
         upcoming=[r for r in reminders.upcoming(FEED_DAYS) if r.shown_on() > today],
         today=today,
         tag_targets=reminders.tag_targets(),
+        suggestions=suggestions(),
         feed_url=feed_url,
         errors=errors,
         form=request.form if request.method == "POST" else {},
@@ -82,8 +84,9 @@ def tag_target() -> str | Response | tuple[str, int]:
 @bp.post("/reminders/email")
 def email() -> str | Response | tuple[str, int]:
     try:
-        server = mail_server_from(current_app.config["PDS_SETTINGS"])
-        count = send_due(services().reminders, server)
+        settings = current_app.config["PDS_SETTINGS"]
+        server = mail_server_from(settings)
+        count = send_due(services().reminders, server, occasion_days=settings.birthday_days_ahead)
     except (ConfigError, DeliveryFailed) as exc:
         return _page({}, status_note=exc.message), 502 if isinstance(exc, DeliveryFailed) else 409
     flash(f"E-mailed {count} due reminder{'s' if count != 1 else ''} to {server.recipient}.")
@@ -102,8 +105,12 @@ def feed() -> Response:
     reminders = services().reminders
     if not reminders.feed_key_matches(request.args.get("key")):
         abort(404)
+    days = current_app.config["PDS_SETTINGS"].birthday_days_ahead
     body = reminder_calendar(
-        reminders.upcoming(FEED_DAYS), today=reminders.today(), now=reminders.now()
+        reminders.upcoming(FEED_DAYS),
+        today=reminders.today(),
+        now=reminders.now(),
+        occasions=reminders.occasions(days),
     )
     return Response(
         body,
@@ -117,3 +124,17 @@ def _back() -> Response:
     if target.startswith("/relationships/") and "//" not in target:
         return redirect(target, code=303)
     return redirect(url_for("reminders.index"), code=303)
+
+
+def suggestions() -> list[SuggestedTarget]:
+    """Targets at the observed rhythm, for relationships that have none yet."""
+    targeted = {r.relationship_id for r in services().reminders.schedule()}
+    return services().insights.suggested_targets(targeted)
+
+
+@bp.post("/reminders/suggested/<record_id>")
+def accept_suggestion(record_id: str) -> Response:
+    """One click: set the suggested target, then back to where it was offered."""
+    saved = services().reminders.set_target(record_id, request.form.get("every_days", ""))
+    flash(f"Target set: every {saved['every_days']} days.")
+    return _back()

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from pds.services.identity.access_log import MAX_RECORD_IDS
+from tests.api.conftest import ALL_SCOPES, Api, seed
 from tests.auth.clientkit import RfpVendor
 from tests.auth.vendorkit import Vendor, authorized_tokens
 from tests.conftest import HIDDEN, csrf_of
@@ -165,3 +167,31 @@ def test_a_client_name_cannot_reorder_itself_in_the_portal(
         html = page.get_data(as_text=True)
         assert "Example ShoppohS rehtO" in html
         assert not set(HIDDEN) & set(html)
+
+
+def test_vendor_page_lists_the_records_it_was_sent(
+    owner: FlaskClient, vendor: Vendor, services: Any
+) -> None:
+    made = seed(services)
+    tokens = authorized_tokens(owner, vendor, scope=ALL_SCOPES)
+    api = Api(vendor, tokens["access_token"], made)
+    assert api.get("/purchases?limit=2").status_code == 200
+    assert api.get("/preferences").status_code == 200
+    gone = made["own"][-1]
+    services.purchases.delete(gone["id"])
+    html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
+    assert "Records it was sent" in html
+    assert "Preference <code>clothing.size</code>" in html
+    assert "Purchase 2025-05-10, Example Shop, 5.50 EUR" in html
+    assert f"purchase {gone['id']} <em>(since deleted)</em>" in html
+    assert "diet.kind" not in html  # private: never sent, never listed
+
+
+def test_audit_entry_names_at_most_the_bound_of_records(services: Any) -> None:
+    ids = [f"purchase:{n}" for n in range(MAX_RECORD_IDS + 20)]
+    services.access_log.record_call("shop", "g1", "GET /api/v1/purchases", len(ids), record_ids=ids)
+    [event] = [e for e in audit_events(services.store) if e.get("action") == "api.call"]
+    assert event["count"] == MAX_RECORD_IDS + 20
+    assert event["records"] == ids[:MAX_RECORD_IDS]
+    seen = services.access_log.records_seen("shop")
+    assert [f"{s.kind}:{s.record_id}" for s in seen] == ids[:MAX_RECORD_IDS]

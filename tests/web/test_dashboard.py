@@ -138,3 +138,16 @@ def test_sparklines_on_relationships_and_the_access_chart(
     assert "1 in all over 30 days" in log
     one = owner.get(f"/access-log?vendor={shop}").get_data(as_text=True)
     assert "API calls per day by Velo Shop, last 30 days (UTC)" in one
+
+
+def test_a_birthday_coming_up_shows_on_the_dashboard(
+    owner: FlaskClient, services: Services
+) -> None:
+    soon = services.reminders.today() + timedelta(days=3)
+    later = services.reminders.today() + timedelta(days=30)
+    services.relationships.add({"kind": "person", "name": "Noor", "birthday": f"--{soon:%m-%d}"})
+    services.relationships.add({"kind": "person", "name": "Ben", "birthday": f"--{later:%m-%d}"})
+    page = owner.get("/").get_data(as_text=True)
+    assert "Birthdays and anniversaries" in page
+    assert re.search(r">Noor</a>: birthday, in 3 days", page)
+    assert ">Ben</a>" not in page  # beyond PDS_BIRTHDAY_DAYS_AHEAD (7)

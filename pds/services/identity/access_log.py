@@ -1,7 +1,9 @@
 """The access log: what each vendor did and saw, read back from the audit log.
 
 Vendor API calls are audit events ``{"actor": "vendor:<client_id>", "action":
-"api.call", "target": <grant id>, "endpoint": ..., "count": <records returned>}``.
+"api.call", "target": <grant id>, "endpoint": ..., "count": <records returned>, "records": [...]}``,
+where ``records`` names up to ``MAX_RECORD_IDS`` of the records returned as
+``"<kind>:<id>"`` (``purchase:<id>``, ``preference:<key>``); the count stays exact.
 Authorizations, token issues, refreshes and revocations are audit events too.
 The owner filters them by vendor and date, and sees per vendor "what has this
 vendor seen": running totals per vendor, folded in from the audit entries appended
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,6 +24,7 @@ from pds.services.context import Context
 from pds.services.periods import last_days
 
 API_CALL = "api.call"
+MAX_RECORD_IDS = 100  # per audit entry; the count says how many were returned in all
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,16 @@ class VendorSeen:
     by_endpoint: dict[str, int]
     first: str | None
     last: str | None
+
+
+@dataclass(frozen=True)
+class RecordSeen:
+    """One record a vendor call returned: audit entry, when, kind and id."""
+
+    seq: int
+    at: str
+    kind: str
+    record_id: str
 
 
 @dataclass
@@ -74,16 +87,27 @@ class AccessLog:
         self._folded_hash = ""  # ...and that entry's hash (a restored log starts over)
         self._fold_lock = threading.Lock()
 
-    def record_call(self, client_id: str, grant_id: str, endpoint: str, count: int) -> None:
-        """Log one vendor API call. Group-committed (``sync=False``): written at once,
+    def record_call(
+        self,
+        client_id: str,
+        grant_id: str,
+        endpoint: str,
+        count: int,
+        *,
+        record_ids: Sequence[str] = (),
+    ) -> None:
+        """Log one vendor API call with the first ``MAX_RECORD_IDS`` of the records it
+        returned (``"<kind>:<id>"``). Group-committed (``sync=False``): written at once,
         fsynced within a fraction of a second, so a read costs no fsync of its own."""
-        event = {
+        event: dict[str, Any] = {
             "actor": f"vendor:{client_id}",
             "action": API_CALL,
             "target": grant_id,
             "endpoint": endpoint,
             "count": count,
         }
+        if record_ids:
+            event["records"] = list(record_ids[:MAX_RECORD_IDS])
         self._ctx.store.audit.append(event, sync=False)
 
     def entries(
@@ -114,6 +138,24 @@ class AccessLog:
                 found.append(_entry(entry.seq, entry.at, entry.event))
                 if len(found) >= limit:
                     break
+        return found
+
+    def records_seen(
+        self, client_id: str, *, before: int | None = None, limit: int = 50
+    ) -> list[RecordSeen]:
+        """The records one vendor's calls returned, newest call first, each with when it
+        was seen; ``before`` (an audit sequence number) pages on."""
+        actor = f"vendor:{client_id}"
+        found: list[RecordSeen] = []
+        for entry in self._ctx.store.audit.entries(descending=True, before=before):
+            event = entry.event
+            if event.get("action") != API_CALL or event.get("actor") != actor:
+                continue
+            for ref in event.get("records") or ():
+                kind, _, record_id = str(ref).partition(":")
+                found.append(RecordSeen(entry.seq, entry.at, kind, record_id))
+            if len(found) >= limit:
+                break
         return found
 
     def seen_by(self, client_id: str) -> VendorSeen:

@@ -20,7 +20,7 @@ The owner's choices live in the ``insights`` collection, one record per choice:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -42,6 +42,7 @@ from pds.services.relationships.cadence import (
 from pds.services.relationships.drift import Drift, changed_materially, detect
 from pds.services.relationships.engagement import PERIODS, Engagement, engagement, quarters_until
 from pds.services.relationships.relationships import VENDOR, RelationshipService
+from pds.services.relationships.suggestions import SuggestedTarget, suggested_targets
 from pds.services.relationships.tier_memory import NamedTier, TierMemory
 from pds.services.relationships.tiers import ORGANISATIONS, PEOPLE, assign
 from pds.store.gcpause import paused_gc
@@ -200,6 +201,11 @@ class InsightService(CollectionService):
             "drift": question.drift.to_dict() if question else None,
             "answer": _public_answer(answer),
         }
+
+    def suggested_targets(self, targeted: Collection[str]) -> list[SuggestedTarget]:
+        """Targets at each relationship's own rhythm, for those not in ``targeted``."""
+        report = self.report()
+        return suggested_targets(self._relationships.all_records(), report.cadences, targeted)
 
     # -- the owner's answers to drift questions ----------------------------------------
 

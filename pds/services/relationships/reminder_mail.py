@@ -16,6 +16,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from pds.errors import ConfigError, DeliveryFailed
+from pds.services.relationships.occasions import Occasion, occasion_text
 from pds.services.relationships.reminders import Reminder, ReminderService
 
 TIMEOUT_SECONDS = 20
@@ -71,16 +72,24 @@ def mail_server_from(settings: Any) -> MailServer:
     )
 
 
-def send_due(reminders: ReminderService, server: MailServer) -> int:
-    """E-mail the list of reminders due today; how many it listed."""
+def send_due(reminders: ReminderService, server: MailServer, *, occasion_days: int = 0) -> int:
+    """E-mail the list of reminders due today, and the birthdays and anniversaries of
+    the next ``occasion_days`` days; how many reminders it listed."""
     due = reminders.due()
     today = reminders.today()
-    send(reminder_message(due, server, today=today, now=reminders.now()), server)
+    occasions = reminders.occasions(occasion_days, today) if occasion_days else []
+    message = reminder_message(due, server, today=today, now=reminders.now(), occasions=occasions)
+    send(message, server)
     return len(due)
 
 
 def reminder_message(
-    reminders: Sequence[Reminder], server: MailServer, *, today: date, now: datetime
+    reminders: Sequence[Reminder],
+    server: MailServer,
+    *,
+    today: date,
+    now: datetime,
+    occasions: Sequence[Occasion] = (),
 ) -> EmailMessage:
     """The e-mail listing ``reminders`` (names, how overdue, last contact)."""
     message = EmailMessage()
@@ -94,7 +103,7 @@ def reminder_message(
     message["To"] = server.recipient
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=server.sender.rpartition("@")[2])
-    message.set_content(_body(reminders, today))
+    message.set_content(_body(reminders, today) + _occasions_body(occasions, today))
     return message
 
 
@@ -110,6 +119,14 @@ def _body(reminders: Sequence[Reminder], today: date) -> str:
             f"- {reminder.name} (every {reminder.every_days} days{late}; last contact {last})"
         )
     lines += ["", "Mark them done or snooze them with `pds remind` or on the portal."]
+    return "\n".join(lines) + "\n"
+
+
+def _occasions_body(occasions: Sequence[Occasion], today: date) -> str:
+    if not occasions:
+        return ""
+    lines = ["", "Coming up:", ""]
+    lines += [f"- {occasion_text(o, today)}" for o in occasions]
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,7 @@ from pds.services.base import CollectionService
 from pds.services.collections import REMINDERS
 from pds.services.context import Context, check_actor
 from pds.services.relationships.interactions import InteractionService
+from pds.services.relationships.occasions import Occasion, occasions_ahead
 from pds.services.relationships.relationships import RelationshipService, clean_tag
 
 RELATIONSHIP, TAG, FEED = "relationship", "tag", "feed"
@@ -205,6 +206,12 @@ class ReminderService(CollectionService):
         """The reminders due now or within ``days`` days (for the calendar feed)."""
         horizon = (today or self.today()) + timedelta(days=days)
         return [r for r in self.schedule() if r.shown_on() <= horizon]
+
+    def occasions(self, days: int, today: date | None = None) -> list[Occasion]:
+        """Birthdays and anniversaries from today to ``days`` days ahead, soonest first."""
+        return occasions_ahead(
+            self._relationships.all_records(), today=today or self.today(), days=days
+        )
 
     # -- the calendar feed's key -------------------------------------------------------
 
