@@ -1,8 +1,11 @@
 """Logging contact from the portal: the "Log contact" form (kind, channel, date, note) and
 the one-click "Log a call / meeting / message" shortcuts, on a relationship's page and on
-the list. Each posts here and goes back where it came from with a flash."""
+the list. Each posts here and goes back where it came from with a flash. Also the
+relationship page's timeline with its filters (``timeline_of``)."""
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -53,3 +56,30 @@ def _back(record_id: str) -> Response:
     if target.startswith("/relationships") and "//" not in target:
         return redirect(target, code=303)
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
+
+
+#: The timeline's filters, read from the relationship page's query string.
+TIMELINE_FILTERS = ("kind", "channel", "since", "until", "cursor")
+TIMELINE_SIZE = 50
+
+
+class Timeline(NamedTuple):
+    """One page of a relationship's interactions as the filters ask, and what was wrong."""
+
+    entries: list[dict[str, Any]]
+    filters: dict[str, str]
+    next_cursor: str | None
+    errors: dict[str, Any]
+
+
+def timeline_of(record_id: str) -> Timeline:
+    """The relationship page's timeline: every kind of interaction, newest first, filtered
+    by ``?kind=&channel=&since=&until=`` and paged by ``?cursor=``."""
+    filters = {k: v for k in TIMELINE_FILTERS if (v := request.args.get(k, "").strip())}
+    try:
+        page = services().interactions.list(
+            counterpart_id=record_id, limit=TIMELINE_SIZE, **filters
+        )
+    except ValidationFailed as exc:
+        return Timeline([], filters, None, dict(exc.details))
+    return Timeline(page.items, filters, page.next_cursor, {})

@@ -11,14 +11,15 @@ from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas.interaction import CHANNELS
+from pds.schemas.interaction import KINDS as INTERACTION_KINDS
 from pds.schemas.relationship import KINDS, STATUSES
+from pds.web.contact_log import timeline_of
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
 
 bp = portal_blueprint("relationships", __name__)
 PAGE_SIZE = 100
-TIMELINE_SIZE = 50
 
 
 @bp.get("/relationships")
@@ -151,7 +152,7 @@ def shared(record_id: str) -> str | Response | tuple[str, int]:
 def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
     svc = services()
     record = svc.relationships.get(record_id)
-    timeline = svc.interactions.list(counterpart_id=record["id"], limit=TIMELINE_SIZE).items
+    timeline = timeline_of(record["id"])
     reminder = next(
         (r for r in svc.reminders.schedule() if r.relationship_id == record["id"]), None
     )
@@ -160,7 +161,9 @@ def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
         "relationship.html",
         record=record,
         sparkline=cadence_sparklines([record], counts, svc.reminders.today())[record["id"]],
-        timeline=timeline,
+        timeline=timeline.entries,
+        timeline_page=timeline,
+        kinds_logged=INTERACTION_KINDS,
         own_target=svc.reminders.target_of(record["id"]),
         reminder=reminder,
         today=svc.reminders.today(),

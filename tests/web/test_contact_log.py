@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 
 from pds.services import Services
@@ -76,3 +78,50 @@ def test_the_list_logs_a_call_and_comes_back_to_the_list(
     response = owner.post(f"/relationships/{person['id']}/log", data=form)
     assert response.headers["Location"].endswith("/relationships?kind=person")
     assert services.interactions.count_with(person["id"]) == 1
+
+
+def _log(services: Services, person: dict, kind: str, day: str, channel: str) -> None:
+    entry = {"counterpart_id": person["id"], "kind": kind, "date": day, "channel": channel}
+    services.interactions.log(entry | {"note": f"{kind} on {day}"})
+
+
+def test_the_timeline_filters_by_kind_channel_and_dates(
+    owner: FlaskClient, services: Services
+) -> None:
+    person = _person(services)
+    _log(services, person, "call", "2026-01-10", "phone")
+    _log(services, person, "meeting", "2026-02-10", "in_person")
+    _log(services, person, "message", "2026-03-10", "chat")
+    url = f"/relationships/{person['id']}"
+    everything = owner.get(url).get_data(True)
+    assert all(f"{k} on" in everything for k in ("call", "meeting", "message"))
+    by_kind = owner.get(url, query_string={"kind": "meeting"}).get_data(True)
+    assert "meeting on 2026-02-10" in by_kind and "call on" not in by_kind
+    by_channel = owner.get(url, query_string={"channel": "chat"}).get_data(True)
+    assert "message on 2026-03-10" in by_channel and "meeting on" not in by_channel
+    by_dates = owner.get(url, query_string={"since": "2026-02-01", "until": "2026-02-28"})
+    dated = by_dates.get_data(True)
+    assert "meeting on" in dated and "call on" not in dated and "message on" not in dated
+    none = owner.get(url, query_string={"kind": "gift"}).get_data(True)
+    assert "No interactions match." in none
+
+
+def test_a_bad_timeline_filter_says_what_is_wrong(owner: FlaskClient, services: Services) -> None:
+    person = _person(services)
+    page = owner.get(f"/relationships/{person['id']}", query_string={"since": "2026-02-30"})
+    assert page.status_code == 200
+    assert 'id="timeline-error"' in page.get_data(True)
+
+
+def test_the_timeline_pages_to_older_interactions(owner: FlaskClient, services: Services) -> None:
+    person = _person(services)
+    for day in range(1, 29):
+        _log(services, person, "call", f"2026-02-{day:02d}", "phone")
+    for day in range(1, 29):
+        _log(services, person, "call", f"2026-03-{day:02d}", "phone")
+    first = owner.get(f"/relationships/{person['id']}").get_data(True)
+    assert "call on 2026-03-28" in first and "call on 2026-02-01" not in first
+    older = re.search(r'href="([^"]+cursor=[^"]+)">Older interactions', first)
+    assert older is not None
+    second = owner.get(older.group(1).replace("&amp;", "&")).get_data(True)
+    assert "call on 2026-02-01" in second and "call on 2026-03-28" not in second
