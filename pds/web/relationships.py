@@ -13,13 +13,13 @@ from pds.errors import Conflict, ValidationFailed
 from pds.schemas.interaction import CHANNELS
 from pds.schemas.interaction import KINDS as INTERACTION_KINDS
 from pds.schemas.relationship import KINDS, STATUSES
+from pds.services.relationships.directory import DirectoryQuery
 from pds.web.contact_log import timeline_of
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
 
 bp = portal_blueprint("relationships", __name__)
-PAGE_SIZE = 100
 
 
 @bp.get("/relationships")
@@ -74,21 +74,27 @@ def bulk_tag() -> str | Response | tuple[str, int]:
     return redirect(url_for("relationships.index", **_filters()), code=303)
 
 
+LIST_ARGS = ("q", "kind", "status", "tag", "tier", "sort", "order")
+
+
 def _filters() -> dict[str, str]:
-    return {k: v for k in ("kind", "status", "tag") if (v := request.values.get(k, "").strip())}
+    return {k: v for k in LIST_ARGS if (v := request.values.get(k, "").strip())}
 
 
 def _list_page(errors: Mapping[str, Any]) -> str:
     filters = _filters()
+    directory = services().directory
     try:
-        page = services().relationships.list(**filters, limit=PAGE_SIZE)
-        records, filter_errors = page.items, {}
+        rows, filter_errors = directory.list_rows(DirectoryQuery.from_args(filters)), {}
     except ValidationFailed as exc:
-        records, filter_errors = [], {"filter": exc.details}
+        rows, filter_errors = [], {"filter": exc.details}
+    records = [row.record for row in rows]
     counts = services().interactions.per_month(CADENCE_MONTHS)
     return render_template(
         "relationships.html",
         records=records,
+        rows=rows,
+        today=directory.today(),
         sparklines=cadence_sparklines(records, counts, services().reminders.today()),
         filters=filters,
         kinds=KINDS,

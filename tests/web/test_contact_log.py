@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 
@@ -125,3 +126,27 @@ def test_the_timeline_pages_to_older_interactions(owner: FlaskClient, services: 
     assert older is not None
     second = owner.get(older.group(1).replace("&amp;", "&")).get_data(True)
     assert "call on 2026-02-01" in second and "call on 2026-03-28" not in second
+
+
+def test_the_list_shows_last_contact_and_sorts_by_it(
+    owner: FlaskClient, services: Services
+) -> None:
+    today = services.reminders.today()
+    recent, silent = (
+        _person(services),
+        services.relationships.add({"kind": "person", "name": "Zoe"}),
+    )
+    for person, days in ((recent, 2), (silent, 90)):
+        _log(services, person, "call", (today - timedelta(days=days)).isoformat(), "phone")
+    page = owner.get("/relationships").get_data(True)
+    assert "2 days ago" in page and "3 months ago" in page
+    assert 'href="/relationships?sort=last_contact&amp;order=asc"' in page
+    oldest_first = owner.get("/relationships?sort=last_contact&order=asc").get_data(True)
+    assert oldest_first.index("Zoe") < oldest_first.index("Jonas Weber")
+    assert 'aria-sort="ascending"' in oldest_first
+    newest_first = owner.get("/relationships?sort=last_contact&order=desc").get_data(True)
+    assert newest_first.index("Jonas Weber") < newest_first.index(">Zoe<")
+    found = owner.get("/relationships?q=zo").get_data(True)
+    assert ">Zoe<" in found and "Jonas Weber" not in found
+    refused = owner.get("/relationships?sort=age").get_data(True)
+    assert 'id="filter-error"' in refused
