@@ -78,7 +78,13 @@ def timeline_of(record_id: str) -> Timeline:
     filters = {k: v for k in TIMELINE_FILTERS if (v := request.args.get(k, "").strip())}
     try:
         page = services().interactions.list(
-            counterpart_id=record_id, limit=TIMELINE_SIZE, **filters
+            counterpart_id=record_id,
+            kind=filters.get("kind"),
+            channel=filters.get("channel"),
+            since=filters.get("since"),
+            until=filters.get("until"),
+            cursor=filters.get("cursor"),
+            limit=TIMELINE_SIZE,
         )
     except ValidationFailed as exc:
         return Timeline([], filters, None, dict(exc.details))
