@@ -20,6 +20,8 @@ from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
 
 bp = portal_blueprint("relationships", __name__)
+#: At most this many rows are shown; the page says so and asks to search or filter.
+LIST_SIZE = 500
 
 
 @bp.get("/relationships")
@@ -88,12 +90,14 @@ def _list_page(errors: Mapping[str, Any]) -> str:
         rows, filter_errors = directory.list_rows(DirectoryQuery.from_args(filters)), {}
     except ValidationFailed as exc:
         rows, filter_errors = [], {"filter": exc.details}
+    matched, rows = len(rows), rows[:LIST_SIZE]
     records = [row.record for row in rows]
     counts = services().interactions.per_month(CADENCE_MONTHS)
     return render_template(
         "relationships.html",
         records=records,
         rows=rows,
+        matched=matched,
         today=directory.today(),
         sparklines=cadence_sparklines(records, counts, services().reminders.today()),
         filters=filters,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 
 from pds.services import Services
@@ -150,3 +151,13 @@ def test_the_list_shows_last_contact_and_sorts_by_it(
     assert ">Zoe<" in found and "Jonas Weber" not in found
     refused = owner.get("/relationships?sort=age").get_data(True)
     assert 'id="filter-error"' in refused
+
+
+def test_a_long_list_shows_its_first_rows_and_says_so(
+    owner: FlaskClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pds.web.relationships.LIST_SIZE", 2)
+    for name in ("Ann", "Ben", "Cy"):
+        services.relationships.add({"kind": "person", "name": name})
+    page = owner.get("/relationships").get_data(True)
+    assert "Showing 2 of 3: search or filter" in page and ">Cy<" not in page
