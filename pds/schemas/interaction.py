@@ -60,4 +60,5 @@ class InteractionSchema(Schema):
 class InteractionQuerySchema(DateRangeQuerySchema):
     counterpart_id = Id()
     kind = Choice(KINDS)
+    channel = Choice(CHANNELS)
     purchase_id = Id()

@@ -24,6 +24,7 @@ from pds.services.outbound import OutboundPolicy
 from pds.services.records.preferences import PreferenceService
 from pds.services.records.profile import ProfileService
 from pds.services.records.purchases import PurchaseService
+from pds.services.relationships.directory import DirectoryService
 from pds.services.relationships.insights import InsightService
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.relationships import RelationshipService
@@ -76,6 +77,7 @@ class Services:
         self.insights = InsightService(
             ctx, self.relationships, self.purchases, targets=self.reminders
         )
+        self.directory = DirectoryService(self.relationships, self.insights, self.reminders)
         self.preferences = PreferenceService(ctx)
         self.profile = ProfileService(ctx)
         self.credentials = OwnerCredentials(store, clock=clock)

@@ -10,6 +10,7 @@ from pds.web import (
     access,
     archive,
     consent,
+    contact_log,
     health,
     insights,
     portal,
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(archive.bp)
     app.register_blueprint(rfps.bp)
     app.register_blueprint(relationships.bp)
+    app.register_blueprint(contact_log.bp)
     app.register_blueprint(reminders.bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(purchases.bp)

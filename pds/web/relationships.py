@@ -11,15 +11,18 @@ from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
 from pds.schemas.interaction import CHANNELS
+from pds.schemas.interaction import KINDS as INTERACTION_KINDS
 from pds.schemas.relationship import KINDS, STATUSES
+from pds.services.relationships.directory import DirectoryQuery
+from pds.web.contact_log import timeline_of
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
 from pds.web.reminders import suggestions
 
 bp = portal_blueprint("relationships", __name__)
-PAGE_SIZE = 100
-TIMELINE_SIZE = 50
+#: At most this many rows are shown; the page says so and asks to search or filter.
+LIST_SIZE = 500
 
 
 @bp.get("/relationships")
@@ -74,21 +77,29 @@ def bulk_tag() -> str | Response | tuple[str, int]:
     return redirect(url_for("relationships.index", **_filters()), code=303)
 
 
+LIST_ARGS = ("q", "kind", "status", "tag", "tier", "sort", "order")
+
+
 def _filters() -> dict[str, str]:
-    return {k: v for k in ("kind", "status", "tag") if (v := request.values.get(k, "").strip())}
+    return {k: v for k in LIST_ARGS if (v := request.values.get(k, "").strip())}
 
 
 def _list_page(errors: Mapping[str, Any]) -> str:
     filters = _filters()
+    directory = services().directory
     try:
-        page = services().relationships.list(**filters, limit=PAGE_SIZE)
-        records, filter_errors = page.items, {}
+        rows, filter_errors = directory.list_rows(DirectoryQuery.from_args(filters)), {}
     except ValidationFailed as exc:
-        records, filter_errors = [], {"filter": exc.details}
+        rows, filter_errors = [], {"filter": exc.details}
+    matched, rows = len(rows), rows[:LIST_SIZE]
+    records = [row.record for row in rows]
     counts = services().interactions.per_month(CADENCE_MONTHS)
     return render_template(
         "relationships.html",
         records=records,
+        rows=rows,
+        matched=matched,
+        today=directory.today(),
         sparklines=cadence_sparklines(records, counts, services().reminders.today()),
         filters=filters,
         kinds=KINDS,
@@ -152,7 +163,7 @@ def shared(record_id: str) -> str | Response | tuple[str, int]:
 def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
     svc = services()
     record = svc.relationships.get(record_id)
-    timeline = svc.interactions.list(counterpart_id=record["id"], limit=TIMELINE_SIZE).items
+    timeline = timeline_of(record["id"])
     reminder = next(
         (r for r in svc.reminders.schedule() if r.relationship_id == record["id"]), None
     )
@@ -161,7 +172,9 @@ def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
         "relationship.html",
         record=record,
         sparkline=cadence_sparklines([record], counts, svc.reminders.today())[record["id"]],
-        timeline=timeline,
+        timeline=timeline.entries,
+        timeline_page=timeline,
+        kinds_logged=INTERACTION_KINDS,
         own_target=svc.reminders.target_of(record["id"]),
         suggestion=next((s for s in suggestions() if s.relationship_id == record["id"]), None),
         reminder=reminder,

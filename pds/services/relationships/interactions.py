@@ -173,6 +173,7 @@ class InteractionService(RecordService):
         *,
         counterpart_id: str | None = None,
         kind: str | None = None,
+        channel: str | None = None,
         purchase_id: str | None = None,
         since: date | str | None = None,
         until: date | str | None = None,
@@ -186,6 +187,7 @@ class InteractionService(RecordService):
             present(
                 counterpart_id=counterpart_id,
                 kind=kind,
+                channel=channel,
                 purchase_id=purchase_id,
                 since=since,
                 until=until,
@@ -195,7 +197,8 @@ class InteractionService(RecordService):
             ),
             what="query",
         )
-        where = {f: query[f] for f in ("counterpart_id", "kind", "purchase_id") if f in query}
+        fields = ("counterpart_id", "kind", "channel", "purchase_id")
+        where = {f: query[f] for f in fields if f in query}
         start, end = day_bounds(query.get("since"), query.get("until"))
         return self._page(query, where=where, start=start, end=end)
 

@@ -1,0 +1,91 @@
+"""Logging contact from the portal: the "Log contact" form (kind, channel, date, note) and
+the one-click "Log a call / meeting / message" shortcuts, on a relationship's page and on
+the list. Each posts here and goes back where it came from with a flash. Also the
+relationship page's timeline with its filters (``timeline_of``)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from flask import flash, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from pds.errors import ValidationFailed
+from pds.web.context import services
+from pds.web.guard import portal_blueprint
+
+bp = portal_blueprint("contact_log", __name__)
+
+#: The kinds offered by the form and the shortcuts (the log takes every kind).
+CONTACT_KINDS = ("call", "meeting", "message", "conversation", "gift", "other")
+SHORTCUT_CHANNELS = {"call": "phone", "meeting": "in_person", "message": "chat"}
+
+
+@bp.app_context_processor
+def contact_kinds() -> dict[str, tuple[str, ...]]:
+    """The kinds the "Log contact" form offers, for ``_contact_log.html``."""
+    return {"contact_kinds": CONTACT_KINDS}
+
+
+@bp.post("/relationships/<record_id>/log")
+def log(record_id: str) -> Response:
+    """Log one contact; the date defaults to today in the owner's time zone."""
+    form = request.form
+    svc = services()
+    record = svc.relationships.get(record_id)
+    kind = form.get("kind", "").strip()
+    entry = {
+        "counterpart_id": record["id"],
+        "kind": kind,
+        "date": form.get("date", "").strip() or svc.reminders.today().isoformat(),
+        "channel": form.get("channel", "").strip() or SHORTCUT_CHANNELS.get(kind),
+        "note": form.get("note", "").strip() or None,
+    }
+    try:
+        logged = svc.interactions.log({k: v for k, v in entry.items() if v is not None})
+    except ValidationFailed as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.details.items())
+        flash(f"Nothing logged: {problems or exc.message}")
+        return _back(record["id"])
+    flash(f"Logged a {logged['kind']} with {record['name']} on {logged['date'][:10]}.")
+    return _back(record["id"])
+
+
+def _back(record_id: str) -> Response:
+    target = request.form.get("back", "")
+    if target.startswith("/relationships") and "//" not in target:
+        return redirect(target, code=303)
+    return redirect(url_for("relationships.show", record_id=record_id), code=303)
+
+
+#: The timeline's filters, read from the relationship page's query string.
+TIMELINE_FILTERS = ("kind", "channel", "since", "until", "cursor")
+TIMELINE_SIZE = 50
+
+
+class Timeline(NamedTuple):
+    """One page of a relationship's interactions as the filters ask, and what was wrong."""
+
+    entries: list[dict[str, Any]]
+    filters: dict[str, str]
+    next_cursor: str | None
+    errors: dict[str, Any]
+
+
+def timeline_of(record_id: str) -> Timeline:
+    """The relationship page's timeline: every kind of interaction, newest first, filtered
+    by ``?kind=&channel=&since=&until=`` and paged by ``?cursor=``."""
+    filters = {k: v for k in TIMELINE_FILTERS if (v := request.args.get(k, "").strip())}
+    try:
+        page = services().interactions.list(
+            counterpart_id=record_id,
+            kind=filters.get("kind"),
+            channel=filters.get("channel"),
+            since=filters.get("since"),
+            until=filters.get("until"),
+            cursor=filters.get("cursor"),
+            limit=TIMELINE_SIZE,
+        )
+    except ValidationFailed as exc:
+        return Timeline([], filters, None, dict(exc.details))
+    return Timeline(page.items, filters, page.next_cursor, {})
