@@ -75,7 +75,7 @@ def show(ctx: click.Context, who: str, as_json: bool) -> None:
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--notes", help="Free-form notes.")
 @click.pass_context
-def add(ctx: click.Context, name: str, kind: str, **fields: Any) -> None:
+def add(ctx: click.Context, /, name: str, kind: str, **fields: Any) -> None:
     """Record a new person or vendor called NAME."""
     data = {"name": name, "kind": kind, **_given(fields)}
     with services_of(settings_of(ctx)) as services:
@@ -95,7 +95,7 @@ def add(ctx: click.Context, name: str, kind: str, **fields: Any) -> None:
 @click.option("--how-known", help="How you know them ('' clears it).")
 @click.option("--notes", help="Free-form notes ('' clears them).")
 @click.pass_context
-def edit(ctx: click.Context, who: str, kind: str | None, **fields: Any) -> None:
+def edit(ctx: click.Context, /, who: str, kind: str | None, **fields: Any) -> None:
     """Change fields of one relationship (WHO: its id or name); unnamed fields stay."""
     changes = _given(fields)
     if not changes and kind is None:

@@ -57,6 +57,11 @@ class RelationshipService(RecordService):
         the container gives them, as both are built after this one."""
         self._interactions, self._purchases = interactions, purchases
 
+    def _handed_over(self) -> tuple[InteractionService, VendorPurchases]:
+        if self._interactions is None or self._purchases is None:
+            raise RuntimeError("relationships: cascade_to was never called")
+        return self._interactions, self._purchases
+
     # -- writes ------------------------------------------------------------------------
 
     def add(self, data: Any, *, actor: str = "owner") -> dict[str, Any]:
@@ -94,7 +99,8 @@ class RelationshipService(RecordService):
             self._col.insert_many(records)
 
     def update(self, record_id: str, changes: Any, *, actor: str = "owner") -> dict[str, Any]:
-        """Change fields of a relationship (``None`` clears one); its kind cannot change."""
+        """Change fields of a relationship (``None`` clears one); the kind changes only
+        through ``change_kind``."""
         check_actor(actor)
         with self._ctx.store.transaction():
             record = self.changed_record(self.get(record_id), changes)
@@ -112,9 +118,7 @@ class RelationshipService(RecordService):
         a relationship that has any is kept and ``Conflict`` says how many.
         """
         check_actor(actor)
-        interactions, purchases = self._interactions, self._purchases
-        if interactions is None or purchases is None:
-            raise RuntimeError("relationships: cascade_to was never called")
+        interactions, purchases = self._handed_over()
         with self._ctx.store.transaction():
             record = self.get(record_id)
             counts = self.deletion_counts(record["id"])
@@ -158,9 +162,7 @@ class RelationshipService(RecordService):
         """Turn a person into a vendor (an organisation) or back. A person has no domain, so
         it is dropped; a vendor with purchases stays a vendor (``Conflict``)."""
         check_actor(actor)
-        purchases = self._purchases
-        if purchases is None:
-            raise RuntimeError("relationships: cascade_to was never called")
+        _, purchases = self._handed_over()
         with self._ctx.store.transaction():
             current = self.get(record_id)
             if kind == PERSON and current["kind"] == VENDOR:
@@ -181,9 +183,7 @@ class RelationshipService(RecordService):
 
     def deletion_counts(self, record_id: str) -> dict[str, int]:
         """What deleting this relationship takes with it: its purchases and interactions."""
-        interactions, purchases = self._interactions, self._purchases
-        if interactions is None or purchases is None:
-            raise RuntimeError("relationships: cascade_to was never called")
+        interactions, purchases = self._handed_over()
         record = self.get(record_id)
         return {
             "purchases": purchases.count_for_vendor(record["id"]),
