@@ -48,6 +48,8 @@ class RelationshipSchema(Schema):
     urls = _contacts(Url())
     how_known = Text(max_length=500, multiline=True)
     status = Choice(STATUSES, load_default="active")
+    status_since = Day()
+    status_note = Text(max_length=500, multiline=True)
     tags = Tags()
     notes = Text(max_length=4000, multiline=True)
     shared = fields.Nested(SharedContactSchema)

@@ -83,9 +83,17 @@ class RecordService(CollectionService):
         """``new_record`` of each item; ``ValidationFailed`` details keyed by list index."""
         return build_all(items, self.new_record, what=f"{self.noun}s")
 
-    def changed_record(self, current: Mapping[str, Any], changes: Any) -> dict[str, Any]:
-        """The storage form of ``current`` with ``changes`` applied, validated as a whole."""
-        merged = merge_changes(current, changes, what=self.noun, immutable=self.immutable)
+    def changed_record(
+        self,
+        current: Mapping[str, Any],
+        changes: Any,
+        *,
+        immutable: tuple[str, ...] | None = None,
+    ) -> dict[str, Any]:
+        """The storage form of ``current`` with ``changes`` applied, validated as a whole;
+        ``immutable`` (default: the class's) names the fields that may not change."""
+        kept = self.immutable if immutable is None else immutable
+        merged = merge_changes(current, changes, what=self.noun, immutable=kept)
         loaded = self.validate(merged)
         return stamp(self.schema, loaded, now=self._ctx.now(), created_at=loaded.get("created_at"))
 

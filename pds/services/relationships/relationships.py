@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import date
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -56,6 +57,11 @@ class RelationshipService(RecordService):
         the container gives them, as both are built after this one."""
         self._interactions, self._purchases = interactions, purchases
 
+    def _handed_over(self) -> tuple[InteractionService, VendorPurchases]:
+        if self._interactions is None or self._purchases is None:
+            raise RuntimeError("relationships: cascade_to was never called")
+        return self._interactions, self._purchases
+
     # -- writes ------------------------------------------------------------------------
 
     def add(self, data: Any, *, actor: str = "owner") -> dict[str, Any]:
@@ -93,7 +99,8 @@ class RelationshipService(RecordService):
             self._col.insert_many(records)
 
     def update(self, record_id: str, changes: Any, *, actor: str = "owner") -> dict[str, Any]:
-        """Change fields of a relationship (``None`` clears one); its kind cannot change."""
+        """Change fields of a relationship (``None`` clears one); the kind changes only
+        through ``change_kind``."""
         check_actor(actor)
         with self._ctx.store.transaction():
             record = self.changed_record(self.get(record_id), changes)
@@ -111,15 +118,10 @@ class RelationshipService(RecordService):
         a relationship that has any is kept and ``Conflict`` says how many.
         """
         check_actor(actor)
-        interactions, purchases = self._interactions, self._purchases
-        if interactions is None or purchases is None:
-            raise RuntimeError("relationships: cascade_to was never called")
+        interactions, purchases = self._handed_over()
         with self._ctx.store.transaction():
             record = self.get(record_id)
-            counts = {
-                "purchases": purchases.count_for_vendor(record["id"]),
-                "interactions": interactions.count_with(record["id"]),
-            }
+            counts = self.deletion_counts(record["id"])
             if any(counts.values()) and not cascade:
                 raise Conflict(
                     f"{record['name']!s} has {counts['purchases']} purchases and "
@@ -131,6 +133,62 @@ class RelationshipService(RecordService):
             self._col.delete(record["id"])
         self._ctx.audit(actor, "relationship.delete", target=record["id"])
         return counts
+
+    def set_status(
+        self,
+        record_id: str,
+        status: str,
+        *,
+        since: date | str | None = None,
+        note: str | None = None,
+        actor: str = "owner",
+    ) -> dict[str, Any]:
+        """Mark a relationship active, paused, ended or blocked, from ``since`` (default
+        today), with an optional ``note`` saying why; the audit entry names the status."""
+        check_actor(actor)
+        when = since.isoformat() if isinstance(since, date) else since
+        changes = {
+            "status": status,
+            "status_since": when or self._ctx.now().date().isoformat(),
+            "status_note": note or None,
+        }
+        with self._ctx.store.transaction():
+            record = self.changed_record(self.get(record_id), changes)
+            self._col.replace(record["id"], record)
+        self._ctx.audit(actor, f"relationship.status.{record['status']}", target=record["id"])
+        return record
+
+    def change_kind(self, record_id: str, kind: str, *, actor: str = "owner") -> dict[str, Any]:
+        """Turn a person into a vendor (an organisation) or back. A person has no domain, so
+        it is dropped; a vendor with purchases stays a vendor (``Conflict``)."""
+        check_actor(actor)
+        _, purchases = self._handed_over()
+        with self._ctx.store.transaction():
+            current = self.get(record_id)
+            if kind == PERSON and current["kind"] == VENDOR:
+                bought = purchases.count_for_vendor(current["id"])
+                if bought:
+                    raise Conflict(
+                        f"{current['name']} has {bought} purchases; a person cannot",
+                        {"purchases": bought},
+                    )
+            changes: dict[str, Any] = {"kind": kind}
+            if kind == PERSON:
+                changes["domain"] = None
+            record = self.changed_record(current, changes, immutable=())
+            self._check_domain_free(record)
+            self._col.replace(record["id"], record)
+        self._ctx.audit(actor, "relationship.kind", target=record["id"])
+        return record
+
+    def deletion_counts(self, record_id: str) -> dict[str, int]:
+        """What deleting this relationship takes with it: its purchases and interactions."""
+        interactions, purchases = self._handed_over()
+        record = self.get(record_id)
+        return {
+            "purchases": purchases.count_for_vendor(record["id"]),
+            "interactions": interactions.count_with(record["id"]),
+        }
 
     # -- tags and what is shared ---------------------------------------------------------
 

@@ -1,0 +1,112 @@
+"""pds rel: list, show, add, edit (kind too), end, delete; name-or-id matching; bad input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pds.errors import Conflict, NotFound, ValidationFailed
+from tests.cli.conftest import Invoke
+
+
+@pytest.fixture
+def people(on_disk: Callable[[], Any]) -> dict[str, Any]:
+    """Ada and Ada's namesake Adam, and a company card imported as a person with one call."""
+    with on_disk() as services:
+        ada = services.relationships.add({"kind": "person", "name": "Ada Lovelace"})
+        adam = services.relationships.add({"kind": "person", "name": "Adam Smith"})
+        acme = services.relationships.add({"kind": "person", "name": "Acme Widgets GmbH"})
+        services.interactions.log(
+            {"kind": "call", "date": "2026-01-05", "counterpart_id": acme["id"]}
+        )
+    return {"ada": ada, "adam": adam, "acme": acme}
+
+
+def _stored(on_disk: Callable[[], Any], record_id: str) -> dict[str, Any]:
+    with on_disk() as services:
+        return dict(services.relationships.get(record_id))
+
+
+def test_add_list_and_show(pds: Invoke, initialised: Any) -> None:
+    added = pds("rel", "add", "Grace Hopper", "--email", "grace@example.org", "--tag", "Navy")
+    assert added.exit_code == 0, added.output
+    (record,) = json.loads(pds("rel", "list", "--json").output)
+    assert (record["name"], record["emails"], record["tags"]) == (
+        "Grace Hopper",
+        ["grace@example.org"],
+        ["navy"],
+    )
+    shown = pds("rel", "show", "grace")
+    assert shown.exit_code == 0 and "emails: grace@example.org" in shown.output
+
+
+def test_a_name_that_fits_several_is_refused_with_the_candidates(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    result = pds("rel", "edit", "ada", "--notes", "which one?")
+    assert result.exit_code == Conflict.exit_code
+    assert people["ada"]["id"] in result.output and people["adam"]["id"] in result.output
+    assert "notes" not in _stored(on_disk, people["ada"]["id"])
+    exact = pds("rel", "edit", "ADA LOVELACE", "--notes", "this one")
+    assert exact.exit_code == 0, exact.output
+    assert _stored(on_disk, people["ada"]["id"])["notes"] == "this one"
+    missing = pds("rel", "show", "Nobody")
+    assert missing.exit_code == NotFound.exit_code and "no relationship named" in missing.output
+
+
+def test_edit_fields_and_turn_a_company_into_a_vendor(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    result = pds(
+        "rel", "edit", people["acme"]["id"], "--kind", "vendor", "--domain", "acme.example"
+    )
+    assert result.exit_code == 0, result.output
+    acme = _stored(on_disk, people["acme"]["id"])
+    assert (acme["kind"], acme["domain"]) == ("vendor", "acme.example")
+    back = pds("rel", "edit", "Acme Widgets GmbH", "--kind", "person", "--notes", "a friend's firm")
+    assert back.exit_code == 0, back.output
+    acme = _stored(on_disk, people["acme"]["id"])
+    assert (acme["kind"], acme.get("domain"), acme["notes"]) == (
+        "person",
+        None,
+        "a friend's firm",
+    )
+    cleared = pds("rel", "edit", "Acme Widgets GmbH", "--notes", "")
+    assert cleared.exit_code == 0 and "notes" not in _stored(on_disk, people["acme"]["id"])
+
+
+def test_end_with_a_date_and_a_note_and_resume(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    result = pds("rel", "end", "Adam Smith", "--on", "2026-03-01", "--note", "moved away")
+    assert result.exit_code == 0, result.output
+    assert "Adam Smith is ended since 2026-03-01" in result.output
+    adam = _stored(on_disk, people["adam"]["id"])
+    assert (adam["status"], adam["status_since"], adam["status_note"]) == (
+        "ended",
+        "2026-03-01",
+        "moved away",
+    )
+    impossible = pds("rel", "end", "Adam Smith", "--status", "paused", "--on", "2026-02-30")
+    assert impossible.exit_code == ValidationFailed.exit_code
+    assert "status_since" in impossible.output
+    assert _stored(on_disk, people["adam"]["id"]) == adam
+    assert pds("rel", "end", "Adam Smith", "--status", "active").exit_code == 0
+    assert _stored(on_disk, people["adam"]["id"])["status"] == "active"
+
+
+def test_delete_asks_with_the_count_and_keeps_on_no(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    refused = pds("rel", "delete", "Acme Widgets GmbH", input="n\n")
+    assert refused.exit_code != 0
+    assert "Delete Acme Widgets GmbH with 1 interactions?" in refused.output
+    assert _stored(on_disk, people["acme"]["id"])["name"] == "Acme Widgets GmbH"
+    done = pds("rel", "delete", "Acme Widgets GmbH", "--yes")
+    assert done.exit_code == 0 and "deleted Acme Widgets GmbH with 1 interactions" in done.output
+    with on_disk() as services:
+        assert services.interactions.count_with(people["acme"]["id"]) == 0
+        assert services.relationships.count() == 2
