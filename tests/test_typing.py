@@ -10,10 +10,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lower it when an ignore goes; never raise it (cast with a reason, or wrap the call).
-IGNORES_AT_MOST = 12
-# Modules whose mypy errors are ignored for now (issue 16 in flux, or not yet fixed):
+IGNORES_AT_MOST = 11
+# Modules whose mypy errors are ignored for now (five of pds.auth, not yet fixed):
 # lower it as they are typed; never raise it.
-EXCUSED_AT_MOST = 13
+EXCUSED_AT_MOST = 5
 STRICT = {
     "pds.store.*",
     "pds.schemas.*",

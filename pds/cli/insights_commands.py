@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -32,7 +33,10 @@ def insights(
     in touch), with their members, and the relationships whose contacts stopped or
     thinned out against their own past, as questions with the numbers behind them."""
     with services_of(settings_of(ctx)) as services:
-        answers = [(keep_id, {"decision": "keep"}), (drift_id, {"decision": "let_drift"})]
+        answers: list[tuple[str | None, dict[str, Any]]] = [
+            (keep_id, {"decision": "keep"}),
+            (drift_id, {"decision": "let_drift"}),
+        ]
         if target:
             answers.append((target[0], {"decision": "target", "every_days": target[1]}))
         acted = False

@@ -36,7 +36,7 @@ def new() -> str | Response | tuple[str, int]:
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _new_page({"kind": request.args.get("kind", "vendor")}, {})
     form = request.form
-    data = {k: v.strip() for k in NEW_FIELDS if (v := form.get(k, "")).strip()}
+    data: dict[str, Any] = {k: v.strip() for k in NEW_FIELDS if (v := form.get(k, "")).strip()}
     data["kind"] = form.get("kind", "")
     if form.get("email", "").strip():
         data["emails"] = [form["email"].strip()]
@@ -80,7 +80,7 @@ def bulk_tag() -> str | Response | tuple[str, int]:
 LIST_ARGS = ("q", "kind", "status", "tag", "tier", "sort", "order")
 
 
-def _filters() -> dict[str, str]:
+def _filters() -> dict[str, Any]:
     return {k: v for k in LIST_ARGS if (v := request.values.get(k, "").strip())}
 
 

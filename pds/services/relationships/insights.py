@@ -356,7 +356,7 @@ def _asks(drift: Drift, answer: Mapping[str, Any] | None) -> bool:
     if answer["decision"] == LET_DRIFT:
         return False
     if "direction" not in answer:  # answered when nothing drifted: a target keeps watch
-        return answer["decision"] != TARGET
+        return bool(answer["decision"] != TARGET)
     return changed_materially(answer["recent_days"], answer["direction"], drift)
 
 

@@ -15,6 +15,7 @@ services, which the container hands over (``check_references_with``).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -204,7 +205,7 @@ class InteractionService(RecordService):
 
     def per_month(
         self, months: int = 24, today: date | None = None, counterpart_id: str | None = None
-    ) -> dict[str, list[int]]:
+    ) -> dict[str, builtins.list[int]]:
         """Interactions per month of the last ``months`` (oldest first), per counterpart;
         only ``counterpart_id``'s when given. Read from the index: no record is decrypted."""
         keys = last_months(today or self._ctx.now().date(), months)

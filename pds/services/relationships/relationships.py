@@ -9,6 +9,7 @@ above): the container hands them over (``cascade_to``) and they count and delete
 
 from __future__ import annotations
 
+import builtins
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -321,7 +322,7 @@ class RelationshipService(RecordService):
         found = self._col.query(where={"domain": domain, "kind": VENDOR}, limit=1)
         return found[0] if found else None
 
-    def vendors_named_like(self, name: str) -> list[dict[str, Any]]:
+    def vendors_named_like(self, name: str) -> builtins.list[dict[str, Any]]:
         """Vendors whose name reads like ``name``: the same letters and digits whatever the
         case, accents, spacing and punctuation, or all but a slip (``ALIKE_RATIO``)."""
         wanted = _name_key(name)
@@ -332,7 +333,7 @@ class RelationshipService(RecordService):
             key = _name_key(record["name"])
             return key == wanted or SequenceMatcher(None, key, wanted).ratio() >= ALIKE_RATIO
 
-        return self._col.query(where={"kind": VENDOR}, predicate=alike)  # type: ignore[no-any-return]
+        return self._col.query(where={"kind": VENDOR}, predicate=alike)
 
     def _vendor_by_domain(self, domain: str) -> dict[str, Any] | None:
         try:

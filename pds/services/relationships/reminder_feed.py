@@ -41,7 +41,8 @@ def reminder_calendar(
         calendar.add_component(_event(reminder, today=today, now=now))
     for occasion in occasions:
         calendar.add_component(_occasion_event(occasion, now=now))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _event(reminder: Reminder, *, today: date, now: datetime) -> Event:

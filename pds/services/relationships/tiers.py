@@ -163,7 +163,7 @@ def _kmeans(points: list[Point], weights: list[int], k: int) -> list[int]:
         centres.append(points[far])
     labels: list[int] = []
     for _ in range(ITERATIONS):
-        new = [min(range(k), key=lambda c, p=p: (_dist2(p, centres[c]), c)) for p in points]
+        new = [_nearest(p, centres) for p in points]
         if new == labels:
             break
         labels = new
@@ -198,3 +198,8 @@ def _silhouette(points: list[Point], weights: list[int], labels: list[int]) -> f
         score += (0.0 if max(a, b) == 0 else (b - a) / max(a, b)) * w
         total += w
     return score / total
+
+
+def _nearest(point: Point, centres: list[Point]) -> int:
+    """The index of the centre nearest ``point`` (the lower index on a tie)."""
+    return min(range(len(centres)), key=lambda c: (_dist2(point, centres[c]), c))
