@@ -18,9 +18,9 @@ def records(*ids: str) -> dict[str, dict[str, object]]:
 def test_a_body_is_parsed_on_first_use() -> None:
     body = codec.dumps(records("a", "b", "c"))
     shard = Shard("shard/x/2024-01/0", body=body, size=3)
-    assert len(shard) == 3 and shard._tables is None  # counted without parsing
+    assert len(shard) == 3 and not shard.parsed  # counted without parsing
     assert shard.get("b") == {"id": "b", "v": ["b"]}
-    assert shard._tables is not None
+    assert shard.parsed
     shard.insert({"id": "d", "v": []})
     shard.remove("a")
     assert sorted(shard.records) == ["b", "c", "d"] and len(shard) == 3
@@ -53,7 +53,7 @@ def test_a_record_with_a_known_span_is_read_without_parsing_the_body() -> None:
     shard = Shard("shard/x/2024-01/0", body=body, size=3, rows=rows)
     assert shard.get("b") == {"id": "b", "v": ["b"]}
     assert shard.get("c") == {"id": "c", "v": ["c"]}
-    assert shard._tables is None  # the body was never parsed
+    assert not shard.parsed  # the body was never parsed
     assert shard.get("zz") is None
 
 
