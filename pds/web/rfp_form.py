@@ -18,10 +18,10 @@ from werkzeug.datastructures import MultiDict
 
 from pds.errors import ValidationFailed
 from pds.schemas.rfp import MAX_REQUIREMENTS
+from pds.services.intents.rfp_lifecycle import AMENDABLE
 
 BLANK_ROWS = 5
 #: What an open RFP may still change (``rfps.amend``).
-AMENDABLE = ("description", "requirements", "budget", "deadline", "quantity")
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _WHOLE = re.compile(r"^[0-9]{1,9}$")
 #: The form's fields that show their own errors, in the amend form and in the full one.
