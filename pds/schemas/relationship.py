@@ -38,6 +38,34 @@ class AnniversarySchema(Schema):
     date = YearlyDay(required=True)
 
 
+class AddressSchema(Schema):
+    """A postal address as contact files carry it (vCard ``ADR``): each part optional."""
+
+    label = Text(max_length=50)  # "home", "work", ... (vCard TYPE)
+    street = Text(max_length=500, multiline=True)
+    locality = Text(max_length=200)
+    region = Text(max_length=200)
+    postal_code = Text(max_length=40)
+    country = Text(max_length=200)
+
+    @validates_schema
+    def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
+        if not any(data.get(part) for part in ADDRESS_PARTS):
+            raise ValidationError("An address needs at least one of its parts.")
+
+
+ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country")
+
+
+class RelatedSchema(Schema):
+    """Someone this relationship is related to: "sister", "works at" (vCard ``RELATED``),
+    by name and, when that someone is a relationship too, by its id."""
+
+    relation = Text(max_length=100, required=True)
+    name = Text(max_length=200, required=True)
+    relationship_id = Id()
+
+
 class RelationshipSchema(Schema):
     id = Id()
     kind = Choice(KINDS, required=True)
@@ -56,6 +84,13 @@ class RelationshipSchema(Schema):
     since = Day()
     birthday = YearlyDay()
     anniversaries = fields.List(fields.Nested(AnniversarySchema), validate=validate.Length(max=20))
+    nicknames = UniqueList(Text(max_length=100), validate=validate.Length(max=10))
+    organisation = Text(max_length=200)  # where a person works (vCard ORG)
+    title = Text(max_length=200)  # their job title or role (vCard TITLE)
+    addresses = fields.List(
+        fields.Nested(AddressSchema), validate=validate.Length(max=MAX_CONTACTS)
+    )
+    related = fields.List(fields.Nested(RelatedSchema), validate=validate.Length(max=MAX_CONTACTS))
     created_at = Instant()
     updated_at = Instant()
 
