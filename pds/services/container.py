@@ -27,6 +27,7 @@ from pds.services.records.purchases import PurchaseService
 from pds.services.relationships.directory import DirectoryService
 from pds.services.relationships.insights import InsightService
 from pds.services.relationships.interactions import InteractionService
+from pds.services.relationships.merging import MergeService
 from pds.services.relationships.relationships import RelationshipService
 from pds.services.relationships.reminders import ReminderService
 from pds.store import Store, StoreStats, new_id
@@ -77,6 +78,7 @@ class Services:
         self.insights = InsightService(
             ctx, self.relationships, self.purchases, targets=self.reminders
         )
+        self.merges = MergeService(ctx, self.relationships)
         self.directory = DirectoryService(self.relationships, self.insights, self.reminders)
         self.preferences = PreferenceService(ctx)
         self.profile = ProfileService(ctx)
@@ -116,10 +118,19 @@ class Services:
         # Each service writes only its own collection and asks the others. Where the one
         # it must ask is built after it (a context above, or a cycle), it is handed over
         # here: deleting a relationship with cascade, checking an interaction's purchase
-        # or RFP, an RFP's award settling its offers.
+        # or RFP, an RFP's award settling its offers, a merge moving what points at the
+        # merged relationship.
         self.relationships.cascade_to(interactions=self.interactions, purchases=self.purchases)
         self.interactions.check_references_with(purchases=self.purchases, rfps=self.rfps)
         self.rfps.settle_offers_with(self.offers)
+        self.merges.repoint_with(
+            interactions=self.interactions,
+            purchases=self.purchases,
+            grants=self.grants,
+            clients=self.clients,
+            reminders=self.reminders,
+            related=self.relationships,
+        )
 
     def using(self, *, clock: Clock | None = None, ids: IdSource | None = None) -> Services:
         """The same services over the same store, with another clock or id source."""

@@ -49,13 +49,24 @@ class Context:
     def collection(self, name: str) -> Collection:
         return self.store.collection(name)
 
-    def audit(self, actor: str, action: str, *, target: str | None = None, count: int = 1) -> None:
-        """Record that ``actor`` did ``action`` to ``target`` (ids and counts only, no values)."""
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        *,
+        target: str | None = None,
+        count: int = 1,
+        other: str | None = None,
+    ) -> None:
+        """Record that ``actor`` did ``action`` to ``target`` (ids and counts only, no values);
+        ``other``: the id of a second record it concerned (the one merged into ``target``)."""
         event: dict[str, Any] = {"actor": actor, "action": action}
         if target is not None:
             event["target"] = target
         else:
             event["count"] = count
+        if other is not None:
+            event["other"] = other
         self.store.log_event(event)
 
 

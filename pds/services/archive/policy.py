@@ -59,6 +59,9 @@ POLICIES: dict[str, Policy] = {
     c.DELIVERIES: Policy(),
     c.REMINDERS: Policy(secret_fields=("key",)),  # the calendar feed's key
     c.INSIGHTS: Policy(),  # the owner's answers to drift questions, tier labels, weights
+    # the undo of the latest merge: the removed record and the kept one as they were are
+    # the owner's data (an export taken within the day can still be undone after restore)
+    c.MERGES: Policy(),
 }
 
 

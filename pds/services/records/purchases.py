@@ -28,6 +28,7 @@ from pds.services.periods import first_day, first_day_after, last_months
 from pds.services.records.spending import MonthlySpending, VendorSpending, per_month, per_vendor
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.relationships import VENDOR, RelationshipService
+from pds.services.repointing import point_back, repoint
 
 OWNER_SOURCES = ("owner", "import")
 _QUERY = PurchaseQuerySchema()
@@ -136,6 +137,24 @@ class PurchaseService(RecordService):
     def count_for_vendor(self, vendor_id: str) -> int:
         """How many purchases the owner has made from this vendor."""
         return self._col.count(where={"vendor_id": vendor_id})
+
+    # -- merging relationships (``repointing.Repointer``) --------------------------------
+
+    def pointing_at(self, relationship_id: str) -> int:
+        """How many purchases are from ``relationship_id``."""
+        return self.count_for_vendor(relationship_id)
+
+    def repoint_relationship(self, old_id: str, new_id: str) -> list[str]:
+        """Make the purchases from ``old_id`` purchases from ``new_id`` (vendors merged;
+        their log entries move with the interactions)."""
+        with self._ctx.store.transaction():
+            bought = self._col.query(where={"vendor_id": old_id})
+            return repoint(self._col, bought, "vendor_id", new_id)
+
+    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
+        """Make the purchases ``record_ids`` purchases from ``old_id`` again (merge undone)."""
+        with self._ctx.store.transaction():
+            point_back(self._col, record_ids, "vendor_id", old_id, new_id)
 
     def since(self, day: str) -> list[dict[str, Any]]:
         """Every purchase from ``day`` (ISO date) on, oldest first."""

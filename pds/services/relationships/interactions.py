@@ -29,6 +29,7 @@ from pds.services.context import Context, check_actor
 from pds.services.paging import Page
 from pds.services.periods import last_months
 from pds.services.relationships.relationships import RelationshipService
+from pds.services.repointing import point_back, repoint
 
 
 class Finder(Protocol):
@@ -166,6 +167,23 @@ class InteractionService(RecordService):
         """The most recent entry with this counterpart, or ``None``."""
         found = self._col.query(where={"counterpart_id": counterpart_id}, descending=True, limit=1)
         return found[0] if found else None
+
+    # -- merging relationships (``repointing.Repointer``) --------------------------------
+
+    def pointing_at(self, relationship_id: str) -> int:
+        """How many entries have ``relationship_id`` as counterpart."""
+        return self.count_with(relationship_id)
+
+    def repoint_relationship(self, old_id: str, new_id: str) -> builtins.list[str]:
+        """Give the entries with counterpart ``old_id`` the counterpart ``new_id``."""
+        with self._ctx.store.transaction():
+            entries = self._col.query(where={"counterpart_id": old_id})
+            return repoint(self._col, entries, "counterpart_id", new_id)
+
+    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
+        """Give the entries ``record_ids`` the counterpart ``old_id`` again (merge undone)."""
+        with self._ctx.store.transaction():
+            point_back(self._col, record_ids, "counterpart_id", old_id, new_id)
 
     # -- reads -------------------------------------------------------------------------
 

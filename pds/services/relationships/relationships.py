@@ -355,11 +355,72 @@ class RelationshipService(RecordService):
             raise ValidationFailed(f"no {what} {record_id}", {field: [f"No {what} with this id."]})
         return record
 
+    # -- merging (``merging.MergeService`` decides; these write) ------------------------
+
+    def store_merged(self, merged: Mapping[str, Any], removed_id: str) -> None:
+        """Replace a record by its ``merged`` form and delete ``removed_id``, merged into it
+        (in the merger's transaction, after it moved what pointed at the removed one)."""
+        with self._ctx.store.transaction():
+            self._col.delete(removed_id)
+            self._check_domain_free(merged)
+            self._col.replace(merged["id"], merged)
+
+    def restore_unmerged(self, kept: Mapping[str, Any], removed: Mapping[str, Any]) -> None:
+        """Put back the kept record as it was before a merge and the removed one."""
+        with self._ctx.store.transaction():
+            if self._col.find(removed["id"]) is not None:
+                raise Conflict(f"{removed['name']} exists again", {"id": removed["id"]})
+            self._col.replace(kept["id"], kept)
+            self._col.insert(removed)
+            self._check_domain_free(kept)
+            self._check_domain_free(removed)
+
+    def pointing_at(self, relationship_id: str) -> int:
+        """How many other relationships name ``relationship_id`` among their ``related``."""
+        return len(self._relating_to(relationship_id))
+
+    def repoint_relationship(self, old_id: str, new_id: str) -> builtins.list[str]:
+        """Make the ``related`` entries naming ``old_id`` name ``new_id``; the ids changed."""
+        with self._ctx.store.transaction():
+            merged = (old_id, new_id)
+            changed = [r for r in self._relating_to(old_id) if r["id"] not in merged]
+            for record in changed:
+                self._col.update(record["id"], {"related": _related_to(record, old_id, new_id)})
+        return [r["id"] for r in changed]
+
+    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
+        """Make the ``related`` entries of ``record_ids`` naming ``new_id`` name ``old_id``
+        again (a merge undone)."""
+        with self._ctx.store.transaction():
+            for record_id in record_ids:
+                record = self._col.find(record_id)
+                if record is not None:
+                    related = _related_to(record, new_id, old_id)
+                    self._col.update(record_id, {"related": related})
+
+    def _relating_to(self, relationship_id: str) -> builtins.list[dict[str, Any]]:
+        return self._col.query(
+            predicate=lambda r: (
+                r["id"] != relationship_id
+                and any(e.get("relationship_id") == relationship_id for e in r.get("related", []))
+            )
+        )
+
 
 def _name_key(name: str) -> str:
     """``name``'s letters and digits, case-folded, without accents (NFKD)."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(char for char in decomposed if char.isalnum())
+
+
+def _related_to(
+    record: Mapping[str, Any], old_id: str, new_id: str
+) -> builtins.list[dict[str, Any]]:
+    """``record``'s ``related`` entries, those naming ``old_id`` made to name ``new_id``."""
+    return [
+        {**entry, "relationship_id": new_id} if entry.get("relationship_id") == old_id else entry
+        for entry in record.get("related", [])
+    ]
 
 
 def _retagged(record: Mapping[str, Any], add: Sequence[str], remove: Sequence[str]) -> list[str]:

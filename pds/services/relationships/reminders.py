@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,6 +26,7 @@ from pds.services.context import Context, check_actor
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.occasions import Occasion, occasions_ahead
 from pds.services.relationships.relationships import RelationshipService, clean_tag
+from pds.services.repointing import point_back, repoint
 
 RELATIONSHIP, TAG, FEED = "relationship", "tag", "feed"
 MAX_EVERY_DAYS = 3650
@@ -235,6 +236,26 @@ class ReminderService(CollectionService):
         if not given or not record or not record.get("key"):
             return False
         return hmac.compare_digest(given.encode(), str(record["key"]).encode())
+
+    # -- merging relationships (``repointing.Repointer``) --------------------------------
+
+    def pointing_at(self, relationship_id: str) -> int:
+        """1 if the relationship has its own target or snooze, else 0."""
+        return 0 if self._find(RELATIONSHIP, relationship_id) is None else 1
+
+    def repoint_relationship(self, old_id: str, new_id: str) -> list[str]:
+        """Give ``old_id``'s target and snooze to ``new_id``, unless it has its own (then
+        that one wins, and ``old_id``'s stays with the removed record, for an undo)."""
+        with self._ctx.store.transaction():
+            own = self._find(RELATIONSHIP, old_id)
+            if own is None or self._find(RELATIONSHIP, new_id) is not None:
+                return []
+            return repoint(self._col, [own], "subject", new_id)
+
+    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
+        """Give the targets ``record_ids`` back to ``old_id`` (a merge undone)."""
+        with self._ctx.store.transaction():
+            point_back(self._col, record_ids, "subject", old_id, new_id)
 
     # -- internals ---------------------------------------------------------------------
 
