@@ -25,7 +25,7 @@ LIST_LIMIT = 200
 
 @main.group()
 def rel() -> None:
-    """People and organisations (vendors): list, show, add, edit, end, delete."""
+    """People and organisations (vendors): list, show, add, edit, end, delete, merge."""
 
 
 @rel.command("list")

@@ -18,11 +18,12 @@ Invoke = Callable[..., Result]
 
 @pytest.fixture
 def pds(runner: CliRunner, store_env: dict[str, str]) -> Invoke:
-    """Run ``pds ARGS`` in-process through click's runner with the store's environment."""
+    """Run ``pds ARGS`` in-process through click's runner with the store's environment
+    (``input``: what is typed at its prompts)."""
 
-    def invoke(*args: str, **extra_env: str | None) -> Result:
+    def invoke(*args: str, input: str | None = None, **extra_env: str | None) -> Result:
         environment = {**store_env, **extra_env}
-        return runner.invoke(main, list(args), env=environment, catch_exceptions=False)
+        return runner.invoke(main, list(args), input=input, env=environment, catch_exceptions=False)
 
     return invoke
 
