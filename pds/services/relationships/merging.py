@@ -103,6 +103,10 @@ class MergeService(CollectionService):
         vendor holds."""
         if not self._repointers:
             raise RuntimeError("merging: repoint_with was never called")
+        if other_id is None or other_id == "":
+            raise ValidationFailed(
+                "no relationship to merge with", {"other": ["Choose the record to merge with."]}
+            )
         if keep_id == other_id:
             raise ValidationFailed(
                 "a relationship cannot be merged with itself",
