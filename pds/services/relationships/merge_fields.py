@@ -45,7 +45,9 @@ LIST_LIMITS: dict[str, int] = {
 }
 #: How long joined notes may be (the schema's limit).
 _NOTES = _FIELDS["notes"]
-MAX_NOTES = _NOTES.max_length if isinstance(_NOTES, Text) else 0
+if not isinstance(_NOTES, Text):
+    raise LookupError("relationships: notes are no longer Text")
+MAX_NOTES = _NOTES.max_length
 NOTES_JOINER = "\n\n"
 #: Fields the merge never takes from the other record.
 KEPT_AS_IS = frozenset({"id", "kind", "created_at", "updated_at"})

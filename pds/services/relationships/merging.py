@@ -47,7 +47,7 @@ WORDS = {
     "grants": ("grant", "grants"),
     "clients": ("linked vendor app", "linked vendor apps"),
     "reminders": ("reminder target", "reminder targets"),
-    "related": ("mention by other relationships", "mentions by other relationships"),
+    "related": ("mention in another record", "mentions in other records"),
 }
 
 
@@ -107,13 +107,13 @@ class MergeService(CollectionService):
             raise ValidationFailed(
                 "no relationship to merge with", {"other": ["Choose the record to merge with."]}
             )
-        if keep_id == other_id:
+        keep = self._relationships.get(keep_id)
+        other = self._relationships.get(other_id)
+        if keep["id"] == other["id"]:
             raise ValidationFailed(
                 "a relationship cannot be merged with itself",
                 {"other": ["Choose another relationship to merge with."]},
             )
-        keep = self._relationships.get(keep_id)
-        other = self._relationships.get(other_id)
         moving = {name: r.pointing_at(other["id"]) for name, r in self._repointers.items()}
         self._check_kinds(keep, other, moving)
         changes = merged_fields(keep, other)

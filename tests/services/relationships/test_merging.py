@@ -92,7 +92,7 @@ def test_merge_moves_everything_and_deletes_the_other(
     }
     assert plan.summary() == (
         "Merging Fresh Fields into Fresh Fields Market: 2 interactions, 1 purchase, 1 grant, "
-        "1 linked vendor app, 1 reminder target, 1 mention by other relationships"
+        "1 linked vendor app, 1 reminder target, 1 mention in another record"
     )
     services.merges.merge(keep["id"], other["id"])
     assert services.relationships.find(other["id"]) is None
@@ -102,9 +102,7 @@ def test_merge_moves_everything_and_deletes_the_other(
     assert [g["vendor_id"] for g in services.grants.list()] == [keep["id"]]
     assert [c["vendor_id"] for c in services.clients.list()] == [keep["id"]]
     assert services.reminders.target_of(keep["id"]) == 30
-    petra = services.relationships.find_vendor(name="Petra") or next(
-        r for r in services.relationships.all_records() if r["name"] == "Petra"
-    )
+    petra = next(r for r in services.relationships.all_records() if r["name"] == "Petra")
     assert petra["related"][0]["relationship_id"] == keep["id"]
 
 
@@ -256,3 +254,47 @@ def test_duplicates_are_alike_names_or_shared_contacts(
     services.relationships.add({"kind": "person", "name": "Anna Schmidt"})
     found = services.merges.duplicates_of(person["id"])
     assert [r["id"] for r in found] == [same_mail["id"], short["id"], slip["id"]]  # by name
+
+
+def test_the_kept_records_own_target_wins_and_the_undo_gives_both_back(
+    services: Services, duplicates: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    keep, other = duplicates
+    services.reminders.set_target(keep["id"], 7)
+    assert services.merges.plan(keep["id"], other["id"]).moving["reminders"] == 1
+    services.merges.merge(keep["id"], other["id"])
+    assert services.reminders.target_of(keep["id"]) == 7
+    services.merges.undo_merge()
+    assert (
+        services.reminders.target_of(keep["id"]),
+        services.reminders.target_of(other["id"]),
+    ) == (
+        7,
+        30,
+    )
+
+
+def test_two_vendors_with_domains_keep_the_kept_ones_and_get_both_back(
+    services: Services, duplicates: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    keep, other = duplicates
+    services.relationships.update(keep["id"], {"domain": "freshfields.example"})
+    services.merges.merge(keep["id"], other["id"])
+    assert services.relationships.get(keep["id"])["domain"] == "freshfields.example"
+    assert services.relationships.vendor_with_domain("ff.example.com") is None
+    services.merges.undo_merge()
+    assert services.relationships.vendor_with_domain("ff.example.com") == other
+
+
+def test_a_record_moved_elsewhere_since_stays_where_it_is(
+    services: Services, duplicates: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    keep, other = duplicates
+    third = _vendor(services, "Corner Shop")
+    services.merges.merge(keep["id"], other["id"])
+    (purchase,) = services.purchases.list(vendor_id=keep["id"]).items
+    services.purchases.update(purchase["id"], {"vendor_id": third["id"]})
+    services.merges.undo_merge()
+    assert services.purchases.get(purchase["id"])["vendor_id"] == third["id"]
+    petra = next(r for r in services.relationships.all_records() if r["name"] == "Petra")
+    assert petra["related"][0]["relationship_id"] == other["id"]
