@@ -49,8 +49,11 @@ if not isinstance(_NOTES, Text):
     raise LookupError("relationships: notes are no longer Text")
 MAX_NOTES = _NOTES.max_length
 NOTES_JOINER = "\n\n"
-#: Fields the merge never takes from the other record.
-KEPT_AS_IS = frozenset({"id", "kind", "created_at", "updated_at"})
+#: Fields the merge never takes from the other record (the status goes with its day and
+#: note: an active record does not take the day and note the other one ended on).
+KEPT_AS_IS = frozenset(
+    {"id", "kind", "created_at", "updated_at", "status", "status_since", "status_note"}
+)
 #: Words for the list fields in error messages.
 NOUNS = {
     "emails": "e-mail addresses",

@@ -111,6 +111,7 @@ def test_fields_unite_and_the_kept_ones_win(
 ) -> None:
     keep, other = duplicates
     services.relationships.update(keep["id"], {"notes": "Market on Saturdays."})
+    services.relationships.set_status(other["id"], "ended", note="closed down")
     merged = services.merges.merge(keep["id"], other["id"]).merged
     stored = services.relationships.get(keep["id"])
     assert stored == merged
@@ -120,6 +121,7 @@ def test_fields_unite_and_the_kept_ones_win(
     assert stored["tags"] == ["food", "organic"]
     assert stored["notes"] == "Market on Saturdays.\n\nAsk for Petra."
     assert stored["since"] == "2019-05-01"
+    assert stored["status"] == "active" and "status_note" not in stored  # goes with the status
 
 
 def test_a_union_past_the_limits_is_refused_and_changes_nothing(
