@@ -17,6 +17,7 @@ from pds.web import (
     preferences,
     purchase_import,
     purchases,
+    relationship_tend,
     relationships,
     reminders,
     rfps,
@@ -46,6 +47,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(archive.bp)
     app.register_blueprint(rfps.bp)
     app.register_blueprint(relationships.bp)
+    app.register_blueprint(relationship_tend.bp)
     app.register_blueprint(contact_log.bp)
     app.register_blueprint(reminders.bp)
     app.register_blueprint(insights.bp)
