@@ -19,7 +19,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from pds.errors import ValidationFailed
-from pds.schemas.temporal import parse_yearly_day
+from pds.schemas.temporal import MONTHS, parse_yearly_day
 from pds.web.forms import tag_list
 
 TEXT_FIELDS = ("name", "organisation", "title", "domain", "how_known", "since", "notes")
@@ -34,20 +34,6 @@ ROWS: dict[str, tuple[str, ...]] = {
     "related": RELATED_PARTS,
     "anniversaries": ANNIVERSARY_PARTS,
 }
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 #: How many empty rows each list offers below the filled ones (one more row each time).
 BLANK_ROWS = 1
 
@@ -230,12 +216,3 @@ def _put_day(form: MultiDict[str, str], prefix: str, text: str) -> None:
 def row_counts(form: Mapping[str, str]) -> dict[str, range]:
     """The rows the page shows of each list: those the form has, and ``BLANK_ROWS`` more."""
     return {name: range(rows_in(form, name) + BLANK_ROWS) for name in ROWS}
-
-
-def yearly_day_text(text: str | None) -> str:
-    """A birthday or anniversary in words: ``14 March 1987``, ``14 March`` without a year."""
-    parsed = parse_yearly_day(text or "")
-    if parsed is None:
-        return text or ""
-    year, month, day = parsed
-    return f"{day} {MONTHS[month - 1]}" + (f" {year}" if year else "")

@@ -10,14 +10,15 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
+from pds.schemas.temporal import MONTHS, yearly_day_words
 from pds.web.context import services
 from pds.web.forms import all_relationships
 from pds.web.guard import portal_blueprint
-from pds.web.relationship_form import MONTHS, form_of, read_form, row_counts, yearly_day_text
+from pds.web.relationship_form import form_of, read_form, row_counts
 from pds.web.relationships import record_page
 
 bp = portal_blueprint("relationship_tend", __name__)
-bp.add_app_template_filter(yearly_day_text, "yearly_day")
+bp.add_app_template_filter(yearly_day_words, "yearly_day")
 Page = str | Response | tuple[str, int]
 #: What the owner calls each kind.
 KIND_WORDS = {"person": "a person", "vendor": "an organisation / vendor"}
