@@ -108,10 +108,15 @@ def _put_rows(
     _put(read.data, name, [value for _, value in rows], editing)
 
 
-def rows_in(form: Mapping[str, str], name: str) -> int:
-    """How many rows of list ``name`` the form has (the highest row number + 1)."""
+def rows_in(form: Mapping[str, str], name: str, *, filled: bool = False) -> int:
+    """How many rows of list ``name`` the form has (the highest row number + 1); with
+    ``filled``, up to the last row with something in it."""
     pattern = re.compile(rf"{re.escape(name)}-(\d+)(?:-|$)")
-    numbers = [int(m[1]) for key in form if (m := pattern.match(key))]
+    numbers = [
+        int(m[1])
+        for key, value in form.items()
+        if (value or not filled) and (m := pattern.match(key))
+    ]
     return max(numbers) + 1 if numbers else 0
 
 
@@ -214,5 +219,6 @@ def _put_day(form: MultiDict[str, str], prefix: str, text: str) -> None:
 
 
 def row_counts(form: Mapping[str, str]) -> dict[str, range]:
-    """The rows the page shows of each list: those the form has, and ``BLANK_ROWS`` more."""
-    return {name: range(rows_in(form, name) + BLANK_ROWS) for name in ROWS}
+    """The rows the page shows of each list: up to the last filled one, and ``BLANK_ROWS``
+    more (a form posted back with its empty rows does not grow)."""
+    return {name: range(rows_in(form, name, filled=True) + BLANK_ROWS) for name in ROWS}

@@ -69,7 +69,9 @@ def test_edit_a_person(owner: Page, person: str) -> None:
     expect(owner.get_by_role("heading", level=1)).to_have_text("Tilda Tending")
     record = owner.locator("dl.record")
     expect(record).to_contain_text("tilda@example.org, tilda@work.example")
-    expect(record.locator("address")).to_have_text("Harbour Lane 324937 Flensburg")
+    expect(record.locator("address")).to_have_text(
+        "Harbour Lane 3 24937 Flensburg", use_inner_text=True
+    )
     expect(record).to_contain_text("Birthday14 March")
     expect(owner.locator(".subtitle")).to_have_text("Boat builder")
     assert_accessible(owner)

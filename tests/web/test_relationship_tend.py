@@ -128,7 +128,7 @@ def test_saving_every_field(owner: FlaskClient, services: Services, ada: dict[st
     assert "Wedding</dt><dd>8 July 1835</dd>" in page
     assert f'mentor: <a href="/relationships/{grace["id"]}">Grace</a>' in page
     assert "mother: Anne Isabella</li>" in page
-    assert "12 St James&#39;s Square<br>London<br>United Kingdom" in page
+    assert "12 St James&#39;s Square</span><br>London<br>United Kingdom" in page
 
 
 def test_a_blank_field_clears_it(
@@ -157,11 +157,14 @@ def test_errors_on_their_row_and_nothing_changed(
             "anniversaries-0-day": "1",
             "anniversaries-0-month": "1",
             "related-0-relation": "sister",
+            "nicknames-0": "",
         },
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Nothing was saved" in html
+    assert 'name="emails-2"' in html and 'name="emails-3"' not in html  # one empty row more
+    assert 'name="nicknames-0"' in html and 'name="nicknames-1"' not in html
     assert 'id="f-emails-1-error">Not a valid e-mail address.' in html
     assert 'value="not an address"' in html  # what was typed stays
     assert 'id="addresses-0-_schema-error">An address needs at least one of its parts.' in html
