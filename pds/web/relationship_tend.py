@@ -102,7 +102,9 @@ def kind(record_id: str) -> Page:
             else f"Not changed: {_sentence(exc.message)}"
         )
         return record_page(record_id, {"kind": [why]}), 409
-    flash(f"{record['name']} is now {KIND_WORDS[record['kind']]}.")
+    dropped = current.get("domain") if not record.get("domain") else None
+    gone = f" Its web domain {dropped} was dropped: a person has none." if dropped else ""
+    flash(f"{record['name']} is now {KIND_WORDS[record['kind']]}.{gone}")
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
 
 

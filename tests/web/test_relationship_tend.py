@@ -272,9 +272,13 @@ def test_a_person_becomes_an_organisation_and_back(
     page = owner.get(path).get_data(as_text=True)
     assert "Ada Byron is now an organisation / vendor." in page
     assert "This is a person, not an organisation" in page
+    services.relationships.update(ada["id"], {"domain": "ada.example"})
     response = owner.post(f"{path}/kind", data={"csrf_token": csrf_of(page), "kind": "person"})
     assert response.status_code == 303
     assert services.relationships.get(ada["id"])["kind"] == "person"
+    assert "Its web domain ada.example was dropped: a person has none." in owner.get(path).get_data(
+        as_text=True
+    )
 
 
 def test_a_vendor_with_purchases_stays_one(
