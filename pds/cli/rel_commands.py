@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from pds.cli.rel_text import record_lines
 from pds.cli.root import main, services_of, settings_of
 from pds.errors import Conflict, NotFound
 from pds.schemas import is_id
@@ -61,9 +62,8 @@ def show(ctx: click.Context, who: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(record, indent=2))
         return
-    for key, value in record.items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-        click.echo(f"{key}: {shown}")
+    for line in record_lines(record):
+        click.echo(line)
 
 
 @rel.command()
@@ -73,6 +73,9 @@ def show(ctx: click.Context, who: str, as_json: bool) -> None:
 @click.option("--phone", "phones", multiple=True, help="A phone number (repeatable).")
 @click.option("--url", "urls", multiple=True, help="A web address (repeatable).")
 @click.option("--domain", help="A vendor's web domain.")
+@click.option("--organisation", help="Where a person works.")
+@click.option("--title", help="A person's job title or role.")
+@click.option("--nickname", "nicknames", multiple=True, help="A nickname (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--notes", help="Free-form notes.")
 @click.pass_context
@@ -92,6 +95,9 @@ def add(ctx: click.Context, /, name: str, kind: str, **fields: Any) -> None:
 @click.option("--phone", "phones", multiple=True, help="Replace the phone numbers.")
 @click.option("--url", "urls", multiple=True, help="Replace the web addresses.")
 @click.option("--domain", help="A vendor's web domain ('' clears it).")
+@click.option("--organisation", help="Where a person works ('' clears it).")
+@click.option("--title", help="A person's job title or role ('' clears it).")
+@click.option("--nickname", "nicknames", multiple=True, help="Replace the nicknames.")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags.")
 @click.option("--how-known", help="How you know them ('' clears it).")
 @click.option("--notes", help="Free-form notes ('' clears them).")

@@ -149,6 +149,32 @@ def parse_yearly_day(text: str) -> tuple[int | None, int, int] | None:
     return year, month, day
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def yearly_day_words(text: str | None) -> str:
+    """A birthday or anniversary in words: ``14 March 1987``, ``14 March`` without a year
+    (``text`` as it is when it is no such day)."""
+    parsed = parse_yearly_day(text or "")
+    if parsed is None:
+        return text or ""
+    year, month, day = parsed
+    return f"{day} {MONTHS[month - 1]}" + (f" {year}" if year else "")
+
+
 class YearlyDay(fields.Field[str]):
     """A birthday or anniversary: ``YYYY-MM-DD`` or ``--MM-DD`` (year unknown)."""
 

@@ -18,6 +18,7 @@ from pds.web import (
     purchase_import,
     purchases,
     relationship_merge,
+    relationship_tend,
     relationships,
     reminders,
     rfps,
@@ -48,6 +49,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(rfps.bp)
     app.register_blueprint(relationships.bp)
     app.register_blueprint(relationship_merge.bp)
+    app.register_blueprint(relationship_tend.bp)
     app.register_blueprint(contact_log.bp)
     app.register_blueprint(reminders.bp)
     app.register_blueprint(insights.bp)

@@ -18,6 +18,7 @@ from pds.web.contact_log import timeline_of
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import CADENCE_MONTHS, cadence_sparklines
+from pds.web.relationship_form import read_form
 from pds.web.reminders import suggestions
 
 bp = portal_blueprint("relationships", __name__)
@@ -36,24 +37,18 @@ def new() -> str | Response | tuple[str, int]:
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _new_page({"kind": request.args.get("kind", "vendor")}, {})
     form = request.form
-    data: dict[str, Any] = {k: v.strip() for k in NEW_FIELDS if (v := form.get(k, "")).strip()}
-    data["kind"] = form.get("kind", "")
-    if form.get("email", "").strip():
-        data["emails"] = [form["email"].strip()]
-    if form.get("tags", "").strip():
-        data["tags"] = [t.strip() for t in form["tags"].replace(";", ",").split(",") if t.strip()]
+    read = read_form(form, kind=None, editing=False)
+    data = {**read.data, "kind": form.get("kind", "")}
+    if form.get("status", "").strip():
+        data["status"] = form["status"].strip()
     try:
         record = services().relationships.add(data)
     except ValidationFailed as exc:
-        errors = {("email" if k == "emails" else k): v for k, v in exc.details.items()}
-        return _new_page(form, errors), 422
+        return _new_page(form, read.field_errors(exc)), 422
     except Conflict as exc:
         return _new_page(form, {"domain": [exc.message[0].upper() + exc.message[1:] + "."]}), 409
     flash(f"{record['name']} added.")
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
-
-
-NEW_FIELDS = ("name", "domain", "how_known", "since", "notes", "status")
 
 
 def _new_page(form: Mapping[str, Any], errors: Mapping[str, Any]) -> str:
@@ -110,7 +105,7 @@ def _list_page(errors: Mapping[str, Any]) -> str:
 
 @bp.get("/relationships/<record_id>")
 def show(record_id: str) -> str:
-    return _record_page(record_id, {})
+    return record_page(record_id, {})
 
 
 @bp.post("/relationships/<record_id>/tags")
@@ -121,7 +116,7 @@ def tags(record_id: str) -> str | Response | tuple[str, int]:
     try:
         services().relationships.tag(record_id, add=wanted, remove=current)
     except ValidationFailed as exc:
-        return _record_page(record_id, exc.details), 422
+        return record_page(record_id, exc.details), 422
     flash("Tags saved.")
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
 
@@ -137,7 +132,7 @@ def target(record_id: str) -> str | Response | tuple[str, int]:
             services().relationships.get(record_id)
             reminders.clear_target(record_id)
     except ValidationFailed as exc:
-        return _record_page(record_id, exc.details), 422
+        return record_page(record_id, exc.details), 422
     flash(f"Target set: every {every} days." if every else "Target removed.")
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
 
@@ -155,14 +150,20 @@ def shared(record_id: str) -> str | Response | tuple[str, int]:
         services().relationships.share(record_id, block)
     except ValidationFailed as exc:
         details = exc.details.get("shared", exc.details)
-        return _record_page(record_id, {"shared": details}), 422
+        return record_page(record_id, {"shared": details}), 422
     flash("What this vendor may read is saved.")
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
 
 
-def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
+def record_page(record_id: str, errors: Mapping[str, Any]) -> str:
+    """The record page, with ``errors`` beside the form they are about."""
     svc = services()
     record = svc.relationships.get(record_id)
+    linked = {
+        r["relationship_id"]
+        for r in record.get("related", [])
+        if r.get("relationship_id") and svc.relationships.find(r["relationship_id"])
+    }
     timeline = timeline_of(record["id"])
     reminder = next(
         (r for r in svc.reminders.schedule() if r.relationship_id == record["id"]), None
@@ -180,6 +181,8 @@ def _record_page(record_id: str, errors: Mapping[str, Any]) -> str:
         reminder=reminder,
         today=svc.reminders.today(),
         channels=CHANNELS,
+        statuses=STATUSES,
+        linked=linked,
         errors=errors,
         form=request.form if request.method == "POST" else {},
     )

@@ -110,3 +110,55 @@ def test_delete_asks_with_the_count_and_keeps_on_no(
     with on_disk() as services:
         assert services.interactions.count_with(people["acme"]["id"]) == 0
         assert services.relationships.count() == 2
+
+
+def test_organisation_title_and_nicknames_and_show_prints_every_field(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    ada_id = people["ada"]["id"]
+    result = pds(
+        "rel",
+        "edit",
+        "Ada Lovelace",
+        "--organisation",
+        "Analytical Engines",
+        "--title",
+        "Programmer",
+        "--nickname",
+        "Countess",
+        "--nickname",
+        "Enchantress of Numbers",
+    )
+    assert result.exit_code == 0, result.output
+    ada = _stored(on_disk, ada_id)
+    assert (ada["organisation"], ada["title"], ada["nicknames"]) == (
+        "Analytical Engines",
+        "Programmer",
+        ["Countess", "Enchantress of Numbers"],
+    )
+    with on_disk() as services:
+        services.relationships.update(
+            ada_id,
+            {
+                "birthday": "--12-10",
+                "anniversaries": [{"label": "wedding", "date": "1835-07-08"}],
+                "addresses": [
+                    {"label": "home", "street": "12 St James's Square", "locality": "London"}
+                ],
+                "related": [
+                    {"relation": "friend", "name": "Adam", "relationship_id": people["adam"]["id"]}
+                ],
+            },
+        )
+    shown = pds("rel", "show", ada_id).output.splitlines()
+    assert "organisation: Analytical Engines" in shown and "title: Programmer" in shown
+    assert "nicknames: Countess, Enchantress of Numbers" in shown
+    assert "birthday: 10 December" in shown
+    assert shown[shown.index("anniversaries:") + 1] == "  wedding: 8 July 1835"
+    assert shown[shown.index("addresses:") + 1] == "  home: 12 St James's Square, London"
+    assert shown[shown.index("related:") + 1] == f"  friend: Adam ({people['adam']['id']})"
+    cleared = pds("rel", "edit", ada_id, "--organisation", "", "--title", "")
+    assert cleared.exit_code == 0, cleared.output
+    assert "organisation" not in _stored(on_disk, ada_id)
+    added = pds("rel", "add", "Grace", "--title", "Rear Admiral", "--nickname", "Amazing Grace")
+    assert added.exit_code == 0, added.output

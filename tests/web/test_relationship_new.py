@@ -19,7 +19,7 @@ def test_adding_a_person(owner: FlaskClient, services: Services) -> None:
     page = owner.get("/relationships/new?kind=person").get_data(as_text=True)
     assert 'value="person" checked' in page
     form = {"csrf_token": csrf_of(page), "kind": "person", "name": "Grace", "tags": "family"}
-    response = owner.post("/relationships/new", data={**form, "email": "grace@example.org"})
+    response = owner.post("/relationships/new", data={**form, "emails-0": "grace@example.org"})
     assert response.status_code == 303
     (person,) = services.relationships.list(kind="person").items
     assert person["emails"] == ["grace@example.org"] and person["tags"] == ["family"]
