@@ -27,6 +27,7 @@ SUBSCRIPTIONS = "subscriptions"
 DELIVERIES = "deliveries"
 REMINDERS = "reminders"
 INSIGHTS = "insights"
+PHOTOS = "photos"
 
 #: The collections of the owner's records (what ``Services.counts`` reports).
 DOMAIN = (PURCHASES, INTERACTIONS, RELATIONSHIPS, PREFERENCES, PROFILE)
@@ -61,4 +62,5 @@ SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(DELIVERIES, indexes=("state", "client_id", "rfp_id")),  # webhook outbox + log
     CollectionSpec(REMINDERS, indexes=("kind", "subject")),  # contact targets, snoozes, feed key
     CollectionSpec(INSIGHTS, indexes=("kind", "relationship_id")),  # drift answers, tier labels
+    CollectionSpec(PHOTOS),  # relationships' photos, under the relationship's id
 )

@@ -19,6 +19,7 @@ from pds.schemas import (
     PurchaseSchema,
     RelationshipSchema,
 )
+from pds.schemas.photo import PhotoSchema
 from pds.services import collections as c
 
 
@@ -59,6 +60,7 @@ POLICIES: dict[str, Policy] = {
     c.DELIVERIES: Policy(),
     c.REMINDERS: Policy(secret_fields=("key",)),  # the calendar feed's key
     c.INSIGHTS: Policy(),  # the owner's answers to drift questions, tier labels, weights
+    c.PHOTOS: Policy(schema=PhotoSchema),  # relationships' photos (base64 in data/ and CSV)
 }
 
 
