@@ -146,13 +146,15 @@ def split_cards(text: str, report: ImportReport) -> list[Card]:
 def read_card(card: Card) -> CardData:
     """What ``card`` gives; ``ValidationFailed`` if it cannot be read or holds a wrong value."""
     try:
-        component = vobject.readOne(card.text, ignoreUnreadable=False)
         extras = CardReader(card.text, card.line).read()
+        if extras.errors:  # first: these name their line
+            raise ValidationFailed("wrong values", extras.errors)
+        component = vobject.readOne(card.text, ignoreUnreadable=False)
+    except ValidationFailed:
+        raise
     except Exception as exc:  # vobject raises ParseError and, on odd input, others
         message = str(exc).strip() or type(exc).__name__
         raise ValidationFailed(message, {"card": [f"Not a readable vCard: {message}."]}) from None
-    if extras.errors:
-        raise ValidationFailed("wrong values", extras.errors)
     fields = {**card_fields(component.contents), **extras.fields}
     _name_the_card(fields)
     return CardData({k: v for k, v in fields.items() if v}, extras.photo, extras.not_kept)
