@@ -17,6 +17,7 @@ from pds.web import (
     preferences,
     purchase_import,
     purchases,
+    relationship_photo,
     relationships,
     reminders,
     rfps,
@@ -47,6 +48,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(rfps.bp)
     app.register_blueprint(relationships.bp)
     app.register_blueprint(contact_log.bp)
+    app.register_blueprint(relationship_photo.bp)
     app.register_blueprint(reminders.bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(purchases.bp)
