@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,3 +111,26 @@ def test_delete_asks_with_the_count_and_keeps_on_no(
     with on_disk() as services:
         assert services.interactions.count_with(people["acme"]["id"]) == 0
         assert services.relationships.count() == 2
+
+
+def test_photo_set_refused_and_removed(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any], tmp_path: Path
+) -> None:
+    png = tmp_path / "face.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    saved = pds("rel", "photo", "Ada Lovelace", str(png))
+    assert saved.exit_code == 0, saved.output
+    assert "Ada Lovelace: photo saved (image/png, 48 bytes)" in saved.output
+    text = tmp_path / "face.jpg"
+    text.write_text("not an image", encoding="utf-8")
+    refused = pds("rel", "photo", "Ada Lovelace", str(text))
+    assert refused.exit_code == ValidationFailed.exit_code
+    assert "Not a JPEG, PNG, GIF or WebP image" in refused.output
+    with on_disk() as services:
+        kept = services.photos.photo_of(people["ada"]["id"])
+        assert kept is not None and kept.media_type == "image/png"
+    removed = pds("rel", "photo", "Ada Lovelace", "--remove")
+    assert removed.exit_code == 0 and "removed the photo of Ada Lovelace" in removed.output
+    with on_disk() as services:
+        assert services.photos.photo_of(people["ada"]["id"]) is None
+    assert pds("rel", "photo", "Ada Lovelace").exit_code == 2  # neither FILE nor --remove
