@@ -33,6 +33,10 @@ def _finish(ctx: click.Context, summary: str, ok: bool) -> None:
 def import_contacts(ctx: click.Context, file: Path, dry_run: bool) -> None:
     """Import people from a vCard file (.vcf, vCard 3.0 or 4.0): all cards or none.
 
+    Keeps names, e-mail addresses, phones, URLs, notes, tags, birthday and other dates,
+    postal addresses, organisation and title, nicknames, related people and an inline
+    photo; a card with only an organisation becomes a vendor, one with only an e-mail
+    address or phone number a person named by it. The report names what is not kept.
     A card is merged into the person with one of its e-mail addresses, else with its
     name; a card with nothing new is skipped, so importing twice changes nothing.
     """
