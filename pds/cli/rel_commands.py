@@ -61,12 +61,24 @@ def show(ctx: click.Context, who: str, as_json: bool) -> None:
     """Every field of one relationship (WHO: its id or name)."""
     with services_of(settings_of(ctx)) as services:
         record = _resolve(services, who)
+        photo = services.photos.photo_of(record["id"])
     if as_json:
         click.echo(json.dumps(record, indent=2))
         return
     for key, value in record.items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-        click.echo(f"{key}: {shown}")
+        click.echo(f"{key}: {_shown(value)}")
+    if photo is not None:
+        click.echo(f"photo: {photo.media_type}, {photo.size} bytes")
+
+
+def _shown(value: Any) -> str:
+    """A field for people: a list comma-separated, an entry (an address) as its parts."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        entries = any(isinstance(v, dict) for v in value)
+        return ("; " if entries else ", ").join(map(_shown, value))
+    return str(value).replace("\n", " / ")
 
 
 @rel.command()

@@ -134,3 +134,23 @@ def test_photo_set_refused_and_removed(
     with on_disk() as services:
         assert services.photos.photo_of(people["ada"]["id"]) is None
     assert pds("rel", "photo", "Ada Lovelace").exit_code == 2  # neither FILE nor --remove
+
+
+def test_show_prints_entries_and_the_photo(
+    pds: Invoke, initialised: Any, on_disk: Callable[[], Any]
+) -> None:
+    with on_disk() as services:
+        record = services.relationships.add(
+            {
+                "kind": "person",
+                "name": "Noor",
+                "nicknames": ["No", "Nono"],
+                "addresses": [{"label": "home", "street": "Rua 1\nApt 2", "locality": "Porto"}],
+            }
+        )
+        services.photos.set(record["id"], b"GIF89a" + b"\x00" * 10)
+    shown = pds("rel", "show", "Noor")
+    assert shown.exit_code == 0, shown.output
+    assert "nicknames: No, Nono" in shown.output
+    assert "addresses: label home, street Rua 1 / Apt 2, locality Porto" in shown.output
+    assert "photo: image/gif, 16 bytes" in shown.output

@@ -119,3 +119,13 @@ def test_without_csrf_token_is_refused(
     services.photos.set(ada["id"], PNG)
     assert owner.post(f"/relationships/{ada['id']}/photo/remove").status_code == 400
     assert services.photos.photo_of(ada["id"]) is not None
+
+
+def test_the_list_shows_a_thumbnail_of_those_with_a_photo(
+    owner: FlaskClient, ada: dict[str, Any], services: Services
+) -> None:
+    bob = services.relationships.add({"kind": "person", "name": "Bob"})
+    services.photos.set(ada["id"], PNG)
+    html = owner.get("/relationships").get_data(as_text=True)
+    assert f'src="/relationships/{ada["id"]}/photo"' in html
+    assert f'src="/relationships/{bob["id"]}/photo"' not in html
