@@ -99,6 +99,7 @@ def import_vcard(
     if dry_run:
         return report
     report.refuse_if_errors()
+    plan.link_related()
     plan.write(actor)
     return report
 
@@ -311,6 +312,19 @@ class _Plan:
         self.photos[record_id] = self.services.photos.new_record(record_id, photo)
         return True
 
+    def link_related(self) -> None:
+        """Give the related people of the records this import writes the id of the one
+        relationship with that name, when exactly one has it (never a guess between two)."""
+        named: dict[str, list[str]] = {}
+        for record_id, record in self.records.items():
+            named.setdefault(_key(record["name"]), []).append(record_id)
+        for record_id in self.new | self.changed:
+            record = self.records[record_id]
+            for entry in record.get("related", ()):
+                ids = [i for i in named.get(_key(entry["name"]), ()) if i != record_id]
+                if "relationship_id" not in entry and len(ids) == 1:
+                    entry["relationship_id"] = ids[0]
+
     def write(self, actor: str) -> None:
         services = self.services
         new = [self.records[i] for i in self.records if i in self.new]
@@ -332,6 +346,11 @@ class _Plan:
         self.report.record_ids = [r["id"] for r in new] + sorted(self.changed)
 
 
+def _entry_key(entry: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """An entry as a card would give it: without the link to a relationship, any case."""
+    return tuple(sorted((k, str(v).casefold()) for k, v in entry.items() if k != "relationship_id"))
+
+
 def _merged(current: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     """The fields of ``current`` that ``fields`` adds to: lists gain values and entries,
     empty fields are filled, notes gain a note."""
@@ -348,7 +367,8 @@ def _merged(current: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
             changes[name] = have + extra
     for name in ENTRY_LISTS:
         have = list(current.get(name, ()))
-        extra = [entry for entry in fields.get(name, ()) if entry not in have]
+        known = {_entry_key(entry) for entry in have}
+        extra = [entry for entry in fields.get(name, ()) if _entry_key(entry) not in known]
         if extra:
             changes[name] = have + extra
     for name in SINGLE:

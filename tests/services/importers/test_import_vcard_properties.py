@@ -28,6 +28,13 @@ def by_name(services: Services) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in services.relationships.all_records()}
 
 
+def card_of(folder: Path, *lines: str) -> Path:
+    """A 4.0 file of one card of ``lines``."""
+    path = folder / "card.vcf"
+    path.write_text("\r\n".join(["BEGIN:VCARD", "VERSION:4.0", *lines, "END:VCARD", ""]), "utf-8")
+    return path
+
+
 def card(tmp_path: Path, *lines: str, version: str = "3.0") -> Path:
     """A file of one card with ``lines`` (after FN:Test Person)."""
     path = tmp_path / "one.vcf"
@@ -83,12 +90,21 @@ def test_google_card_photo_is_kept_apart_from_the_record(google: Services) -> No
 
 
 def test_no_year_birthday_role_and_custom_relation(google: Services) -> None:
-    tomasz = by_name(google)["Tomasz Nowak"]
+    records = by_name(google)
+    tomasz = records["Tomasz Nowak"]
     assert tomasz["birthday"] == "--07-03"
     assert tomasz["title"] == "Baker"  # ROLE, as there is no TITLE
-    assert tomasz["related"] == [
-        {"relation": "friend", "name": "Maria Santos"},
-        {"relation": "works at", "name": "Padaria Estrela"},
+    assert tomasz["related"] == [  # linked to the one relationship of that name
+        {
+            "relation": "friend",
+            "name": "Maria Santos",
+            "relationship_id": records["Maria Santos"]["id"],
+        },
+        {
+            "relation": "works at",
+            "name": "Padaria Estrela",
+            "relationship_id": records["Padaria Estrela"]["id"],
+        },
     ]
     assert google.photos.photo_of(tomasz["id"]) is None  # a link: never fetched
 
@@ -128,7 +144,7 @@ def test_vcard_4_related_anniversary_data_uri_photo_and_kind_org(services: Servi
     lucia = records["Lúcia Santos"]
     assert lucia["birthday"] == "--04-12"
     assert lucia["anniversaries"] == [{"label": "anniversary", "date": "2015-09-05"}]
-    assert lucia["related"] == [
+    assert lucia["related"] == [  # no Maria Santos in this store: not linked
         {"relation": "sister", "name": "Maria Santos"},
         {"relation": "co-worker", "name": "joana@porto-tiles.example"},
     ]
@@ -148,6 +164,19 @@ def test_reimport_changes_nothing(google: Services, store: Store) -> None:
     report = import_vcard(google, GOOGLE)
     assert report.count("skipped") == 4
     assert digest(store) == before
+
+
+def test_related_people_link_across_files_only_to_a_unique_name(
+    google: Services, tmp_path: Path
+) -> None:
+    import_vcard(google, V4)
+    records = by_name(google)
+    (sister, _) = records["Lúcia Santos"]["related"]
+    assert sister["relationship_id"] == records["Maria Santos"]["id"]
+    google.relationships.add({"kind": "person", "name": "Joana Reis"})
+    google.relationships.add({"kind": "person", "name": "Joana Reis"})
+    import_vcard(google, card_of(tmp_path, "FN:Rui", "RELATED;TYPE=friend;VALUE=text:Joana Reis"))
+    assert by_name(google)["Rui"]["related"] == [{"relation": "friend", "name": "Joana Reis"}]
 
 
 def test_merge_fills_what_the_person_lacks_and_keeps_their_photo(
