@@ -144,3 +144,13 @@ def test_contacts_with_an_impossible_date_are_refused(
     assert "card 1 (line 1): BDAY: line 4: '1985-02-30' is not a day that exists." in result.output
     assert "Traceback" not in result.output
     assert _digest(initialised) == before
+
+
+def test_contacts_skip_invalid_imports_the_rest(pds: Invoke, initialised: Path) -> None:
+    result = pds("import", "contacts", "--skip-invalid", str(DATA / "contacts.vcf"))
+    assert result.exit_code == 0, result.output
+    assert "contacts.vcf: 5 contacts read; were: 3 created, 1 merged, 1 skipped" in result.output
+    assert "card 5 (line 31): skipped: invalid: emails: 0: Not a valid e-mail address." in (
+        result.output
+    )
+    assert _counts(pds)["relationships"] == 3

@@ -32,7 +32,7 @@ from typing import Any
 
 import vobject
 
-from pds.errors import ValidationFailed
+from pds.errors import ValidationFailed, detail_lines
 from pds.schemas.relationship import MAX_CONTACTS
 from pds.services.container import Services
 from pds.services.context import check_actor
@@ -76,9 +76,13 @@ def import_vcard(
     source: Path | str,
     *,
     dry_run: bool = False,
+    skip_invalid: bool = False,
     actor: str = "owner",
 ) -> ImportReport:
-    """Import the cards of the vCard file ``source`` as people; see the module doc."""
+    """Import the cards of the vCard file ``source`` as people; see the module doc.
+
+    With ``skip_invalid`` a faulty card (or stray line) is skipped, its errors as the
+    reason, and the others are imported; without it any fault refuses the whole file."""
     check_actor(actor)
     path = Path(source)
     text = _decode(read_source(path), path)
@@ -96,6 +100,10 @@ def import_vcard(
             continue
         report.not_kept += data.not_kept
         plan.add(card, data)
+    if skip_invalid:
+        for item, details in report.errors.items():
+            report.add(item, "skipped", "invalid: " + "; ".join(detail_lines(details)))
+        report.errors.clear()
     if dry_run:
         return report
     report.refuse_if_errors()
@@ -288,13 +296,13 @@ class _Plan:
             record_id, why = match
             current = self.records[record_id]
             changes = _merged(current, fields)
+            record = relationships.changed_record(current, changes) if changes else current
             added = sorted(changes)
-            if self._plan_photo(record_id, data.photo):
+            if self._plan_photo(record_id, data.photo):  # last: a card in error plans none
                 added.append("photo")
             if not added:
                 self.report.add(card.label, "skipped", f"{current['name']}: nothing new ({why})")
                 return
-            record = relationships.changed_record(current, changes) if changes else current
         except ValidationFailed as exc:
             self.report.errors[card.label] = exc.details
             return

@@ -306,3 +306,31 @@ def _jpeg_of_google_file() -> bytes:
     data = base64.b64decode(line.partition(":")[2])
     assert hashlib.sha256(data).hexdigest() == JPEG_SHA256
     return data
+
+
+def test_skip_invalid_imports_the_good_cards_and_says_why_others_were_skipped(
+    services: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Fine\nBDAY:--05-01\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Wrong\nBDAY:1985-02-30\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nNOTE:nobody\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    report = import_vcard(services, path, skip_invalid=True)
+    assert report.ok
+    assert [(o.item, o.outcome, o.reason) for o in report.outcomes] == [
+        ("card 1 (line 1)", "created", "person Fine"),
+        (
+            "card 2 (line 6)",
+            "skipped",
+            "invalid: BDAY: line 9: '1985-02-30' is not a day that exists.",
+        ),
+        (
+            "card 3 (line 11)",
+            "skipped",
+            "invalid: name: Has no name (FN or N), organisation (ORG), e-mail address or phone.",
+        ),
+    ]
+    assert list(by_name(services)) == ["Fine"]
