@@ -170,12 +170,16 @@ def read_card(card: Card) -> CardData:
 
 
 def _name_the_card(fields: dict[str, Any]) -> None:
-    """Set ``kind`` and ``name``: a person by name, else an organisation by its ``ORG``,
-    else a person by e-mail address or phone number; ``ValidationFailed`` if none."""
+    """Set ``kind`` and ``name``: a card that says it is a company (``KIND:org``, Apple's
+    ``X-ABShowAs:COMPANY``) or has an ``ORG`` and no name is an organisation named by its
+    ``ORG`` (else its ``FN``); else a person by name, e-mail address or phone number;
+    ``ValidationFailed`` if there is nothing to name it by."""
     company = fields.pop("_company", False)
-    if fields.get("organisation") and (company or not fields.get("name")):
-        fields.update(kind=VENDOR, name=fields.pop("organisation"))
-        return
+    if company or (fields.get("organisation") and not fields.get("name")):
+        name = fields.pop("organisation", None) or fields.get("name")
+        if name:
+            fields.update(kind=VENDOR, name=name)
+            return
     if not fields.get("name"):
         fields["name"] = next(iter([*fields.get("emails", ()), *fields.get("phones", ())]), "")
     if not fields["name"]:

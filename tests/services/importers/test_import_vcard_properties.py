@@ -334,3 +334,19 @@ def test_skip_invalid_imports_the_good_cards_and_says_why_others_were_skipped(
         ),
     ]
     assert list(by_name(services)) == ["Fine"]
+
+
+def test_a_card_that_says_it_is_a_company_is_an_organisation(
+    services: Services, tmp_path: Path
+) -> None:
+    import_vcard(services, card_of(tmp_path, "KIND:org", "FN:Kiosk am Eck"))
+    (first,) = services.relationships.all_records()
+    assert (first["kind"], first["name"]) == ("vendor", "Kiosk am Eck")
+    path = tmp_path / "apple.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nN:;;;;\nFN:Velo Shop\nORG:Velo Shop GmbH;\n"
+        "X-ABShowAs:COMPANY\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    import_vcard(services, path)
+    assert by_name(services)["Velo Shop GmbH"]["kind"] == "vendor"
