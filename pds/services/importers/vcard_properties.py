@@ -27,7 +27,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from urllib.error import URLError
 from urllib.request import DataHandler, Request
@@ -114,17 +113,9 @@ def card_date(line: ContentLine) -> str | None:
     if year is not None and year == omitted:
         year = None
     text = f"{year or '-'}-{match[2]}-{match[3]}"
-    if parse_yearly_day(text) is None or (year is not None and not _real_day(text)):
+    if parse_yearly_day(text) is None:
         raise ValueError(f"{value!r} is not a day that exists.")
     return text
-
-
-def _real_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 class CardReader:

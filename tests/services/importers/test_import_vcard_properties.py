@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pds.errors import ValidationFailed
 from pds.schemas.photo import MAX_PHOTO_BYTES
@@ -350,3 +352,24 @@ def test_a_card_that_says_it_is_a_company_is_an_organisation(
     )
     import_vcard(services, path)
     assert by_name(services)["Velo Shop GmbH"]["kind"] == "vendor"
+
+
+PROPERTY_NAMES = st.sampled_from(
+    ["BDAY", "ANNIVERSARY", "ADR", "ORG", "NICKNAME", "RELATED", "PHOTO", "X-ABDATE", "GEO"]
+)
+VALUES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(st.tuples(PROPERTY_NAMES, VALUES), max_size=6))
+def test_any_value_is_read_or_refused_never_a_crash(
+    services: Services, tmp_path: Path, lines: list[tuple[str, str]]
+) -> None:
+    path = card(tmp_path, *(f"{name}:{value}" for name, value in lines))
+    try:
+        report = import_vcard(services, path, dry_run=True)
+    except ValidationFailed:
+        return
+    assert report.items_read == 1
