@@ -4,8 +4,8 @@ Each card becomes a *person* relationship: ``FN`` (else ``N``) is the name; ``EM
 ``TEL`` (``tel:`` URIs too) and ``URL`` the contact points; ``NOTE`` the notes;
 ``CATEGORIES`` the tags; birthday, anniversaries, addresses, organisation and title,
 nicknames, related people and the photo as ``vcard_properties`` reads them. A card with
-no name but an ``ORG`` (or Apple's ``X-ABShowAs:COMPANY``) is an organisation (a
-vendor named by it); one with no name and no ``ORG`` is a person named by its first
+no name but an ``ORG``, or one that says it is a company (``KIND:org``, Apple's
+``X-ABShowAs:COMPANY``), is an organisation (a vendor named by it); one with no name and no ``ORG`` is a person named by its first
 e-mail address, else its first phone number. Whatever else a card carries is counted
 per property in the report's ``not_kept``, never dropped unsaid. Lines are parsed by
 ``vobject`` (unfolding, escapes, parameters, quoted-printable); the file is cut into
@@ -17,8 +17,9 @@ card's addresses, phones, URLs, tags, nicknames, anniversaries, postal addresses
 related people it lacks, its birthday, organisation, title and photo if it has none, and
 its note if its notes do not hold it. A card with nothing new is skipped, so importing a
 file twice changes nothing. Cards of one file that match each other are merged the same
-way. Any faulty card (an impossible date, an oversized photo or one that is not an
-image): nothing is written.
+way. A related person whose name only one relationship has is linked to it. Any faulty
+card (an impossible date, an oversized photo or one that is not an image): nothing is
+written, unless ``skip_invalid`` skips such cards.
 """
 
 from __future__ import annotations
