@@ -5,8 +5,9 @@ Each card becomes a *person* relationship: ``FN`` (else ``N``) is the name; ``EM
 ``CATEGORIES`` the tags; birthday, anniversaries, addresses, organisation and title,
 nicknames, related people and the photo as ``vcard_properties`` reads them. A card with
 no name but an ``ORG``, or one that says it is a company (``KIND:org``, Apple's
-``X-ABShowAs:COMPANY``), is an organisation (a vendor named by it); one with no name and no ``ORG`` is a person named by its first
-e-mail address, else its first phone number. Whatever else a card carries is counted
+``X-ABShowAs:COMPANY``), is an organisation (a vendor named by it); one with no name
+and no ``ORG`` is a person named by its first e-mail address, else its first phone
+number. Whatever else a card carries is counted
 per property in the report's ``not_kept``, never dropped unsaid. Lines are parsed by
 ``vobject`` (unfolding, escapes, parameters, quoted-printable); the file is cut into
 cards here so that each error names its card and line.
