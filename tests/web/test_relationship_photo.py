@@ -129,3 +129,12 @@ def test_the_list_shows_a_thumbnail_of_those_with_a_photo(
     html = owner.get("/relationships").get_data(as_text=True)
     assert f'src="/relationships/{ada["id"]}/photo"' in html
     assert f'src="/relationships/{bob["id"]}/photo"' not in html
+
+
+def test_an_upload_past_the_request_limit_is_refused_whole(
+    owner: FlaskClient, ada: dict[str, Any], services: Services
+) -> None:
+    response = upload(owner, ada, JPEG + b"\x00" * (2 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert services.photos.photo_of(ada["id"]) is None
