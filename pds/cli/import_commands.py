@@ -29,17 +29,27 @@ def _finish(ctx: click.Context, summary: str, ok: bool) -> None:
 @import_.command("contacts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @DRY_RUN
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Skip faulty cards (the report says why) and import the others.",
+)
 @click.pass_context
-def import_contacts(ctx: click.Context, file: Path, dry_run: bool) -> None:
-    """Import people from a vCard file (.vcf, vCard 3.0 or 4.0): all cards or none.
+def import_contacts(ctx: click.Context, file: Path, dry_run: bool, skip_invalid: bool) -> None:
+    """Import people from a vCard file (.vcf, vCard 3.0 or 4.0): all cards or none
+    (unless --skip-invalid).
 
+    Keeps names, e-mail addresses, phones, URLs, notes, tags, birthday and other dates,
+    postal addresses, organisation and title, nicknames, related people and an inline
+    photo; a card with only an organisation becomes a vendor, one with only an e-mail
+    address or phone number a person named by it. The report names what is not kept.
     A card is merged into the person with one of its e-mail addresses, else with its
     name; a card with nothing new is skipped, so importing twice changes nothing.
     """
     from pds.services.importers.vcard import import_vcard
 
     with services_of(settings_of(ctx)) as services:
-        report = import_vcard(services, file, dry_run=dry_run)
+        report = import_vcard(services, file, dry_run=dry_run, skip_invalid=skip_invalid)
     _finish(ctx, report.summary(), report.ok)
 
 

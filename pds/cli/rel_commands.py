@@ -1,4 +1,5 @@
-"""``pds rel``: the people and organisations you deal with — list, show, add, edit, end, delete.
+"""``pds rel``: the people and organisations you deal with — list, show, add, edit, end,
+delete, and their photos.
 
 A relationship is named by its id or by its name (case-insensitive, a unique part of it
 is enough); a name that fits several is refused with the candidates, never guessed.
@@ -8,14 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
 from pds.cli.rel_text import record_lines
 from pds.cli.root import main, services_of, settings_of
-from pds.errors import Conflict, NotFound
+from pds.errors import Conflict, NotFound, ValidationFailed
 from pds.schemas import is_id
+from pds.schemas.photo import MAX_PHOTO_BYTES
 from pds.schemas.relationship import KINDS, STATUSES
 from pds.services import Services
 from pds.services.relationships.name_match import candidates
@@ -26,7 +29,7 @@ LIST_LIMIT = 200
 
 @main.group()
 def rel() -> None:
-    """People and organisations (vendors): list, show, add, edit, end, delete, merge."""
+    """People and organisations (vendors): list, show, add, edit, end, delete, merge, photo."""
 
 
 @rel.command("list")
@@ -59,11 +62,14 @@ def show(ctx: click.Context, who: str, as_json: bool) -> None:
     """Every field of one relationship (WHO: its id or name)."""
     with services_of(settings_of(ctx)) as services:
         record = _resolve(services, who)
+        photo = services.photos.photo_of(record["id"])
     if as_json:
         click.echo(json.dumps(record, indent=2))
         return
     for line in record_lines(record):
         click.echo(line)
+    if photo is not None:
+        click.echo(f"photo: {photo.media_type}, {photo.size} bytes")
 
 
 @rel.command()
@@ -153,6 +159,40 @@ def delete(ctx: click.Context, who: str, yes: bool) -> None:
             click.confirm(f"Delete {record['name']} with {what}?", abort=True)
         relationships.delete(record["id"], cascade=True)
     click.echo(f"deleted {record['name']} with {what}")
+
+
+@rel.command()
+@click.argument("who")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--remove", is_flag=True, help="Remove the photo instead.")
+@click.pass_context
+def photo(ctx: click.Context, who: str, file: Path | None, remove: bool) -> None:
+    """Give a relationship a photo (JPEG, PNG, GIF or WebP, at most 256 KiB), or --remove it."""
+    if remove == (file is not None):
+        raise click.UsageError("Give either FILE or --remove.")
+    data = b"" if file is None else _read_photo(file)
+    with services_of(settings_of(ctx)) as services:
+        record = _resolve(services, who)
+        if remove:
+            had = services.photos.remove(record["id"])
+            click.echo(
+                f"removed the photo of {record['name']}"
+                if had
+                else f"{record['name']} had no photo"
+            )
+            return
+        kept = services.photos.set(record["id"], data)
+    click.echo(f"{record['name']}: photo saved ({kept.media_type}, {kept.size} bytes)")
+
+
+def _read_photo(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_PHOTO_BYTES + 1)
+    except OSError as exc:
+        raise ValidationFailed(
+            f"cannot read {path}: {exc.strerror}", {"file": [f"{path}: {exc.strerror}"]}
+        ) from None
 
 
 def _given(fields: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ DELIVERIES = "deliveries"
 REMINDERS = "reminders"
 INSIGHTS = "insights"
 MERGES = "merges"
+PHOTOS = "photos"
 
 #: The collections of the owner's records (what ``Services.counts`` reports).
 DOMAIN = (PURCHASES, INTERACTIONS, RELATIONSHIPS, PREFERENCES, PROFILE)
@@ -63,4 +64,5 @@ SPECS: tuple[CollectionSpec, ...] = (
     CollectionSpec(REMINDERS, indexes=("kind", "subject")),  # contact targets, snoozes, feed key
     CollectionSpec(INSIGHTS, indexes=("kind", "relationship_id")),  # drift answers, tier labels
     CollectionSpec(MERGES, indexes=("kind",)),  # the undo of the latest relationship merge
+    CollectionSpec(PHOTOS),  # relationships' photos, under the relationship's id
 )

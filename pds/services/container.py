@@ -28,6 +28,7 @@ from pds.services.relationships.directory import DirectoryService
 from pds.services.relationships.insights import InsightService
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.merging import MergeService
+from pds.services.relationships.photos import PhotoService
 from pds.services.relationships.relationships import RelationshipService
 from pds.services.relationships.reminders import ReminderService
 from pds.store import Store, StoreStats, new_id
@@ -35,11 +36,11 @@ from pds.store import Store, StoreStats, new_id
 
 class Services:
     """The domain over ``store``: ``profile``, ``purchases``, ``preferences``,
-    ``relationships``, ``interactions``, the owner's ``credentials``; and for the OpenID
-    Provider its ``signing_keys``, the vendors as ``clients``, the owner's ``grants``,
-    their ``tokens``, the pairwise ``subjects`` and the owner's personal ``terms``;
-    the owner's personal RFPs as ``rfps`` and the vendors' ``offers`` on them, and the
-    vendors' webhook ``subscriptions`` to them.
+    ``relationships``, ``interactions``, their ``photos``, the owner's ``credentials``;
+    and for the OpenID Provider its ``signing_keys``, the vendors as ``clients``, the
+    owner's ``grants``, their ``tokens``, the pairwise ``subjects`` and the owner's
+    personal ``terms``; the owner's personal RFPs as ``rfps`` and the vendors' ``offers``
+    on them, and the vendors' webhook ``subscriptions`` to them.
 
     ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
     names new records (UUIDv7); tests and the demo inject their own. The RFP events go
@@ -73,6 +74,7 @@ class Services:
         ctx = Context(store, clock, ids, rfp_vendors_need_approval)
         self.relationships = RelationshipService(ctx)
         self.interactions = InteractionService(ctx, self.relationships)
+        self.photos = PhotoService(ctx, self.relationships)
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
         self.reminders = ReminderService(ctx, self.relationships, self.interactions)
         self.insights = InsightService(
@@ -120,7 +122,9 @@ class Services:
         # here: deleting a relationship with cascade, checking an interaction's purchase
         # or RFP, an RFP's award settling its offers, a merge moving what points at the
         # merged relationship.
-        self.relationships.cascade_to(interactions=self.interactions, purchases=self.purchases)
+        self.relationships.cascade_to(
+            interactions=self.interactions, purchases=self.purchases, dependants=(self.photos,)
+        )
         self.interactions.check_references_with(purchases=self.purchases, rfps=self.rfps)
         self.rfps.settle_offers_with(self.offers)
         self.merges.repoint_with(

@@ -19,6 +19,7 @@ from pds.web import (
     purchases,
     relationship_merge,
     relationship_tend,
+    relationship_photo,
     relationships,
     reminders,
     rfps,
@@ -51,6 +52,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(relationship_merge.bp)
     app.register_blueprint(relationship_tend.bp)
     app.register_blueprint(contact_log.bp)
+    app.register_blueprint(relationship_photo.bp)
     app.register_blueprint(reminders.bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(purchases.bp)

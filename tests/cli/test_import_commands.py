@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.cli.conftest import Invoke
 from tests.cli.test_data_commands import _digest
@@ -112,3 +113,44 @@ def test_mail_broken_message_is_refused(pds: Invoke, initialised: Path, tmp_path
     assert "bad.eml: Date: Missing: every message needs a date." in result.output
     assert "bad.eml: From: Missing: every message needs a sender." in result.output
     assert _digest(initialised) == before
+
+
+def test_google_contacts_keep_what_they_carry_and_name_what_is_not_kept(
+    pds: Invoke, initialised: Path, on_disk: Any
+) -> None:
+    result = pds("import", "contacts", str(DATA / "google_contacts.vcf"))
+    assert result.exit_code == 0, result.output
+    assert "google_contacts.vcf: 4 contacts read; were: 4 created, 0 merged" in result.output
+    assert "card 3 (line 60): created: vendor Padaria Estrela" in result.output
+    assert "card 4 (line 70): created: person +351 913 000 111" in result.output
+    assert "not kept (pds has no place for them): PHOTO (a link; not fetched) (1)" in (
+        result.output
+    )
+    with on_disk() as services:
+        maria = next(r for r in services.relationships.all_records() if r["name"] == "Maria Santos")
+        assert (maria["birthday"], maria["organisation"]) == ("1985-04-12", "Atlântico Design")
+        photo = services.photos.photo_of(maria["id"])
+        assert photo is not None and photo.media_type == "image/jpeg"
+
+
+def test_contacts_with_an_impossible_date_are_refused(
+    pds: Invoke, initialised: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "wrong.vcf"
+    path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:X\nBDAY:1985-02-30\nEND:VCARD\n", "utf-8")
+    before = _digest(initialised)
+    result = pds("import", "contacts", str(path))
+    assert result.exit_code == 2
+    assert "card 1 (line 1): BDAY: line 4: '1985-02-30' is not a day that exists." in result.output
+    assert "Traceback" not in result.output
+    assert _digest(initialised) == before
+
+
+def test_contacts_skip_invalid_imports_the_rest(pds: Invoke, initialised: Path) -> None:
+    result = pds("import", "contacts", "--skip-invalid", str(DATA / "contacts.vcf"))
+    assert result.exit_code == 0, result.output
+    assert "contacts.vcf: 5 contacts read; were: 3 created, 1 merged, 1 skipped" in result.output
+    assert "card 5 (line 31): skipped: invalid: emails: 0: Not a valid e-mail address." in (
+        result.output
+    )
+    assert _counts(pds)["relationships"] == 3

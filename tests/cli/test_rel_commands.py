@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,3 +163,45 @@ def test_organisation_title_and_nicknames_and_show_prints_every_field(
     assert "organisation" not in _stored(on_disk, ada_id)
     added = pds("rel", "add", "Grace", "--title", "Rear Admiral", "--nickname", "Amazing Grace")
     assert added.exit_code == 0, added.output
+def test_photo_set_refused_and_removed(
+    pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any], tmp_path: Path
+) -> None:
+    png = tmp_path / "face.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    saved = pds("rel", "photo", "Ada Lovelace", str(png))
+    assert saved.exit_code == 0, saved.output
+    assert "Ada Lovelace: photo saved (image/png, 48 bytes)" in saved.output
+    text = tmp_path / "face.jpg"
+    text.write_text("not an image", encoding="utf-8")
+    refused = pds("rel", "photo", "Ada Lovelace", str(text))
+    assert refused.exit_code == ValidationFailed.exit_code
+    assert "Not a JPEG, PNG, GIF or WebP image" in refused.output
+    with on_disk() as services:
+        kept = services.photos.photo_of(people["ada"]["id"])
+        assert kept is not None and kept.media_type == "image/png"
+    removed = pds("rel", "photo", "Ada Lovelace", "--remove")
+    assert removed.exit_code == 0 and "removed the photo of Ada Lovelace" in removed.output
+    with on_disk() as services:
+        assert services.photos.photo_of(people["ada"]["id"]) is None
+    assert pds("rel", "photo", "Ada Lovelace").exit_code == 2  # neither FILE nor --remove
+
+
+def test_show_prints_entries_and_the_photo(
+    pds: Invoke, initialised: Any, on_disk: Callable[[], Any]
+) -> None:
+    with on_disk() as services:
+        record = services.relationships.add(
+            {
+                "kind": "person",
+                "name": "Noor",
+                "nicknames": ["No", "Nono"],
+                "addresses": [{"label": "home", "street": "Rua 1\nApt 2", "locality": "Porto"}],
+            }
+        )
+        services.photos.set(record["id"], b"GIF89a" + b"\x00" * 10)
+    shown = pds("rel", "show", "Noor")
+    assert shown.exit_code == 0, shown.output
+    assert "nicknames: No, Nono" in shown.output
+    lines = shown.output.splitlines()
+    assert "Porto" in lines[lines.index("addresses:") + 1]
+    assert "photo: image/gif, 16 bytes" in shown.output

@@ -19,6 +19,7 @@ from pds.schemas import (
     PurchaseSchema,
     RelationshipSchema,
 )
+from pds.schemas.photo import PhotoSchema
 from pds.services import collections as c
 
 
@@ -62,6 +63,7 @@ POLICIES: dict[str, Policy] = {
     # the undo of the latest merge: the removed record and the kept one as they were are
     # the owner's data (an export taken within the day can still be undone after restore)
     c.MERGES: Policy(),
+    c.PHOTOS: Policy(schema=PhotoSchema),  # relationships' photos (base64 in data/ and CSV)
 }
 
 

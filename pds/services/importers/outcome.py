@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -44,6 +45,8 @@ class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
     errors: dict[str, Any] = field(default_factory=dict)
     record_ids: list[str] = field(default_factory=list)
+    #: What the items carry that the store has no place for: how many of each property.
+    not_kept: Counter[str] = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
@@ -61,6 +64,9 @@ class ImportReport:
         totals = ", ".join(f"{self.count(name)} {name}" for name in OUTCOMES)
         lines = [f"{self.source}: {self.items_read} {self.what} read; {verb}: {totals}"]
         lines.extend(f"  {o.item}: {o.outcome}: {o.reason}" for o in self.outcomes)
+        if self.not_kept:
+            kept_not = ", ".join(f"{name} ({n})" for name, n in sorted(self.not_kept.items()))
+            lines.append(f"  not kept (pds has no place for them): {kept_not}")
         lines.extend(f"  {line}" for line in detail_lines(self.errors))
         if self.errors:
             lines.append(

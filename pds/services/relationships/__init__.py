@@ -7,6 +7,7 @@
   a vendor's quarters), explained in words (``wording``); ``insights``
   (``InsightService``) runs them over the store, ``tier_memory`` keeps each tier's
   identity and label as data arrives.
+- ``photos`` (``PhotoService``): one photo per relationship, kept apart from the record.
 - ``reminders`` (``ReminderService``): targets and what is due; ``reminder_mail`` and
   ``reminder_feed`` send them as e-mail and as an iCalendar feed.
 """

@@ -42,6 +42,12 @@ class VendorPurchases(Protocol):
     def delete_for_vendor(self, vendor_id: str) -> int: ...
 
 
+class Dependant(Protocol):
+    """Records kept under a relationship's id that go with it (``PhotoService``)."""
+
+    def delete_with(self, relationship_id: str) -> bool: ...
+
+
 class RelationshipService(RecordService):
     collection_name = RELATIONSHIPS
     noun = "relationship"
@@ -52,11 +58,20 @@ class RelationshipService(RecordService):
         super().__init__(ctx)
         self._interactions: InteractionService | None = None
         self._purchases: VendorPurchases | None = None
+        self._dependants: tuple[Dependant, ...] = ()
 
-    def cascade_to(self, *, interactions: InteractionService, purchases: VendorPurchases) -> None:
+    def cascade_to(
+        self,
+        *,
+        interactions: InteractionService,
+        purchases: VendorPurchases,
+        dependants: Sequence[Dependant] = (),
+    ) -> None:
         """The services whose records point at a relationship and go with it (``delete``);
-        the container gives them, as both are built after this one."""
+        the container gives them, as they are built after this one. ``dependants`` keep
+        records under the relationship's id (its photo): they always go with it."""
         self._interactions, self._purchases = interactions, purchases
+        self._dependants = tuple(dependants)
 
     def _handed_over(self) -> tuple[InteractionService, VendorPurchases]:
         if self._interactions is None or self._purchases is None:
@@ -131,6 +146,8 @@ class RelationshipService(RecordService):
                 )
             interactions.delete_with(record["id"])  # first: then only others' entries are
             purchases.delete_for_vendor(record["id"])  # left to unlink from the purchases
+            for dependant in self._dependants:
+                dependant.delete_with(record["id"])
             self._col.delete(record["id"])
         self._ctx.audit(actor, "relationship.delete", target=record["id"])
         return counts

@@ -129,11 +129,15 @@ def test_vcard_unclosed_card_and_stray_line_are_named(services: Services, tmp_pa
     }
 
 
-def test_vcard_card_without_a_name(services: Services, tmp_path: Path) -> None:
+def test_vcard_card_with_nothing_to_name_it_by(services: Services, tmp_path: Path) -> None:
     path = tmp_path / "noname.vcf"
-    path.write_text("BEGIN:VCARD\nVERSION:3.0\nEMAIL:a@b.example\nEND:VCARD\n", encoding="utf-8")
+    path.write_text("BEGIN:VCARD\nVERSION:3.0\nNOTE:who?\nEND:VCARD\n", encoding="utf-8")
     report = import_vcard(services, path, dry_run=True)
-    assert report.errors == {"card 1 (line 1)": {"name": ["Has no name (FN or N)."]}}
+    assert report.errors == {
+        "card 1 (line 1)": {
+            "name": ["Has no name (FN or N), organisation (ORG), e-mail address or phone."]
+        }
+    }
 
 
 def test_vcard_not_utf8_is_refused(services: Services, tmp_path: Path) -> None:
