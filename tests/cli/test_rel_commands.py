@@ -163,6 +163,8 @@ def test_organisation_title_and_nicknames_and_show_prints_every_field(
     assert "organisation" not in _stored(on_disk, ada_id)
     added = pds("rel", "add", "Grace", "--title", "Rear Admiral", "--nickname", "Amazing Grace")
     assert added.exit_code == 0, added.output
+
+
 def test_photo_set_refused_and_removed(
     pds: Invoke, people: dict[str, Any], on_disk: Callable[[], Any], tmp_path: Path
 ) -> None:
