@@ -15,7 +15,7 @@ from pds.errors import NotFound, ValidationFailed
 from pds.schemas.photo import MAX_PHOTO_BYTES
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
-from pds.web.relationships import _record_page as record_page
+from pds.web.relationships import record_page
 
 bp = portal_blueprint("relationship_photo", __name__)
 
