@@ -21,7 +21,9 @@ rhythm is that of the episodes:
 
 With fewer than ``MIN_GAPS`` gaps between episodes the cadence says ``new`` and
 infers nothing else. Otherwise it also keeps the last ``DAY_GAPS`` gaps between
-contact days (``day_gaps``), which drift judges a silence against.
+contact days (``day_gaps``) and the last ``DAY_GAPS`` silences between episodes
+(``quiet_gaps``: from the last contact of one episode to the first of the next),
+which drift judges a silence against.
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ class Cadence:
     intervals_since: float | None = None
     burst_size: float | None = None
     gaps: tuple[int, ...] = ()  # between episodes, oldest first
-    day_gaps: tuple[int, ...] = ()  # between contact days, oldest first (what drift looks at)
+    day_gaps: tuple[int, ...] = ()  # between contact days, oldest first
+    quiet_gaps: tuple[int, ...] = ()  # between conversations, oldest first (what drift looks at)
 
     @property
     def is_new(self) -> bool:
@@ -232,6 +235,7 @@ def sorted_cadence(days: Sequence[int], latest: Sequence[float], today: int) -> 
         burst_size=len(contact_days) / len(starts),
         gaps=tuple(gaps),
         day_gaps=tuple(raw[-DAY_GAPS:]),
+        quiet_gaps=tuple(g for g in raw if g > split)[-DAY_GAPS:],
     )
 
 
