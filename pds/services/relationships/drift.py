@@ -131,7 +131,7 @@ class Drift:
 
 
 def _count(n: int) -> str:
-    return {1: "one", 2: "two", 3: "three", 4: "four"}.get(n, str(n))
+    return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
 
 
 def silence_threshold(gaps: Sequence[int]) -> float:
