@@ -4,7 +4,7 @@ Real contact is bursty and irregular (reply threads, busy and quiet spells, skip
 occasions, holidays, heavy-tailed silences), so drift is not judged against a model
 of a rhythm but against the relationship's own silences between conversations
 (``Cadence.quiet_gaps``: the gaps between contact days once reply threads are
-collapsed into conversations, the last ``DAY_GAPS`` of them). With ``L`` the longest
+collapsed into conversations, the last ``QUIET_GAPS`` of them). With ``L`` the longest
 of its ``n`` gaps:
 
 - **silence**: the days since the last contact reach
