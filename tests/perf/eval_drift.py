@@ -21,6 +21,15 @@ Precision = TP / (TP + FP), recall = TP / drifting histories, overall and per fa
 and per kind of history; and the needless questions per year a steady relationship
 is watched (false positives / steady years watched). Targets: precision >= 0.9 and
 recall >= 0.85. It prints the figures and with ``--out`` writes them as JSON.
+
+It also reports, from the contact days alone (no detector), how separable the
+histories are: ``drift_record_x1`` (``_x1_5``, ``_x2``), the share of drifting
+histories whose silence after the drift point ever gets longer than (1.5, 2 times)
+every gap between contact days before it (a detector that asks only about silences
+longer than any the relationship has had can recall no more than ``drift_record_x1``),
+and ``steady_record_x1_5`` (``_x2``), the share of steady histories that, while
+watched, fall silent for 1.5 (2) times longer than any gap before: what such a
+detector must not ask about.
 """
 
 from __future__ import annotations
@@ -105,12 +114,49 @@ def _steady_days(history: History, found: int | None) -> int:
     return max(0, until - history.first_check)
 
 
+def record_ratio(history: History, start: int, stop: int) -> float:
+    """The longest silence that begins or lasts within ``start``..``stop`` (up to
+    ``stop``), over the longest gap between contact days before it (0 without one)."""
+    days = sorted(set(history.days))
+    longest, ratio = 0, 0.0
+    for day, after in zip(days, [*days[1:], history.end], strict=True):
+        silence = min(after, stop) - day
+        if after > start and day < stop and longest:
+            ratio = max(ratio, silence / longest)
+        if after <= stop:
+            longest = max(longest, after - day) if after != history.end else longest
+    return ratio
+
+
+def separability(histories: list[History]) -> dict[str, float | None]:
+    """How far any detector of record silences could get (see the module doc)."""
+    drifting = [h for h in histories if h.drifts]
+    steady = [h for h in histories if not h.drifts]
+    after = [record_ratio(h, h.drift_point, h.end) for h in drifting]
+    watched = [record_ratio(h, h.first_check, h.end) for h in steady]
+
+    def share(values: list[float], above: float) -> float | None:
+        return round(sum(1 for v in values if v > above) / len(values), 3) if values else None
+
+    return {
+        "drift_record_x1": share(after, 1.0),
+        "drift_record_x1_5": share(after, 1.5),
+        "drift_record_x2": share(after, 2.0),
+        "steady_record_x1_5": share(watched, 1.5),
+        "steady_record_x2": share(watched, 2.0),
+    }
+
+
 def evaluate(histories: list[History]) -> dict[str, object]:
     rows = [(h, first_question(h)) for h in histories]
+
+    def group(selected: list[tuple[History, int | None]]) -> dict[str, object]:
+        return {**figures(selected), **separability([h for h, _ in selected])}
+
     return {
-        "overall": figures(rows),
-        "by_family": {f: figures([r for r in rows if r[0].family == f]) for f in FAMILIES},
-        "by_kind": {k: figures([r for r in rows if r[0].kind == k]) for k in KINDS},
+        "overall": group(rows),
+        "by_family": {f: group([r for r in rows if r[0].family == f]) for f in FAMILIES},
+        "by_kind": {k: group([r for r in rows if r[0].kind == k]) for k in KINDS},
     }
 
 

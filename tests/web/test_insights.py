@@ -112,4 +112,4 @@ def test_drift_questions_explain_themselves(owner: FlaskClient, fading: dict[str
         owner.get("/").get_data(as_text=True),
         owner.get("/insights").get_data(as_text=True),
     ):
-        assert "the last three gaps were 29 to 31 days" in page
+        assert "the last three gaps between conversations were 29 to 31 days" in page

@@ -20,8 +20,9 @@ rhythm is that of the episodes:
   weighted by its kind and channel as the owner chose (``DepthWeights``).
 
 With fewer than ``MIN_GAPS`` gaps between episodes the cadence says ``new`` and
-infers nothing else. Otherwise it also keeps the last ``DAY_GAPS`` gaps between
-contact days (``day_gaps``), which drift judges a silence against.
+infers nothing else. Otherwise it also keeps the last ``QUIET_GAPS`` silences between
+episodes (``quiet_gaps``: from the last contact of one episode to the first of the
+next), which drift judges a silence against.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from functools import lru_cache
 MIN_GAPS = 3
 HALF_LIFE = 10.0
 MAX_GAPS = 48  # older gaps weigh under 4 % of the newest: left out
-DAY_GAPS = 100  # gaps between contact days kept for drift (the recent past only)
+QUIET_GAPS = 100  # silences between episodes kept for drift (the recent past only)
 DEPTH_WINDOW = 20
 FOLLOW_UP = 0.25  # a gap under this share of the median gap is a follow-up
 BURST_BREAK = 4.0  # short and long gaps at least this far apart (ratio) make bursts
@@ -117,7 +118,7 @@ class Cadence:
     intervals_since: float | None = None
     burst_size: float | None = None
     gaps: tuple[int, ...] = ()  # between episodes, oldest first
-    day_gaps: tuple[int, ...] = ()  # between contact days, oldest first (what drift looks at)
+    quiet_gaps: tuple[int, ...] = ()  # between conversations, oldest first (what drift looks at)
 
     @property
     def is_new(self) -> bool:
@@ -231,7 +232,7 @@ def sorted_cadence(days: Sequence[int], latest: Sequence[float], today: int) -> 
         else None,
         burst_size=len(contact_days) / len(starts),
         gaps=tuple(gaps),
-        day_gaps=tuple(raw[-DAY_GAPS:]),
+        quiet_gaps=tuple(g for g in raw if g > split)[-QUIET_GAPS:],
     )
 
 

@@ -2,15 +2,19 @@
 
 Real contact is bursty and irregular (reply threads, busy and quiet spells, skipped
 occasions, holidays, heavy-tailed silences), so drift is not judged against a model
-of a rhythm but against the relationship's own gaps between contact days (the last
-``DAY_GAPS`` of them, ``Cadence.day_gaps``). With ``L`` the longest of its ``n``
-gaps:
+of a rhythm but against the relationship's own silences between conversations
+(``Cadence.quiet_gaps``: the gaps between contact days once reply threads are
+collapsed into conversations, the last ``QUIET_GAPS`` of them). With ``L`` the longest
+of its ``n`` gaps:
 
 - **silence**: the days since the last contact reach
-  ``max(SILENCE_FACTOR x L x (1 + PRIOR_GAPS / n), L + ALLOWANCE_DAYS)``: a silence
-  well past anything seen before. The prior widens it while there are few gaps (the
-  longest of five gaps says little about how long gaps can be); the allowance keeps a
-  holiday from being asked about in a relationship with frequent contact;
+  ``max(L x (1 + PRIOR_GAPS / n), L + ALLOWANCE_DAYS)``: longer than any silence
+  before, by a margin that shrinks as the evidence grows. If the gaps were
+  exchangeable, the next one would be the longest yet with probability
+  ``1 / (n + 1)``; a record is no news in a short history, so a short history must
+  go further past its record (12 gaps: twice the longest; 48: a quarter more). The
+  allowance keeps a holiday or a trip from being asked about where contact is
+  frequent;
 - **gaps**: the last ``WINDOW`` gaps are each at least ``GAP_FACTOR x`` the longest
   of the (at least ``MIN_BEFORE``) gaps before them: weekly for months, then three
   gaps of a month.
@@ -38,9 +42,8 @@ from pds.services.relationships.cadence import (
 from pds.services.relationships.wording import every, on, period, plural, span
 
 MIN_BASELINE = 4
-SILENCE_FACTOR = 2.0
-PRIOR_GAPS = 4.0
-ALLOWANCE_DAYS = 42
+PRIOR_GAPS = 12.0
+ALLOWANCE_DAYS = 120
 WINDOW = 3
 MIN_BEFORE = 6
 GAP_FACTOR = 1.5
@@ -69,6 +72,7 @@ class Drift:
     first_day: date | None = None
     last_day: date | None = None
     recent: tuple[int, ...] = ()  # the recent gaps (gaps evidence)
+    baseline_gaps: int = 0  # the gaps between conversations the evidence is judged by
 
     @property
     def ratio(self) -> float:
@@ -99,14 +103,16 @@ class Drift:
         if self.evidence == SILENCE:
             since = on(self.last_day) if self.last_day else "the last one"
             return (
-                f"{history}; none since {since} ({span(self.recent_days)}). "
-                f"The longest gap before was {span(self.longest_days)}."
+                f"{history}; none since {since} ({span(self.recent_days)}). The longest "
+                f"of the {self.baseline_gaps} gaps between conversations before was "
+                f"{span(self.longest_days)}."
             )
         low, high = min(self.recent), max(self.recent)
         apart = f"{low} days" if low == high else f"{low} to {high} days"
         return (
-            f"{history}; the last {_count(self.gaps_counted)} gaps were {apart}, "
-            f"none of the gaps before longer than {span(self.longest_days)}."
+            f"{history}; the last {_count(self.gaps_counted)} gaps between conversations "
+            f"were {apart}, none of the {self.baseline_gaps} before longer than "
+            f"{span(self.longest_days)}."
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -117,6 +123,7 @@ class Drift:
             "recent_days": round(self.recent_days, 1),
             "longest_days": self.longest_days,
             "threshold_days": round(self.threshold_days, 1),
+            "baseline_gaps": self.baseline_gaps,
             "confidence": round(self.confidence, 2),
             "question": self.question(),
             "explanation": self.explanation(),
@@ -128,15 +135,17 @@ def _count(n: int) -> str:
 
 
 def silence_threshold(gaps: Sequence[int]) -> float:
-    """The silence (days) past which a relationship with these gaps is asked about."""
+    """The silence (days) past which a relationship with these gaps between
+    conversations is asked about: its longest gap widened for a small sample
+    (``1 + PRIOR_GAPS / n``), and at least that gap plus ``ALLOWANCE_DAYS``."""
     longest = max(gaps)
-    return max(SILENCE_FACTOR * longest * (1 + PRIOR_GAPS / len(gaps)), longest + ALLOWANCE_DAYS)
+    return max(longest * (1 + PRIOR_GAPS / len(gaps)), longest + ALLOWANCE_DAYS)
 
 
 def detect(cadence: Cadence) -> Drift | None:
     """The drift of ``cadence`` as of its ``days_since``, or ``None`` if it keeps to
     its own past."""
-    gaps = cadence.day_gaps
+    gaps = cadence.quiet_gaps
     if cadence.interval_days is None or len(gaps) < MIN_BASELINE:
         return None
     return _silence(cadence) or _recent_gaps(cadence)
@@ -148,7 +157,7 @@ def _confidence(evidence: float, threshold: float, support: int) -> float:
 
 
 def _silence(cadence: Cadence) -> Drift | None:
-    gaps = cadence.day_gaps
+    gaps = cadence.quiet_gaps
     silence = cadence.days_since or 0
     threshold = silence_threshold(gaps)
     if silence < threshold:
@@ -165,11 +174,12 @@ def _silence(cadence: Cadence) -> Drift | None:
         contacts=cadence.interactions,
         first_day=cadence.first_day,
         last_day=cadence.last_day,
+        baseline_gaps=len(gaps),
     )
 
 
 def _recent_gaps(cadence: Cadence) -> Drift | None:
-    before, recent = cadence.day_gaps[:-WINDOW], cadence.day_gaps[-WINDOW:]
+    before, recent = cadence.quiet_gaps[:-WINDOW], cadence.quiet_gaps[-WINDOW:]
     if len(before) < MIN_BEFORE:
         return None
     longest = max(before)
@@ -189,6 +199,7 @@ def _recent_gaps(cadence: Cadence) -> Drift | None:
         first_day=cadence.first_day,
         last_day=cadence.last_day,
         recent=tuple(recent),
+        baseline_gaps=len(before),
     )
 
 

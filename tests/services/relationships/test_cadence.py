@@ -93,11 +93,12 @@ def test_fading_weekly_to_monthly_is_a_question_with_a_confidence() -> None:
 def test_a_weekly_relationship_gone_silent_is_drift_once_past_a_holiday() -> None:
     days = history([7] * 20)
     assert detect(of(days, since_last=28)) is None  # four weeks away: a holiday
-    assert detect(of(days, since_last=48)) is None
-    drift = detect(of(days, since_last=49))  # the longest gap (7 days) plus six weeks
-    assert drift is not None and drift.evidence == SILENCE and drift.recent_days == 49
+    assert detect(of(days, since_last=70)) is None  # ... and a trip
+    assert detect(of(days, since_last=126)) is None
+    drift = detect(of(days, since_last=127))  # the longest gap (7 days) plus four months
+    assert drift is not None and drift.evidence == SILENCE and drift.recent_days == 127
     assert drift.question().startswith(
-        "You were in touch about weekly; the last contact was 7 weeks"
+        "You were in touch about weekly; the last contact was 4 months"
     )
 
 

@@ -42,31 +42,39 @@ def test_reply_threads_are_episodes_of_one_conversation() -> None:
     assert detect(found) is None
 
 
-def test_an_irregular_history_is_judged_by_its_own_longest_gap() -> None:
-    days = history([3, 40, 5, 90, 12, 2, 60, 8, 30, 1, 75, 20])
-    assert silence_threshold(of(days, 0).day_gaps) == 240  # 2 x 90 x (1 + 4/12)
+def test_an_irregular_history_is_judged_by_its_silences_between_conversations() -> None:
+    days = history([3, 40, 5, 90, 12, 2, 60, 8, 30, 1, 75, 20, 2, 45, 3, 80, 50, 1, 70])
+    found = of(days, 0)
+    # replies a few days apart are one conversation: 11 silences between them
+    assert found.quiet_gaps == (40, 90, 12, 60, 30, 75, 20, 45, 80, 50, 70)
+    assert silence_threshold(found.quiet_gaps) == 210  # over 90 x (1 + 12/11): 90 + 120
     assert detect(of(days, since_last=200)) is None  # long, but it has been this quiet
-    drift = detect(of(days, since_last=240))
+    drift = detect(of(days, since_last=210))
     assert drift is not None and drift.evidence == SILENCE
-    assert drift.explanation().endswith("The longest gap before was 3 months.")
+    assert drift.explanation().endswith(
+        "The longest of the 11 gaps between conversations before was 3 months."
+    )
 
 
 def test_few_gaps_need_a_longer_silence_and_frequent_contact_allows_a_holiday() -> None:
-    assert silence_threshold([30] * 4) == 120  # 2 x 30 x (1 + 4/4)
-    assert silence_threshold([30] * 20) == 72  # 2 x 30 x 1.2, and 30 + 42
-    assert silence_threshold([3] * 50) == 45  # the longest gap plus six weeks
+    assert silence_threshold([60] * 4) == 240  # 60 x (1 + 12/4): a record says little
+    assert silence_threshold([100] * 12) == 220  # 100 x 2, but at least 100 + 120
+    assert silence_threshold([200] * 24) == 320  # 200 x 1.5, but at least 200 + 120
+    assert silence_threshold([400] * 48) == 520  # 400 x 1.25 and 400 + 120
+    assert silence_threshold([3] * 50) == 123  # the longest gap plus four months
 
 
 def test_a_quarterly_friend_silent_for_nine_months_is_asked_with_the_numbers() -> None:
     rng = random.Random(2)
     days = history([91 + rng.randint(-8, 8) for _ in range(20)])
-    assert detect(of(days, since_last=180)) is None  # two missed visits: not yet
+    assert detect(of(days, since_last=180)) is None  # a missed visit: not yet
     drift = detect(of(days, since_last=275))
     assert drift is not None and drift.evidence == SILENCE
     last = date.fromordinal(days[-1])
     assert drift.explanation() == (
         f"21 contacts {period(date.fromordinal(START), last)}, about every 3 months; "
-        f"none since {on(last)} (9 months). The longest gap before was 3 months."
+        f"none since {on(last)} (9 months). The longest of the 20 gaps between "
+        "conversations before was 3 months."
     )
     assert 0.5 <= drift.confidence <= 1
 
@@ -76,7 +84,8 @@ def test_a_fading_rhythm_explains_the_recent_gaps() -> None:
     assert drift is not None and drift.evidence == GAPS
     assert drift.explanation() == (
         "24 contacts from January to August 2020, about weekly; the last three gaps "
-        "were 29 to 31 days, none of the gaps before longer than 7 days."
+        "between conversations were 29 to 31 days, none of the 20 before longer than "
+        "7 days."
     )
     assert drift.to_dict()["explanation"] == drift.explanation()
 

@@ -63,11 +63,11 @@ def test_keep_is_remembered_until_the_drift_changes_materially(
         "action": "insight.keep",
         "target": fading["id"],
     }
-    clock.advance(days=40)  # 45 days of silence: under twice the longest gap (31 days)
+    clock.advance(days=145)  # 150 days of silence: under the longest gap (31) + 120
     assert services.insights.report().drifts == []
-    clock.advance(days=30)  # 75 days: past it, and far from the month dismissed
+    clock.advance(days=1)  # 151 days: past it, and far from the month dismissed
     [again] = services.insights.report().drifts
-    assert again.drift.evidence == "silence" and again.drift.recent_days == 75
+    assert again.drift.evidence == "silence" and again.drift.recent_days == 151
 
 
 def test_let_it_drift_stops_the_questions(
