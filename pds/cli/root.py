@@ -158,6 +158,6 @@ def _hand_over(ctx: click.Context, settings: Settings, name: str) -> None:
                 "(`pds serve`) is running on it: stop the server first"
             )
         return
-    code = client.forward(settings.home, ctx.meta[ARGV])
+    code = client.forward(settings.home, ctx.meta[ARGV], ctx.find_root().info_name or "pds")
     if code is not None:
         ctx.exit(code)

@@ -45,23 +45,25 @@ def serving(home: Path) -> bool:
     return True
 
 
-def forward(home: Path, argv: list[str]) -> int | None:
-    """Run ``pds ARGV`` in the server of ``home``; its exit code, or ``None`` when no
-    server runs there (the command then opens the store itself)."""
+def forward(home: Path, argv: list[str], prog: str = "pds") -> int | None:
+    """Run ``pds ARGV`` in the server of ``home`` (``prog``: the name the command was
+    typed with, for its usage lines); its exit code, or ``None`` when no server runs
+    there (the command then opens the store itself)."""
     sock = _connect(home)
     if sock is None:
         return None
     with sock:
         try:
-            protocol.send(sock, {"run": _request(argv)})
+            protocol.send(sock, {"run": _request(argv, prog)})
             return _follow(sock)
         except (OSError, protocol.ProtocolError) as error:
             raise StoreError(f"lost the connection to the server: {error}") from None
 
 
-def _request(argv: list[str]) -> dict[str, Any]:
+def _request(argv: list[str], prog: str) -> dict[str, Any]:
     return {
         "argv": argv,
+        "prog": prog,
         "cwd": os.getcwd(),
         "env": {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)},
         "tty": {

@@ -154,7 +154,9 @@ class ControlServer:
             channel.write("err", f"error: bad request to the server: {error}\n")
             channel.finish(2)
             return
-        code = run_command(self._command, command, list(message["run"]["argv"]))
+        run = message["run"]
+        prog = run.get("prog") if isinstance(run.get("prog"), str) else "pds"
+        code = run_command(self._command, command, list(run["argv"]), prog)
         log.info("control socket: a command of pid %d ended with exit code %d", peer.pid, code)
         channel.finish(code)
 
@@ -184,16 +186,16 @@ class ControlServer:
         return Remote(self._runtime, Path(cwd), kept, terminal, channel)
 
 
-def run_command(command: click.Command, remote: Remote, argv: list[str]) -> int:
+def run_command(command: click.Command, remote: Remote, argv: list[str], prog: str) -> int:
     """Run ``pds ARGV`` for ``remote`` on this thread, as ``pds`` would in its own
-    process; its exit code."""
+    process (named ``prog`` in its usage lines); its exit code."""
     with running(remote):
         try:
             command.main(
                 args=argv,
-                prog_name="pds",
+                prog_name=prog,
                 standalone_mode=True,
-                terminal_width=remote.terminal.columns,
+                terminal_width=_help_width(remote.terminal.columns),
             )
         except SystemExit as end:
             if end.code is None or isinstance(end.code, int):
@@ -205,3 +207,9 @@ def run_command(command: click.Command, remote: Remote, argv: list[str]) -> int:
             remote.channel.write("err", "error: internal error (the server's log has it)\n")
             return 1
     return 0
+
+
+def _help_width(columns: int) -> int:
+    """The width click wraps help to on a terminal of ``columns`` (its HelpFormatter's
+    rule when it measures the terminal itself: at most 80, less a margin of 2)."""
+    return max(min(columns, 80) - 2, 50)
