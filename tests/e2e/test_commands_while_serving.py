@@ -22,11 +22,13 @@ import requests
 
 from pds.cli.control import protocol
 from pds.cli.control.address import SOCKET_NAME, socket_address
+from pds.errors import PermissionDenied
 from pds.services import SPECS, Services
 from pds.services.archive import file_is_encrypted
 from pds.store import Store
 from tests.conftest import OWNER_PASSWORD, PASSPHRASE
 from tests.e2e.processes import PDS, Running, csrf, serve
+from tests.e2e.userkit import as_other_user, needs_root, pds_status
 from tests.smtpkit import smtp_server
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -371,3 +373,13 @@ class _held_at_the_passphrase:
             while (frame := protocol.receive(self._socket)) is not None and "exit" not in frame:
                 assert "ask" not in frame
         assert frame == {"exit": 0}
+
+
+@needs_root
+def test_another_user_cannot_reach_the_socket(served: Setup) -> None:
+    answer = as_other_user(lambda: pds_status(served.home))
+    assert answer == {
+        "code": PermissionDenied.exit_code,
+        "err": f"error: refused: the store at {served.home} and its server belong to "
+        "another user\n",
+    }
