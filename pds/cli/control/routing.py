@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import TextIO
+from typing import TextIO, cast
 
 from pds.cli.control.session import remote
 
@@ -54,20 +54,24 @@ class RoutedOutput(io.TextIOBase):
         raise io.UnsupportedOperation("a client's stream has no descriptor here")
 
 
-class RoutedInput(io.TextIOBase):
-    """``sys.stdin``: a client's next line, asked for when the command reads one."""
-
-    def __init__(self, own: TextIO) -> None:
-        super().__init__()
-        self._own = own
+class RoutedInput:
+    """``sys.stdin``: a client's next line, asked for when the command reads one (what
+    ``input()``, click's prompts and ``isatty`` use of a text stream)."""
 
     encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, own: TextIO) -> None:
+        self._own = own
+
+    @property
+    def closed(self) -> bool:
+        return self._own.closed
 
     def readable(self) -> bool:
         return True
 
-    def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
-        # (typeshed's TextIOBase keeps IOBase's bytes readline; io.TextIOBase's is str)
+    def readline(self, size: int | None = -1, /) -> str:
         command = remote()
         if command is None:
             return self._own.readline(-1 if size is None else size)
@@ -95,4 +99,4 @@ def install() -> None:
     if not isinstance(sys.stderr, RoutedOutput):
         sys.stderr = RoutedOutput("err", sys.stderr)
     if not isinstance(sys.stdin, RoutedInput):
-        sys.stdin = RoutedInput(sys.stdin)
+        sys.stdin = cast(TextIO, RoutedInput(sys.stdin or io.StringIO()))
