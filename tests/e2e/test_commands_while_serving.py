@@ -322,6 +322,45 @@ def test_a_confirmation_is_asked_at_the_clients_terminal(served: Setup) -> None:
     assert served.run("rel", "show", who).code == 4
 
 
+def test_progress_reaches_a_terminal_as_it_goes(served: Setup) -> None:
+    frames = _run_raw(served, ["export", "--out", "progress.zip"], stderr_tty=True)
+    bars = [frame["err"] for frame in frames if "exporting" in frame.get("err", "")]
+    assert len(bars) >= 2  # redrawn as it goes, not once at the end
+    assert any("100%" in bar for bar in bars)
+    assert frames[-1] == {"exit": 0}
+    assert zipfile.is_zipfile(served.work / "progress.zip")
+
+
+def test_key_rotation_runs_in_the_server(served: Setup) -> None:
+    before = json.loads(served.run("status", "--json").out)["key_generation"]
+    result = served.run("rotate-key")
+    assert result.code == 0, result.err
+    assert result.out == f"data key rotated: now generation {before + 1}\n"
+    assert "re-encrypting" in result.err
+    assert _counts(served)["purchases"] > 0  # the store reads under the new key
+
+
+def _run_raw(setup: Setup, argv: list[str], *, stderr_tty: bool) -> list[dict[str, Any]]:
+    """``pds ARGV`` through the control socket by hand: every frame the server sent."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        with socket_address(setup.home) as address:
+            sock.connect(address)
+        request = {
+            "argv": argv,
+            "cwd": str(setup.work),
+            "env": {"PDS_HOME": str(setup.home)},
+            "tty": {"stdin": False, "stdout": False, "stderr": stderr_tty},
+            "columns": 80,
+        }
+        protocol.send(sock, {"run": request})
+        frames = []
+        while (frame := protocol.receive(sock)) is not None:
+            frames.append(frame)
+    return frames
+
+
 def test_a_second_import_while_one_runs_is_refused(served: Setup) -> None:
     sealed = served.work / "held.zip.enc"
     made = served.run(
