@@ -64,7 +64,8 @@ are the same as without a server; questions (`pds rel delete` without `--yes`, a
 archive passphrase) are asked at your terminal, secrets without echo. Files you name
 (`pds import contacts cards.vcf`, `pds export --out a.zip`) are relative to the
 directory you type the command in, and the command's `PDS_*` variables (for example
-`PDS_ARCHIVE_PASSPHRASE`, `PDS_SMTP_*`) are yours, not the server's. Only the OS user
+`PDS_ARCHIVE_PASSPHRASE`, `PDS_SMTP_*`) are yours, not the server's (all but
+`PDS_PASSPHRASE`, which is not sent: the server does not need it). Only the OS user
 the server runs as gets in (see [security](security.md#the-control-socket)). When no
 server runs, a command opens the store itself, as it always did.
 

@@ -144,8 +144,11 @@ def main(ctx: click.Context, home: Path | None) -> None:
     if home is not None:
         settings = settings.with_overrides({"home": home})
     ctx.ensure_object(dict)["settings"] = settings
-    if command is None and ctx.invoked_subcommand and not ctx.resilient_parsing:
-        _hand_over(ctx, settings, ctx.invoked_subcommand)
+    name = ctx.invoked_subcommand
+    if command is not None and name in NEEDS_STORE_TO_ITSELF:  # sent by hand, not by pds
+        raise _needs_the_store(name, settings)
+    if command is None and name and not ctx.resilient_parsing:
+        _hand_over(ctx, settings, name)
 
 
 def _hand_over(ctx: click.Context, settings: Settings, name: str) -> None:
@@ -153,11 +156,15 @@ def _hand_over(ctx: click.Context, settings: Settings, name: str) -> None:
     exit code); else let it open the store itself."""
     if name in NEEDS_STORE_TO_ITSELF:
         if client.serving(settings.home):
-            raise StoreLocked(
-                f"`pds {name}` needs the store at {settings.home} to itself and a server "
-                "(`pds serve`) is running on it: stop the server first"
-            )
+            raise _needs_the_store(name, settings)
         return
     code = client.forward(settings.home, ctx.meta[ARGV], ctx.find_root().info_name or "pds")
     if code is not None:
         ctx.exit(code)
+
+
+def _needs_the_store(name: str, settings: Settings) -> StoreLocked:
+    return StoreLocked(
+        f"`pds {name}` needs the store at {settings.home} to itself and a server "
+        "(`pds serve`) is running on it: stop the server first"
+    )

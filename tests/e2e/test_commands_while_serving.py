@@ -331,6 +331,19 @@ def test_progress_reaches_a_terminal_as_it_goes(served: Setup) -> None:
     assert zipfile.is_zipfile(served.work / "progress.zip")
 
 
+@pytest.mark.parametrize("argv", [["serve", "--port", "1"], ["passwd"], ["init"]])
+def test_commands_needing_the_store_are_refused_even_sent_by_hand(
+    served: Setup, argv: list[str]
+) -> None:
+    frames = _run_raw(served, argv, stderr_tty=False)
+    assert frames[-1] == {"exit": 11}
+    assert "".join(frame.get("err", "") for frame in frames) == (
+        f"error: `pds {argv[0]}` needs the store at {served.home} to itself and a "
+        "server (`pds serve`) is running on it: stop the server first\n"
+    )
+    assert not any("out" in frame for frame in frames)
+
+
 def test_key_rotation_runs_in_the_server(served: Setup) -> None:
     before = json.loads(served.run("status", "--json").out)["key_generation"]
     result = served.run("rotate-key")

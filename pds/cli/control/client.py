@@ -17,6 +17,7 @@ from pds.cli.control.address import socket_address
 from pds.errors import PermissionDenied, StoreError
 
 ENV_PREFIX = "PDS_"
+NOT_SENT = frozenset({"PDS_PASSPHRASE"})  # the server holds the keys: no secret to carry
 
 
 def _connect(home: Path) -> socket.socket | None:
@@ -65,7 +66,9 @@ def _request(argv: list[str], prog: str) -> dict[str, Any]:
         "argv": argv,
         "prog": prog,
         "cwd": os.getcwd(),
-        "env": {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)},
+        "env": {
+            k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX) and k not in NOT_SENT
+        },
         "tty": {
             "stdin": _isatty(sys.stdin),
             "stdout": _isatty(sys.stdout),

@@ -34,7 +34,8 @@ class RoutedOutput(io.TextIOBase):
         command = remote()
         if command is None:
             return self._own.write(text)
-        command.channel.write(self._name, text)
+        if text:
+            command.channel.write(self._name, text)
         return len(text)
 
     def flush(self) -> None:
