@@ -38,7 +38,7 @@ run: install
 	@echo ""
 	@echo "  pds demo store: $(DEMO_HOME)  (passphrase: '$(DEMO_PASSPHRASE)')"
 	@echo "  open http://127.0.0.1:8000 and log in with the owner password: $(DEMO_PASSWORD)"
-	@echo "  command line:  PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' $(BIN)/pds status"
+	@echo "  command line (another terminal, while this serves):  PDS_HOME=$(DEMO_HOME) $(BIN)/pds status"
 	@echo ""
 	@# the demo shops (docs/vendors.md) take webhooks on 127.0.0.1: let the store send there
 	PDS_HOME=$(DEMO_HOME) PDS_PASSPHRASE='$(DEMO_PASSPHRASE)' PDS_OUTBOUND_ALLOW_LOOPBACK=true \

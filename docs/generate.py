@@ -43,6 +43,7 @@ def cli_reference() -> str:
         "# Command line reference\n",
         "Generated from `pds --help` by `make docs`; do not edit by hand.\n",
         exit_code_line(),
+        WHILE_SERVING,
         "## pds\n",
         f"```\n{cli_main.get_help(root)}\n```\n",
     ]
@@ -50,6 +51,38 @@ def cli_reference() -> str:
         parts.append(f"## {path}\n")
         parts.append(f"```\n{ctx.command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
+
+
+WHILE_SERVING = """\
+## While the server runs
+
+While `pds serve` runs, every other command works on the same store: the command finds
+the server's control socket (`control.sock` in the store directory), hands the server
+its arguments, and the server runs the same command over the store it holds open,
+without asking for the passphrase again. Output, progress bars, exit codes and errors
+are the same as without a server; questions (`pds rel delete` without `--yes`, an
+archive passphrase) are asked at your terminal, secrets without echo. Files you name
+(`pds import contacts cards.vcf`, `pds export --out a.zip`) are relative to the
+directory you type the command in, and the command's `PDS_*` variables (for example
+`PDS_ARCHIVE_PASSPHRASE`, `PDS_SMTP_*`) are yours, not the server's (all but
+`PDS_PASSPHRASE`, which is not sent: the server does not need it). Only the OS user
+the server runs as gets in (see [security](security.md#the-control-socket)). When no
+server runs, a command opens the store itself, as it always did.
+
+Per command:
+
+- `init`, `serve` and `passwd` need the store to themselves: while a server runs they
+  stop with exit code 11 and say so (stop the server first; a passphrase change
+  proves the old passphrase by unlocking the store).
+- `import ...` (every kind), `export` and `rotate-key` are long: they show their
+  progress as they go, and a second one of the same kind while one runs is refused
+  with exit code 18 (`already running`). `rotate-key` is the portal's rotation: one at
+  a time, whichever starts it.
+- Every other command (`status`, `grants`, `remind --email` from cron, `rel`, `log`,
+  `rfp`, `demo`, ...) just works.
+- If you interrupt the client (Ctrl-C), a command the server has started runs to its
+  end (an import stays all or nothing); its output is dropped.
+"""
 
 
 def exit_code_line() -> str:

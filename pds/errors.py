@@ -137,6 +137,15 @@ class Conflict(PdsError):
     exit_meaning = "conflict"
 
 
+class AlreadyRunning(Conflict):
+    """A long command (import, export, key rotation) while another of its kind runs on
+    the same store."""
+
+    code = "already_running"
+    exit_code = 18
+    exit_meaning = "already running"
+
+
 class StoreError(PdsError):
     """Something about the store itself (not the request) is wrong."""
 

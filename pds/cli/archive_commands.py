@@ -13,7 +13,16 @@ from typing import Any
 import click
 
 from pds.cli.data_commands import import_
-from pds.cli.root import check_passphrase, main, prompt_secret, runtime_for, settings_of
+from pds.cli.exclusive import one_at_a_time
+from pds.cli.paths import ClientPath, here, shown
+from pds.cli.root import (
+    check_passphrase,
+    command_env,
+    main,
+    prompt_secret,
+    runtime_for,
+    settings_of,
+)
 from pds.errors import ValidationFailed
 from pds.services.archive import (
     DEFAULT_SCRYPT_N,
@@ -28,13 +37,13 @@ PASSPHRASE_VARIABLE = "PDS_ARCHIVE_PASSPHRASE"
 
 
 def _archive_passphrase(confirm: bool) -> str:
-    given = os.environ.get(PASSPHRASE_VARIABLE)
+    given = command_env(PASSPHRASE_VARIABLE)
     return check_passphrase(given or prompt_secret("Archive passphrase", confirm=confirm))
 
 
 def _default_out(encrypt: bool) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path(f"pds-archive-{stamp}.zip" + (".enc" if encrypt else ""))
+    return here(f"pds-archive-{stamp}.zip{'.enc' if encrypt else ''}")
 
 
 @contextmanager
@@ -52,7 +61,7 @@ def _bar(label: str) -> Iterator[Callable[[Progress], None]]:
 @main.command("export")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=ClientPath(dir_okay=False, writable=True, path_type=Path),
     help="Archive file to write (default: pds-archive-<date>-<time>.zip here).",
 )
 @click.option(
@@ -96,14 +105,16 @@ def export(
     target = out or _default_out(encrypt)
     if target.exists() and not force:
         raise ValidationFailed(
-            f"{target} exists; choose another --out or add --force", {"out": [str(target)]}
+            f"{shown(target)} exists; choose another --out or add --force",
+            {"out": [shown(target)]},
         )
     passphrase = _archive_passphrase(confirm=True) if encrypt else None
     options = ExportOptions(passphrase, include_secrets, scrypt_n)
-    manifest = _write(ctx, target, options)
+    with one_at_a_time("export"):
+        manifest = _write(ctx, target, options)
     records = sum(entry.count for entry in manifest.collections.values())
     left_out = ", ".join(sorted(manifest.left_out)) or "none"
-    click.echo(f"exported {records} records to {target} (left out: {left_out})")
+    click.echo(f"exported {records} records to {shown(target)} (left out: {left_out})")
 
 
 def _write(ctx: click.Context, target: Path, options: ExportOptions) -> Any:
@@ -126,7 +137,7 @@ def _write(ctx: click.Context, target: Path, options: ExportOptions) -> Any:
 
 
 @import_.command("archive")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=ClientPath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--merge",
     "merging",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pds.cli.import_group import ImportGroup
+from pds.cli.paths import ClientPath
 from pds.cli.root import (
     main,
     services_of,
@@ -39,7 +40,7 @@ def import_() -> None:
 
 
 @import_.command("purchases")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=ClientPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option(
     "--map",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pds.cli.data_commands import import_
+from pds.cli.paths import ClientPath
 from pds.cli.root import services_of, settings_of
 from pds.errors import ValidationFailed
 
@@ -27,7 +28,7 @@ def _finish(ctx: click.Context, summary: str, ok: bool) -> None:
 
 
 @import_.command("contacts")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=ClientPath(exists=True, dir_okay=False, path_type=Path))
 @DRY_RUN
 @click.option(
     "--skip-invalid",
@@ -54,7 +55,7 @@ def import_contacts(ctx: click.Context, file: Path, dry_run: bool, skip_invalid:
 
 
 @import_.command("calendar")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=ClientPath(exists=True, dir_okay=False, path_type=Path))
 @DRY_RUN
 @click.option(
     "--until",
@@ -80,7 +81,7 @@ def import_calendar(
 
 
 @import_.command("mail")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=ClientPath(exists=True, path_type=Path))
 @DRY_RUN
 @click.option("--with-bodies", is_flag=True, help="Keep each message's plain text in its note.")
 @ME

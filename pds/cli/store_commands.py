@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 import click
 
+from pds.cli.control.server import ControlServer
 from pds.cli.root import (
     check_passphrase,
     main,
@@ -18,10 +20,13 @@ from pds.cli.root import (
     services_of,
     settings_of,
 )
-from pds.errors import ValidationFailed
+from pds.errors import StoreError, ValidationFailed
 from pds.runtime import build_runtime, create_store
+from pds.runtime.key_rotation import KeyRotation, RotationState
 from pds.services.identity.credentials import check_password
 from pds.version import __version__
+
+ROTATION_POLL = 0.2  # seconds between progress reports of a key rotation
 
 
 @main.command()
@@ -65,6 +70,9 @@ def serve(ctx: click.Context, host: str | None, port: str | None) -> None:
 
     Unless PDS_WEBHOOKS_ENABLED is false, a background thread posts RFP webhooks to
     subscribed vendors (with retries) and expires RFPs whose deadline has passed.
+    Every other pds command run meanwhile on the same store is run by the server,
+    through its control socket (control.sock in the store, this OS user only).
+    SIGTERM stops it as Ctrl-C does.
     """
     import logging
 
@@ -78,8 +86,20 @@ def serve(ctx: click.Context, host: str | None, port: str | None) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     with runtime_for(settings) as runtime:  # its close stops the workers, then the store
         app = create_app(runtime=runtime)
-        click.echo(f"pds {__version__} serving {settings.home} on {settings.issuer_url}")
-        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+        control = ControlServer(settings.home, runtime, main)
+        control.start()
+        signal.signal(signal.SIGTERM, _stop_serving)
+        try:
+            click.echo(f"pds {__version__} serving {settings.home} on {settings.issuer_url}")
+            waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+        finally:
+            control.stop()
+
+
+def _stop_serving(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (systemd, docker, kill) ends the server as Ctrl-C does: waitress closes,
+    the control socket is removed, the workers stop and the store closes."""
+    raise SystemExit(0)
 
 
 @main.command()
@@ -149,19 +169,28 @@ def passwd(ctx: click.Context) -> None:
 @main.command("rotate-key")
 @click.pass_context
 def rotate_key(ctx: click.Context) -> None:
-    """Re-encrypt every file under a new data key (crash-safe, resumable)."""
+    """Re-encrypt every file under a new data key (crash-safe, resumable).
+
+    One rotation at a time: the portal's and this command's are the same.
+    """
     with runtime_for(settings_of(ctx)) as runtime:
-        store = runtime.store
+        rotation = runtime.workers.key_rotation
+        rotation.start()
         with click.progressbar(length=1, label="re-encrypting", file=sys.stderr) as bar:
-            progress: Callable[[int, int], None] = _progress_to(bar)
-            generation = store.rotate_key(progress)
-        store.audit.append({"actor": "owner", "action": "store.key_rotated", "key": generation})
-    click.echo(f"data key rotated: now generation {generation}")
+            state = _follow(rotation, bar)
+    if state is None or state.status != "done":
+        raise StoreError(f"key rotation failed: {state.error if state else 'no state'}")
+    click.echo(f"data key rotated: now generation {state.generation}")
 
 
-def _progress_to(bar: Any) -> Callable[[int, int], None]:
-    def update(done: int, total: int) -> None:
-        bar.length = total
-        bar.update(done - bar.pos)
-
-    return update
+def _follow(rotation: KeyRotation, bar: Any) -> RotationState | None:
+    """Show the rotation's progress on ``bar`` until it ends; its last state."""
+    while True:
+        state = rotation.wait(ROTATION_POLL)
+        if state is None or state.status != "running":
+            if state is not None and state.status == "done":
+                bar.update(bar.length - bar.pos)
+            return state
+        if state.total:
+            bar.length = state.total
+            bar.update(state.done - bar.pos)

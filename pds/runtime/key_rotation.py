@@ -2,9 +2,9 @@
 
 Rotating re-encrypts every file of the store (``Store.rotate_key``: crash-safe and
 resumable). ``KeyRotation.start`` runs it on a thread and reports its progress; a start
-while one runs is refused with ``Conflict``, however many requests ask at once (the
-check and the start happen under one lock). ``wait`` is how the runtime's stop lets a
-rotation under way finish before the store closes.
+while one runs is refused with ``AlreadyRunning`` (a ``Conflict``), however many
+requests ask at once (the check and the start happen under one lock). ``wait`` is how
+the runtime's stop lets a rotation under way finish before the store closes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from pds.errors import Conflict, PdsError
+from pds.errors import AlreadyRunning, PdsError
 from pds.store import Store
 
 
@@ -54,10 +54,10 @@ class KeyRotation:
         return state is not None and state.status == "running"
 
     def start(self) -> RotationState:
-        """Start a rotation; ``Conflict`` while one is running."""
+        """Start a rotation; ``AlreadyRunning`` (a ``Conflict``) while one is running."""
         with self._lock:
             if self._state is not None and self._state.status == "running":
-                raise Conflict("a data-key rotation is already running: wait for it to end")
+                raise AlreadyRunning("a data-key rotation is already running: wait for it to end")
             self._state = RotationState("running")
             self._thread = threading.Thread(target=self._run, name="pds-key-rotation", daemon=True)
             self._thread.start()

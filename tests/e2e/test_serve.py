@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import requests
 
 from tests.conftest import OWNER_PASSWORD
+from tests.e2e.processes import Running
 
 RunPds = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -32,8 +34,27 @@ def test_owner_logs_in_and_sees_the_demo_store(server: str) -> None:
     assert int(rows["relationships"].replace(",", "")) >= 12
 
 
-def test_a_second_process_is_kept_out_while_serving(server: str, run_pds: RunPds) -> None:
-    result = run_pds("status")
-    assert result.returncode == 11
-    assert re.search(r"in use by another pds process \(pid \d+\)", result.stderr)
-    assert "Traceback" not in result.stderr
+def test_commands_run_in_the_server_and_those_needing_the_store_wait(
+    server: str, run_pds: RunPds
+) -> None:
+    status = run_pds("status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.startswith("store ")
+    refused = run_pds("passwd", PDS_NEW_PASSPHRASE="another passphrase 2")
+    assert refused.returncode == 11
+    assert re.fullmatch(
+        r"error: `pds passwd` needs the store at \S+ to itself and a server \(`pds serve`\) "
+        r"is running on it: stop the server first\n",
+        refused.stderr,
+    )
+
+
+def test_sigterm_removes_the_control_socket_and_commands_open_the_store_again(
+    store: Running, env: dict[str, str], run_pds: RunPds
+) -> None:
+    socket_file = Path(env["PDS_HOME"]) / "control.sock"
+    assert socket_file.is_socket()
+    store.stop()  # SIGTERM
+    assert store.process.returncode == 0
+    assert not socket_file.exists()
+    assert run_pds("status").returncode == 0  # no server: the command opens the store

@@ -71,7 +71,7 @@ def test_the_portal_refuses_a_second_rotation_while_one_runs(
         )
         assert runtime.workers.key_rotation.running
     assert first.status_code == 303
-    assert second.status_code == 409 and second.get_json()["code"] == "conflict"
+    assert second.status_code == 409 and second.get_json()["code"] == "already_running"
     runtime.workers.key_rotation.wait(30)
     assert key_generation(runtime) == before + 1 and rotations_logged(runtime) == 1
     again = owner.post("/settings/data-key", data={"csrf_token": token})
