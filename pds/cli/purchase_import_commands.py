@@ -147,3 +147,27 @@ def import_amazon(ctx: click.Context, /, file: Path, **values: Any) -> None:
     with services_of(settings_of(ctx)) as services:
         report = import_purchases_csv(services, file, options=options_of(values), preset="amazon")
     finish(ctx, report)
+
+
+@import_.command("bank")
+@FILE
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["ofx", "camt053", "mt940"]),
+    help="The statement's format (default: told by its content).",
+)
+@purchase_options
+@click.pass_context
+def import_bank(ctx: click.Context, /, file: Path, file_format: str | None, **values: Any) -> None:
+    """Import a bank or card statement (OFX/QFX, camt.053, MT940): debits become purchases.
+
+    Each debit is a purchase from its payee; credits (salary, refunds), entries not
+    booked yet and transfers are skipped and named. Transactions already imported
+    are reported, not added again.
+    """
+    from pds.services.importers.bank import import_statement
+
+    with services_of(settings_of(ctx)) as services:
+        report = import_statement(services, file, file_format, options=options_of(values))
+    finish(ctx, report)

@@ -110,3 +110,26 @@ def test_the_archives_own_csv_imports_back(
     assert sorted(tuple(str(p.get(f)) for f in fields) for p in again) == shape
     items = sorted(json.dumps(p.get("items"), sort_keys=True) for p in kept.values())
     assert sorted(json.dumps(p.get("items"), sort_keys=True) for p in again) == items
+
+
+def test_bank_statements_of_each_format_and_again(pds: Invoke, initialised: Path) -> None:
+    for name, created in (("card.ofx", 2), ("statement_camt053.xml", 2), ("statement.sta", 2)):
+        result = pds("import", "bank", "--ignore-matches", str(DATA / name))
+        assert result.exit_code == 0, result.output
+        assert f"created {created} purchases" in result.output
+    before = _digest(initialised)
+    for name in ("card.ofx", "statement_camt053.xml", "statement.sta"):
+        result = pds("import", "bank", "--ignore-matches", str(DATA / name))
+        assert "created 0 purchases and 0 vendors (none)" in result.output
+    assert _digest(initialised) == before
+    assert _counts(pds)["purchases"] == 6
+
+
+def test_a_broken_statement_is_refused(pds: Invoke, initialised: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ofx"
+    broken.write_bytes((DATA / "card.ofx").read_bytes().replace(b"-42.17", b"x"))
+    before = _digest(initialised)
+    result = pds("import", "bank", str(broken))
+    assert result.exit_code == 2
+    assert "broken.ofx: not a readable OFX file" in result.output
+    assert _digest(initialised) == before

@@ -59,7 +59,7 @@ def import_rows(
 ) -> ImportReport:
     """Check every row, then (unless a dry run, or errors without ``skip_invalid``) write."""
     check_actor(options.actor)
-    report.rows_read = len(rows) + len(report.errors)
+    report.rows_read = len(rows) + len(report.errors) + len(report.skipped)
     report.date_format, report.decimal = _file_conventions(rows, options, report.source)
     planner = _Planner(services, report, options)
     for order in group_orders(rows, report.errors):
