@@ -171,3 +171,21 @@ def import_bank(ctx: click.Context, /, file: Path, file_format: str | None, **va
     with services_of(settings_of(ctx)) as services:
         report = import_statement(services, file, file_format, options=options_of(values))
     finish(ctx, report)
+
+
+@import_.command("receipts")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@purchase_options
+@click.pass_context
+def import_receipts(ctx: click.Context, /, path: Path, **values: Any) -> None:
+    """Import order confirmations and invoices from an mbox file or a folder of .eml files.
+
+    Only mails whose HTML carries schema.org Order or Invoice markup (JSON-LD or
+    microdata) are read; each becomes a purchase with its line items and a message
+    interaction linking the mail. Mails without markup are left alone.
+    """
+    from pds.services.importers.receipts import import_receipts as run
+
+    with services_of(settings_of(ctx)) as services:
+        report = run(services, path, options=options_of(values))
+    finish(ctx, report)

@@ -133,3 +133,18 @@ def test_a_broken_statement_is_refused(pds: Invoke, initialised: Path, tmp_path:
     assert result.exit_code == 2
     assert "broken.ofx: not a readable OFX file" in result.output
     assert _digest(initialised) == before
+
+
+def test_receipts_from_a_mailbox_and_again(pds: Invoke, initialised: Path) -> None:
+    mbox = str(DATA / "receipts.mbox")
+    result = pds("import", "receipts", mbox)
+    assert result.exit_code == 0, result.output
+    assert "2 receipt(s) found in 3 message(s); 1 without receipt markup left alone" in (
+        result.output
+    )
+    assert "created 2 purchases and 2 vendors" in result.output
+    before = _digest(initialised)
+    result = pds("import", "receipts", mbox)
+    assert "created 0 purchases and 0 vendors (none); 2 already imported" in result.output
+    assert _digest(initialised) == before
+    assert _counts(pds)["interactions"] == 4

@@ -10,7 +10,7 @@ them in one transaction; see ``docs/import.md`` for every rule.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -54,14 +54,26 @@ AMOUNT_FIELDS = ("total", "unit_price", "line_total", "quantity")
 PLACEHOLDER_ID = "00000000-0000-7000-8000-000000000000"
 
 
+Link = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
 def import_rows(
-    services: Services, rows: Sequence[Row], report: ImportReport, options: PurchaseImportOptions
+    services: Services,
+    rows: Sequence[Row],
+    report: ImportReport,
+    options: PurchaseImportOptions,
+    *,
+    link: Link | None = None,
 ) -> ImportReport:
-    """Check every row, then (unless a dry run, or errors without ``skip_invalid``) write."""
+    """Check every row, then (unless a dry run, or errors without ``skip_invalid``) write.
+
+    ``link(label, purchase)`` makes an interaction (from ``new_record``) to store with
+    each new purchase, in the same transaction (a receipt's mail).
+    """
     check_actor(options.actor)
     report.rows_read = len(rows) + len(report.errors) + len(report.skipped)
     report.date_format, report.decimal = _file_conventions(rows, options, report.source)
-    planner = _Planner(services, report, options)
+    planner = _Planner(services, report, options, link)
     for order in group_orders(rows, report.errors):
         planner.add(order)
     if options.skip_invalid:
@@ -169,8 +181,14 @@ class _Planner:
     """Turns orders into prepared purchases and new vendors, collecting errors by row."""
 
     def __init__(
-        self, services: Services, report: ImportReport, options: PurchaseImportOptions
+        self,
+        services: Services,
+        report: ImportReport,
+        options: PurchaseImportOptions,
+        link: Link | None,
     ) -> None:
+        self.link = link
+        self.linked: list[dict[str, Any]] = []
         self.services = services
         self.report = report
         self.options = options
@@ -198,7 +216,16 @@ class _Planner:
                 if messages:
                     self.report.errors.setdefault(label, {}).update(messages)
         elif prepared is not None and not self._already_there(first, prepared):
-            self.purchases.append(prepared)
+            self._keep(first, prepared)
+
+    def _keep(self, label: str, prepared: PreparedPurchase) -> None:
+        if self.link is not None:
+            try:
+                self.linked.append(self.link(label, prepared.purchase))
+            except ValidationFailed as exc:
+                self.report.errors.setdefault(label, {}).update(exc.flat())
+                return
+        self.purchases.append(prepared)
 
     def _already_there(self, label: str, prepared: PreparedPurchase) -> bool:
         """Whether the store already holds this purchase (one stored copy per copy read)."""
@@ -229,6 +256,7 @@ class _Planner:
         with services.store.transaction():
             services.relationships.store_new(self.vendors.new_vendors)
             services.purchases.store_prepared(self.purchases)
+            services.interactions.store_new(self.linked)
         if self.vendors.new_vendors:
             event = {"actor": actor, "action": "relationship.import"}
             services.store.audit.append({**event, "count": len(self.vendors.new_vendors)})

@@ -60,6 +60,7 @@ class ImportReport:
     skipped: dict[str, str] = field(default_factory=dict)  # label -> why (credits, invalid)
     matches: list[tuple[Proposal, str]] = field(default_factory=list)  # proposal, decision
     adjustments: dict[str, str] = field(default_factory=dict)  # label -> what was read how
+    remarks: list[str] = field(default_factory=list)  # what a format tells of the whole file
 
     @property
     def ok(self) -> bool:
@@ -74,6 +75,7 @@ class ImportReport:
             f"purchases and {len(self.vendors_created)} vendors ({vendors}); "
             f"{len(self.duplicates)} already imported, {len(self.skipped)} skipped"
         ]
+        lines.extend(self.remarks)
         if self.columns:
             lines.append("columns: " + "; ".join(self.columns))
         if self.date_format or self.decimal:
