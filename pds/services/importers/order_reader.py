@@ -71,6 +71,8 @@ class OrderReader:
             )
             return None
         items = self._items(order, fields, errors, currencies)
+        if len(items) == 1 and "unit_price" not in items[0] and data.get("total"):
+            self._priced_by_total(order.items[0][0], items[0], Decimal(data["total"]))
         if items:
             data["items"] = items
         self._currency(data, fields.get("currency", ""), currencies, mine)
@@ -141,6 +143,11 @@ class OrderReader:
         elif "unit_price" in amounts:
             item["unit_price"] = format(amounts["unit_price"], "f")
         return item
+
+    def _priced_by_total(self, label: str, item: dict[str, Any], total: Decimal) -> None:
+        """The one line of an order with a total but no price costs the total."""
+        quantity = Decimal(item.get("quantity", "1"))
+        self._from_line_total(label, item, {"quantity": quantity, "line_total": total})
 
     def _from_line_total(
         self, label: str, item: dict[str, Any], amounts: dict[str, Decimal]

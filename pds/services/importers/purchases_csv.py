@@ -20,12 +20,12 @@ from typing import Any, BinaryIO
 
 from pds.errors import ValidationFailed
 from pds.services.container import Services
-from pds.services.importers.columns import SYNONYMS
+from pds.services.importers.columns import SYNONYMS, ColumnChoice
 from pds.services.importers.csv_source import read_table
 from pds.services.importers.purchase_plan import COLUMNS, Row, import_rows
 from pds.services.importers.purchase_report import ImportReport, PurchaseImportOptions
 
-__all__ = ["ImportReport", "PurchaseImportOptions", "import_purchases_csv"]
+__all__ = ["ImportReport", "PurchaseImportOptions", "header_choices", "import_purchases_csv"]
 
 PRICED = ("total", "unit_price", "line_total", "items")
 AMAZON_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -98,6 +98,29 @@ def import_purchases_csv(
     if preset == "amazon" and "vendor" not in fields:
         rows = [(line, {**cells, "vendor": "Amazon"}) for line, cells in rows]
     return import_rows(services, rows, report, options)
+
+
+def header_choices(
+    source: bytes, *, preset: str = "csv", mapping: Mapping[str, str] | None = None
+) -> list[ColumnChoice]:
+    """How each header cell of ``source`` would be read (for a mapping step); ``[]`` when
+    the file cannot be read at all. A mapping naming no header cell is left out."""
+    synonyms, _ = PRESETS.get(preset, PRESETS["csv"])
+    header = {c.strip().casefold() for c in _header_cells(source)}
+    usable = {k: v for k, v in (mapping or {}).items() if k.strip().casefold() in header}
+    usable = {k: v for k, v in usable.items() if v in COLUMNS}
+    try:
+        table = read_table(source, known=COLUMNS, required=(), mapping=usable, synonyms=synonyms)
+    except ValidationFailed:
+        return []
+    return [c for c in table.choices if c.header]
+
+
+def _header_cells(source: bytes) -> list[str]:
+    try:
+        return read_table(source, known=(), required=(), synonyms={}).header
+    except ValidationFailed:
+        return []
 
 
 def _described(choices: Any) -> str:
