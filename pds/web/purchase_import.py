@@ -55,9 +55,10 @@ def preview() -> Page:
     data = uploaded.read(MAX_BYTES + 1) if uploaded and uploaded.filename else b""
     if len(data) > MAX_BYTES:
         return _page(form, {"file": ["The file is larger than 2 MB."]}, pending, 422)
-    if data:
+    if data:  # a new file: the columns chosen for the one it replaces do not apply
         name = uploaded.filename if uploaded and uploaded.filename else "file"
         pending = {"data": data, "name": name}
+        form["mapping"] = {}
     if not pending:
         return _page(form, {"file": ["Choose a file to import."]}, None, 422)
     pending = {**pending, "form": form}
