@@ -22,6 +22,7 @@ from pds.services.importers.bank import import_statement
 from pds.services.importers.purchase_plan import COLUMNS
 from pds.services.importers.purchase_report import MATCHING, ImportReport, PurchaseImportOptions
 from pds.services.importers.purchases_csv import header_choices, import_purchases_csv
+from pds.services.importers.receipts import import_receipts
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
@@ -32,6 +33,7 @@ FORMATS = (
     ("csv", "CSV (a spreadsheet, a bank's or shop's CSV export)"),
     ("amazon", "Amazon order history (CSV)"),
     ("bank", "Bank or card statement (OFX/QFX, camt.053, MT940)"),
+    ("receipts", "E-mail receipts (one .eml, or a zip of .eml files)"),
 )
 TABULAR = ("csv", "amazon")
 FLAGS = ("create_vendors", "skip_invalid", "debits_as_purchases")
@@ -123,6 +125,8 @@ def _run(pending: dict[str, Any], *, dry_run: bool) -> ImportReport:
     options = _options(form, dry_run)
     if form.get("format") == "bank":
         return import_statement(services(), data, options=options, name=name)
+    if form.get("format") == "receipts":
+        return import_receipts(services(), data, options=options, name=name)
     preset = "amazon" if form.get("format") == "amazon" else "csv"
     return import_purchases_csv(
         services(), data, mapping=form["mapping"], options=options, preset=preset, name=name

@@ -108,3 +108,26 @@ def test_uploads_are_capped(owner: FlaskClient) -> None:
     response = _upload(owner, b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413  # the app's cap on any request body
     assert "Keeping" not in owner.get("/purchases/import").get_data(as_text=True)
+
+
+def test_receipts_from_a_zip_of_eml_files(owner: FlaskClient, services: Services) -> None:
+    import mailbox
+    import zipfile
+
+    box = mailbox.mbox(DATA / "receipts.mbox", create=False)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for number, key in enumerate(box.keys(), start=1):
+            archive.writestr(f"inbox/{number:02d}.eml", box.get_bytes(key))
+    box.close()
+    html = _upload(owner, packed.getvalue(), format="receipts").get_data(as_text=True)
+    assert "2 receipt(s) found in 3 message(s)" in html
+    assert "2 purchases would be created" in html and "PLB-2044" in html
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert services.purchases.count() == 2
+    empty = io.BytesIO()
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("notes.txt", "no mail here")
+    response = _upload(owner, empty.getvalue(), format="receipts")
+    assert response.status_code == 422
+    assert "bank.csv: no .eml files." in response.get_data(as_text=True)

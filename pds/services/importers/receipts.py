@@ -16,13 +16,18 @@ Duplicates (vendor, day, total, order number) and vendor matching are as for CSV
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+from pds.errors import ValidationFailed
 from pds.services.container import Services
 from pds.services.importers.mail import MAX_NOTE, messages_of
 from pds.services.importers.outcome import stable_id
@@ -31,23 +36,31 @@ from pds.services.importers.purchase_report import ImportReport, PurchaseImportO
 
 RECEIPT_TYPES = ("Order", "Invoice")
 REST = "Not itemised (shipping, tax, discounts)"
+MAX_UNZIPPED = 50 * 1024 * 1024
 
 
 def import_receipts(
     services: Services,
-    source: Path | str,
+    source: Path | str | bytes,
     *,
     options: PurchaseImportOptions | None = None,
+    name: str | None = None,
     **option_values: Any,
 ) -> ImportReport:
-    """Import the receipts in the mbox file or ``.eml`` folder ``source``; see the module."""
+    """Import the receipts in the mbox file or ``.eml`` folder ``source`` (or, as bytes,
+    one ``.eml`` or a zip of ``.eml`` files); see the module."""
     options = options or PurchaseImportOptions(**option_values)
-    path = Path(source)
-    report = ImportReport(dry_run=options.dry_run, source=path.name, format="receipt")
+    label_of_file = name or (Path(source).name if not isinstance(source, bytes) else "file")
+    report = ImportReport(dry_run=options.dry_run, source=label_of_file, format="receipt")
     rows: list[Row] = []
     mails: dict[str, tuple[str, EmailMessage]] = {}  # row label -> message key, message
     read = 0
-    for label, message in messages_of(path):
+    messages = (
+        messages_in_upload(source, label_of_file)
+        if isinstance(source, bytes)
+        else messages_of(Path(source))
+    )
+    for label, message in messages:
         read += 1
         found = list(receipts_in(message))
         for number, receipt in enumerate(found, start=1):
@@ -78,6 +91,33 @@ def import_receipts(
         **{**options.__dict__, "date_format": "%Y-%m-%d", "decimal": "."}
     )
     return import_rows(services, rows, report, read_as, link=link)
+
+
+def messages_in_upload(data: bytes, name: str) -> Iterator[tuple[str, EmailMessage]]:
+    """The messages of an upload: a zip of ``.eml`` files (read in memory), else one."""
+    parser = BytesParser(policy=policy.default)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        yield name, parser.parsebytes(data)
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = sorted(
+                (m for m in archive.infolist() if m.filename.lower().endswith(".eml")),
+                key=lambda m: m.filename,
+            )
+            if sum(m.file_size for m in members) > MAX_UNZIPPED:
+                raise ValidationFailed(
+                    f"{name} unpacks to too much",
+                    {"file": [f"At most {MAX_UNZIPPED // 2**20} MB of mail; split it."]},
+                )
+            if not members:
+                raise ValidationFailed(
+                    f"{name} holds no .eml files", {"file": [f"{name}: no .eml files."]}
+                )
+            for member in members:
+                yield member.filename, parser.parsebytes(archive.read(member))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise ValidationFailed(f"{name} is not a readable zip", {"file": [str(exc)]}) from None
 
 
 def receipts_in(message: EmailMessage) -> Iterator[dict[str, Any]]:
