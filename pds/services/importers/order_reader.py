@@ -100,8 +100,11 @@ class OrderReader:
             return True
         seen.append(amount)
         if self.options.debits_as_purchases:
-            if amount.value >= 0:
+            if amount.value > 0:
                 return False
+            if amount.value == 0:
+                errors["total"] = ["Zero: neither a debit nor a credit."]
+                return True
             data["total"] = format(-amount.value, "f")
         elif amount.negative:
             errors["total"] = [

@@ -88,7 +88,7 @@ def import_purchases_csv(
         dry_run=options.dry_run,
         source=label,
         format=preset,
-        errors={f"line {k.split()[-1]}": v for k, v in table.errors.items()},
+        errors=dict(table.errors),
         ignored_columns=table.ignored_columns,
         columns=[c.describe() for c in table.choices if c.header],
         encoding=table.encoding,

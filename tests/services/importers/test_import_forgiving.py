@@ -3,6 +3,7 @@ matching, --skip-invalid, the archive's own CSV."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from pds.errors import ValidationFailed
 from pds.services import Services
 from pds.services.importers.purchases_csv import import_purchases_csv
+from pds.store import Store
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 BANK = DATA / "bank_de.csv"
@@ -135,3 +137,22 @@ def test_ambiguous_thousands_are_an_error_not_a_guess(services: Services) -> Non
     assert "--decimal" in report.errors["line 2"]["total"][0]
     report = import_purchases_csv(services, data, decimal=",")
     assert purchases_of(services)[0]["total"] == "1234"
+
+
+def test_a_refused_import_leaves_the_store_byte_for_byte(
+    services: Services, vendor: dict[str, Any], store: Store
+) -> None:
+    def digest() -> str:
+        files = sorted(p for p in store.home.rglob("*") if p.is_file() and p.name != "store.lock")
+        return hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+
+    before = digest()
+    for source, options in (
+        (BANK, {}),
+        (BANK, {"debits_as_purchases": True}),
+        (DATA / "purchases_bad_rows.csv", {}),
+        (b"date,vendor,total,currency\n2026-01-02,Kiosk,0,EUR\n", {"debits_as_purchases": True}),
+    ):
+        with pytest.raises(ValidationFailed):
+            import_purchases_csv(services, source, **options)
+    assert digest() == before
