@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from pds.schemas.currencies import minor_units
+from pds.schemas.currencies import CODES
 
 ISO = "%Y-%m-%d"
 DOTTED = "%d.%m.%Y"
@@ -234,10 +234,8 @@ def _currency(prefix: str, suffix: str) -> tuple[str | None, str]:
     if mark in DOLLAR_LIKE:
         return None, mark
     if re.fullmatch(r"[A-Z]{3}", mark):
-        try:
-            minor_units(mark)
-        except (KeyError, ValueError):
-            raise CellError(f"Not a number: {mark} is not an ISO 4217 currency code.") from None
+        if mark not in CODES:
+            raise CellError(f"Not a number: {mark} is not an ISO 4217 currency code.")
         return mark, mark
     raise CellError(f"Not a number: {mark!r} is neither a currency symbol nor a code.")
 
@@ -264,6 +262,8 @@ def _plain_number(body: str, decimal: str | None) -> Decimal:
         body = _ungroup(body, group)
     if body.count(mark) > 1:
         raise CellError("Not a number: more than one decimal separator.")
+    if not re.fullmatch(r"\d+([.,]\d+)?", body):
+        raise CellError("Not a number (write e.g. 12.50, 1.234,50 or $7.99).")
     try:
         value = Decimal(body.replace(mark, "."))
     except InvalidOperation:
