@@ -54,7 +54,7 @@ AMOUNT_FIELDS = ("total", "unit_price", "line_total", "quantity")
 PLACEHOLDER_ID = "00000000-0000-7000-8000-000000000000"
 
 
-Link = Callable[[str, dict[str, Any]], dict[str, Any]]
+Link = Callable[[str, dict[str, Any]], dict[str, Any] | None]
 
 
 def import_rows(
@@ -221,10 +221,12 @@ class _Planner:
     def _keep(self, label: str, prepared: PreparedPurchase) -> None:
         if self.link is not None:
             try:
-                self.linked.append(self.link(label, prepared.purchase))
+                entry = self.link(label, prepared.purchase)
             except ValidationFailed as exc:
                 self.report.errors.setdefault(label, {}).update(exc.flat())
                 return
+            if entry is not None:
+                self.linked.append(entry)
         self.purchases.append(prepared)
 
     def _already_there(self, label: str, prepared: PreparedPurchase) -> bool:

@@ -20,6 +20,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from email import policy
 from email.message import EmailMessage
@@ -72,12 +73,15 @@ def import_receipts(
         f"{read - len({k for k, _ in mails.values()})} without receipt markup left alone"
     )
 
-    def link(label: str, purchase: dict[str, Any]) -> dict[str, Any]:
+    def link(label: str, purchase: dict[str, Any]) -> dict[str, Any] | None:
         key, message = mails[label]
+        record_id = stable_id(_day(purchase["date"]), key, "receipt")
+        if services.interactions.find(record_id) is not None:
+            return None  # the mail is logged already (its purchase was deleted since)
         subject = " ".join(str(message.get("Subject", "")).split()) or "(no subject)"
         return services.interactions.new_record(
             {
-                "id": stable_id(_day(purchase["date"]), key, "receipt"),
+                "id": record_id,
                 "kind": "message",
                 "channel": "email",
                 "date": purchase["date"],
@@ -87,9 +91,7 @@ def import_receipts(
             }
         )
 
-    read_as = PurchaseImportOptions(
-        **{**options.__dict__, "date_format": "%Y-%m-%d", "decimal": "."}
-    )
+    read_as = replace(options, date_format="%Y-%m-%d", decimal=".")
     return import_rows(services, rows, report, read_as, link=link)
 
 

@@ -69,3 +69,12 @@ def test_a_receipt_without_a_merchant_is_refused_naming_the_message(
         import_receipts(services, tmp_path / "nameless.mbox")
     assert caught.value.details == {"message 1": {"vendor": ["Missing data for required field."]}}
     assert services.counts()["purchases"] == 0
+
+
+def test_a_deleted_receipt_comes_back_without_a_second_mail_entry(services: Services) -> None:
+    import_receipts(services, MBOX)
+    books = next(p for p in purchases_of(services) if p["order_ref"] == "PLB-2044")
+    services.purchases.delete(books["id"])
+    report = import_receipts(services, MBOX)
+    assert report.purchases_created == 1 and len(report.duplicates) == 1
+    assert services.counts()["interactions"] == 4  # the mail's entry was kept, not doubled
