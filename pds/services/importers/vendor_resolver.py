@@ -104,8 +104,9 @@ class VendorResolver:
             return proposal.vendor_id
         errors["vendor"] = [
             f"Not a known vendor, but close to {proposal.vendor_name!r} ({proposal.score}%):"
-            f" --accept-matches books it there, --vendor '{text}={proposal.vendor_name}'"
-            " decides for this name, --ignore-matches makes it a new vendor."
+            f" book it under the known vendor (--accept-matches, or --vendor"
+            f" '{text}={proposal.vendor_name}' for this name) or make it a new vendor"
+            " (--ignore-matches)."
         ]
         return None
 
