@@ -1,4 +1,5 @@
-"""The portal's Import page: a CSV, Amazon export or bank statement, previewed, then imported.
+"""The portal's Import page: purchases (CSV, Amazon, bank statements, e-mail receipts) and
+meetings (a calendar file), previewed, then imported.
 
 One page: the file, its format and the options; for CSV files the columns, each read as
 a field (detected, or chosen in a select: the mapping step); below, the dry run's report
@@ -19,6 +20,8 @@ from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.services.importers.bank import import_statement
+from pds.services.importers.calendar_ics import import_calendar
+from pds.services.importers.outcome import ImportReport as ItemReport
 from pds.services.importers.purchase_plan import COLUMNS
 from pds.services.importers.purchase_report import MATCHING, ImportReport, PurchaseImportOptions
 from pds.services.importers.purchases_csv import header_choices, import_purchases_csv
@@ -34,6 +37,7 @@ FORMATS = (
     ("amazon", "Amazon order history (CSV)"),
     ("bank", "Bank or card statement (OFX/QFX, camt.053, MT940)"),
     ("receipts", "E-mail receipts (one .eml, or a zip of .eml files)"),
+    ("calendar", "Calendar (.ics): meetings with your people and vendors"),
 )
 TABULAR = ("csv", "amazon")
 FLAGS = ("create_vendors", "skip_invalid", "debits_as_purchases")
@@ -88,7 +92,12 @@ def commit() -> Page:
         return _page(pending["form"], {}, pending, 422, report=report)
     session.pop(PENDING, None)
     flash(_imported(report))
-    return redirect(url_for("purchases.index"), 303)
+    return redirect(
+        url_for(
+            "purchases.index" if isinstance(report, ImportReport) else "purchase_import.upload"
+        ),
+        303,
+    )
 
 
 def _form_of(values: Any) -> dict[str, Any]:
@@ -120,8 +129,10 @@ def _options(form: dict[str, Any], dry_run: bool) -> PurchaseImportOptions:
     )
 
 
-def _run(pending: dict[str, Any], *, dry_run: bool) -> ImportReport:
+def _run(pending: dict[str, Any], *, dry_run: bool) -> ImportReport | ItemReport:
     form, data, name = pending["form"], pending["data"], pending["name"]
+    if form.get("format") == "calendar":
+        return import_calendar(services(), data, dry_run=dry_run, name=name)
     options = _options(form, dry_run)
     if form.get("format") == "bank":
         return import_statement(services(), data, options=options, name=name)
@@ -148,7 +159,7 @@ def _page(
     pending: dict[str, Any] | None,
     status: int = 200,
     *,
-    report: ImportReport | None = None,
+    report: ImportReport | ItemReport | None = None,
 ) -> tuple[str, int]:
     choices = []
     if pending and form.get("format", "csv") in TABULAR:
@@ -163,11 +174,15 @@ def _page(
         choices=choices,
         fields=COLUMNS,
         formats=FORMATS,
-        report=report,
+        report=report if isinstance(report, ImportReport) else None,
+        items=report if isinstance(report, ItemReport) else None,
     ), status
 
 
-def _imported(report: ImportReport) -> str:
+def _imported(report: ImportReport | ItemReport) -> str:
+    if isinstance(report, ItemReport):
+        created = report.count("created")
+        return f"Imported {created} {report.what}: {report.count('skipped')} skipped."
     purchases, vendors = report.purchases_created, len(report.vendors_created)
     text = f"Imported {purchases} purchase{'s' if purchases != 1 else ''}"
     if vendors:

@@ -131,3 +131,18 @@ def test_receipts_from_a_zip_of_eml_files(owner: FlaskClient, services: Services
     response = _upload(owner, empty.getvalue(), format="receipts")
     assert response.status_code == 422
     assert "bank.csv: no .eml files." in response.get_data(as_text=True)
+
+
+def test_a_calendar_file_becomes_meetings(owner: FlaskClient, services: Services) -> None:
+    services.relationships.add(
+        {"kind": "person", "name": "Ana Lima", "emails": ["ana@example.org"]}
+    )
+    data = (DATA / "events.ics").read_bytes()
+    html = _upload(owner, data, format="calendar").get_data(as_text=True)
+    assert "Import preview: bank.csv" in html and "events read; would be: 1 created" in html
+    assert "meeting with person Ana Lima" in html
+    assert services.interactions.count() == 0
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303 and services.interactions.count() == 1
+    html = _upload(owner, data, format="calendar").get_data(as_text=True)
+    assert "would be: 0 created" in html and "already imported" in html
