@@ -23,13 +23,16 @@ from pds.schemas.temporal import Day, Instant
 
 MAX_ITEMS = 200
 STATUSES = ("new", "reviewed")
-SOURCE_PATTERN = re.compile(r"^(owner|import|vendor:[A-Za-z0-9._~:-]{1,128})$")
+SOURCE_PATTERN = re.compile(r"^(owner|import(:[a-z0-9-]{1,32})?|vendor:[A-Za-z0-9._~:-]{1,128})$")
 
 
 class Source(Text):
-    """Where a purchase came from: ``owner``, ``import`` or ``vendor:<client_id>``."""
+    """Where a purchase came from: ``owner``, ``import`` (``import:<format>``: which
+    importer, e.g. ``import:ofx``) or ``vendor:<client_id>``."""
 
-    default_error_messages = {"source": "Must be owner, import or vendor:<client_id>."}
+    default_error_messages = {
+        "source": "Must be owner, import, import:<format> or vendor:<client_id>."
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=140, **kwargs)

@@ -1,9 +1,14 @@
-"""Importing purchases from a CSV file in the portal: upload, preview, import.
+"""The portal's Import page: purchases (CSV, Amazon, bank statements, e-mail receipts) and
+meetings (a calendar file), previewed, then imported.
 
-The upload is checked with a dry run and the preview shows every purchase the file
-would create and every faulty line. The file waits in the server-side session (never
-on disk, never in a cookie) until the owner presses "Import", which commits it all or
-nothing; a new upload replaces it.
+One page: the file, its format and the options; for CSV files the columns, each read as
+a field (detected, or chosen in a select: the mapping step); below, the dry run's report
+(every decision, every faulty row, the purchases as they would be stored). "Preview"
+checks again with the chosen mapping and options; "Import" commits it all or nothing.
+
+The upload waits in the server-side session (in this process's memory: never on disk,
+never in a cookie) with its mapping and options until it is imported or replaced, so an
+error never loses the chosen file. Uploads are capped at ``MAX_BYTES``.
 """
 
 from __future__ import annotations
@@ -14,50 +19,61 @@ from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
-from pds.services.importers.purchases_csv import ImportReport, import_purchases_csv
+from pds.services.importers.bank import import_statement
+from pds.services.importers.calendar_ics import import_calendar
+from pds.services.importers.outcome import ImportReport as ItemReport
+from pds.services.importers.purchase_plan import COLUMNS
+from pds.services.importers.purchase_report import MATCHING, ImportReport, PurchaseImportOptions
+from pds.services.importers.purchases_csv import header_choices, import_purchases_csv
+from pds.services.importers.receipts import import_receipts
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("purchase_import", __name__)
 PENDING = "purchase_import"
 MAX_BYTES = 2 * 1024 * 1024
+FORMATS = (
+    ("csv", "CSV (a spreadsheet, a bank's or shop's CSV export)"),
+    ("amazon", "Amazon order history (CSV)"),
+    ("bank", "Bank or card statement (OFX/QFX, camt.053, MT940)"),
+    ("receipts", "E-mail receipts (one .eml, or a zip of .eml files)"),
+    ("calendar", "Calendar (.ics): meetings with your people and vendors"),
+)
+TABULAR = ("csv", "amazon")
+FLAGS = ("create_vendors", "skip_invalid", "debits_as_purchases")
 Page = str | Response | tuple[str, int]
 
 
-def _options(form: Any) -> dict[str, Any]:
-    return {
-        "default_currency": form.get("default_currency", "").strip().upper() or None,
-        "create_vendors": form.get("create_vendors") == "on",
-    }
-
-
-def _upload_page(form: Any, errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
-    return render_template("purchases_import.html", form=form, errors=errors), status
-
-
 @bp.get("/purchases/import")
-def upload() -> tuple[str, int]:
-    return _upload_page({"create_vendors": "on"}, {})
+def upload() -> Page:
+    pending = session.get(PENDING)
+    form = {"create_vendors": "on", "format": "csv", "matching": "ask"}
+    if pending:
+        form = pending["form"]
+    return _page(form, {}, pending)
 
 
 @bp.post("/purchases/import")
 def preview() -> Page:
-    upload = request.files.get("file")
-    data = upload.read(MAX_BYTES + 1) if upload else b""
-    if not data:
-        return _upload_page(request.form, {"file": ["Choose a CSV file to import."]}, 422)
+    form = _form_of(request.form)
+    pending = session.get(PENDING)
+    uploaded = request.files.get("file")
+    data = uploaded.read(MAX_BYTES + 1) if uploaded and uploaded.filename else b""
     if len(data) > MAX_BYTES:
-        return _upload_page(request.form, {"file": ["The file is larger than 2 MB."]}, 422)
-    options = _options(request.form)
+        return _page(form, {"file": ["The file is larger than 2 MB."]}, pending, 422)
+    if data:  # a new file: the columns chosen for the one it replaces do not apply
+        name = uploaded.filename if uploaded and uploaded.filename else "file"
+        pending = {"data": data, "name": name}
+        form["mapping"] = {}
+    if not pending:
+        return _page(form, {"file": ["Choose a file to import."]}, None, 422)
+    pending = {**pending, "form": form}
+    session[PENDING] = pending
     try:
-        report = import_purchases_csv(services(), data, dry_run=True, **options)
+        report = _run(pending, dry_run=True)
     except ValidationFailed as exc:
-        errors = exc.flat("-") or {"file": [exc.message]}
-        errors = {("default_currency" if k == "currency" else "file"): v for k, v in errors.items()}
-        return _upload_page(request.form, errors, 422)
-    name = (upload.filename if upload else None) or "file"
-    session[PENDING] = {"csv": data, "options": options, "name": name}
-    return _preview_page(report, name)
+        return _page(form, _field_errors(exc), pending, 422)
+    return _page(form, {}, pending, report=report)
 
 
 @bp.post("/purchases/import/commit")
@@ -67,23 +83,112 @@ def commit() -> Page:
         flash("Nothing to import: upload the file again.")
         return redirect(url_for("purchase_import.upload"), 303)
     try:
-        report = import_purchases_csv(services(), pending["csv"], **pending["options"])
+        report = _run(pending, dry_run=False)
     except ValidationFailed:  # the store changed since the preview: show the fresh report
-        report = import_purchases_csv(
-            services(), pending["csv"], dry_run=True, **pending["options"]
-        )
-        return _preview_page(report, pending["name"]), 422
+        try:
+            report = _run(pending, dry_run=True)
+        except ValidationFailed as exc:
+            return _page(pending["form"], _field_errors(exc), pending, 422)
+        return _page(pending["form"], {}, pending, 422, report=report)
     session.pop(PENDING, None)
-    flash(_imported(report.purchases_created, len(report.vendors_created)))
-    return redirect(url_for("purchases.index"), 303)
+    flash(_imported(report))
+    return redirect(
+        url_for(
+            "purchases.index" if isinstance(report, ImportReport) else "purchase_import.upload"
+        ),
+        303,
+    )
 
 
-def _imported(purchases: int, vendors: int) -> str:
+def _form_of(values: Any) -> dict[str, Any]:
+    """The page's choices, kept as given (to show again) in plain strings."""
+    form = {name: values.get(name, "").strip() for name in
+            ("format", "default_currency", "date_format", "decimal", "matching")}  # fmt: skip
+    form.update({name: "on" if values.get(name) == "on" else "" for name in FLAGS})
+    if form["format"] not in dict(FORMATS):
+        form["format"] = "csv"
+    form["mapping"] = {
+        values.get(f"header-{key.removeprefix('map-')}", ""): value
+        for key, value in values.items()
+        if key.startswith("map-") and value in COLUMNS
+    }
+    return form
+
+
+def _options(form: dict[str, Any], dry_run: bool) -> PurchaseImportOptions:
+    matching = form.get("matching") if form.get("matching") in MATCHING else "ask"
+    return PurchaseImportOptions(
+        dry_run=dry_run,
+        default_currency=form.get("default_currency", "").upper() or None,
+        create_vendors=form.get("create_vendors") == "on",
+        skip_invalid=form.get("skip_invalid") == "on",
+        debits_as_purchases=form.get("debits_as_purchases") == "on",
+        date_format=form.get("date_format") or None,
+        decimal=form.get("decimal") or None,
+        matching=str(matching),
+    )
+
+
+def _run(pending: dict[str, Any], *, dry_run: bool) -> ImportReport | ItemReport:
+    form, data, name = pending["form"], pending["data"], pending["name"]
+    if form.get("format") == "calendar":
+        return import_calendar(services(), data, dry_run=dry_run, name=name)
+    options = _options(form, dry_run)
+    if form.get("format") == "bank":
+        return import_statement(services(), data, options=options, name=name)
+    if form.get("format") == "receipts":
+        return import_receipts(services(), data, options=options, name=name)
+    preset = "amazon" if form.get("format") == "amazon" else "csv"
+    return import_purchases_csv(
+        services(), data, mapping=form["mapping"], options=options, preset=preset, name=name
+    )
+
+
+def _field_errors(exc: ValidationFailed) -> dict[str, list[str]]:
+    """A refusal of the whole file, on the field it is about (the file, by default)."""
+    fields = {"date_format": "date_format", "decimal": "decimal", "currency": "default_currency"}
+    errors: dict[str, list[str]] = {}
+    for key, messages in (exc.flat("-") or {"file": [exc.message]}).items():
+        errors.setdefault(fields.get(key, "file"), []).extend(messages)
+    return errors
+
+
+def _page(
+    form: dict[str, Any],
+    errors: dict[str, list[str]],
+    pending: dict[str, Any] | None,
+    status: int = 200,
+    *,
+    report: ImportReport | ItemReport | None = None,
+) -> tuple[str, int]:
+    choices = []
+    if pending and form.get("format", "csv") in TABULAR:
+        choices = header_choices(
+            pending["data"], preset=form.get("format", "csv"), mapping=form.get("mapping")
+        )
+    return render_template(
+        "purchases_import.html",
+        form=form,
+        errors=errors,
+        kept=pending["name"] if pending else None,
+        choices=choices,
+        fields=COLUMNS,
+        formats=FORMATS,
+        report=report if isinstance(report, ImportReport) else None,
+        items=report if isinstance(report, ItemReport) else None,
+    ), status
+
+
+def _imported(report: ImportReport | ItemReport) -> str:
+    if isinstance(report, ItemReport):
+        created = report.count("created")
+        return f"Imported {created} {report.what}: {report.count('skipped')} skipped."
+    purchases, vendors = report.purchases_created, len(report.vendors_created)
     text = f"Imported {purchases} purchase{'s' if purchases != 1 else ''}"
     if vendors:
         text += f" and {vendors} new vendor{'s' if vendors != 1 else ''}"
+    if report.duplicates:
+        text += f"; {len(report.duplicates)} already there"
+    if report.skipped:
+        text += f"; {len(report.skipped)} skipped"
     return text + "."
-
-
-def _preview_page(report: ImportReport, name: str) -> str:
-    return render_template("purchases_import_preview.html", report=report, name=name)

@@ -256,8 +256,12 @@ def test_purchase_sources_and_status() -> None:
     pushed = load(PurchaseSchema(), purchase(total="1", source="vendor:shop-1"))
     assert pushed["status"] == "new"
     assert errors_of(PurchaseSchema(), purchase(total="1", source="someone")) == {
-        "source": ["Must be owner, import or vendor:<client_id>."]
+        "source": ["Must be owner, import, import:<format> or vendor:<client_id>."]
     }
+    assert load(PurchaseSchema(), purchase(total="1", source="import:ofx"))["source"] == (
+        "import:ofx"
+    )
+    assert set(errors_of(PurchaseSchema(), purchase(total="1", source="import:"))) == {"source"}
 
 
 def test_preferences_need_namespaced_keys_and_scalar_values() -> None:

@@ -54,7 +54,7 @@ def test_the_preview_lists_each_faulty_line_and_offers_no_import(
 def test_a_missing_file_or_header_is_a_field_error(owner: FlaskClient) -> None:
     response = _upload(owner, b"")
     assert response.status_code == 422
-    assert 'id="f-file-error">Choose a CSV file to import.</p>' in response.get_data(True)
+    assert 'id="f-file-error">Choose a file to import.</p>' in response.get_data(True)
     response = _upload(owner, b"when,who\n2025-01-01,x\n", default_currency="EUR")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -64,3 +64,85 @@ def test_a_missing_file_or_header_is_a_field_error(owner: FlaskClient) -> None:
 def test_import_refuses_a_post_without_the_csrf_token(owner: FlaskClient) -> None:
     response = owner.post("/purchases/import/commit")
     assert response.status_code == 400
+
+
+MAPPABLE = (
+    "Tag;Partner;Artikel;Betrag;Währung\n"
+    "02.02.2026;Fresh Fields;Äpfel;3,50;EUR\n"
+    "05.02.2026;Corner Bakery;Brot;1.234,50;EUR\n"
+).encode()
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
+
+
+def test_the_mapping_step_keeps_the_file_and_previews_as_stored(
+    owner: FlaskClient, services: Services
+) -> None:
+    response = _upload(owner, MAPPABLE)
+    assert response.status_code == 422  # no date or vendor column yet
+    html = response.get_data(as_text=True)
+    assert "Keeping bank.csv" in html and 'name="header-2" value="Partner"' in html
+    token = csrf_of(html)
+    form = {"csrf_token": token, "create_vendors": "on", "format": "csv"}
+    form |= {"header-1": "Tag", "map-1": "date", "header-2": "Partner", "map-2": "vendor"}
+    response = owner.post("/purchases/import", data=form, content_type="multipart/form-data")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "2 purchases would be created" in html and "1234.50 EUR" in html
+    assert '<option value="vendor" selected>' in html  # the mapping is kept
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303 and services.purchases.count() == 2
+
+
+def test_a_bank_statement_and_its_credits(owner: FlaskClient, services: Services) -> None:
+    data = (DATA / "statement_camt053.xml").read_bytes()
+    html = _upload(owner, data, format="bank").get_data(as_text=True)
+    assert "2 purchases would be created" in html
+    assert "entry 3: skipped: a credit of 3250.00" in html
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert services.purchases.count() == 2
+    html = _upload(owner, data, format="bank").get_data(as_text=True)
+    assert "0 purchases would be created" in html and "2 already imported" in html
+
+
+def test_uploads_are_capped(owner: FlaskClient) -> None:
+    response = _upload(owner, b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 413  # the app's cap on any request body
+    assert "Keeping" not in owner.get("/purchases/import").get_data(as_text=True)
+
+
+def test_receipts_from_a_zip_of_eml_files(owner: FlaskClient, services: Services) -> None:
+    import mailbox
+    import zipfile
+
+    box = mailbox.mbox(DATA / "receipts.mbox", create=False)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for number, key in enumerate(box.keys(), start=1):
+            archive.writestr(f"inbox/{number:02d}.eml", box.get_bytes(key))
+    box.close()
+    html = _upload(owner, packed.getvalue(), format="receipts").get_data(as_text=True)
+    assert "2 receipt(s) found in 3 message(s)" in html
+    assert "2 purchases would be created" in html and "PLB-2044" in html
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert services.purchases.count() == 2
+    empty = io.BytesIO()
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("notes.txt", "no mail here")
+    response = _upload(owner, empty.getvalue(), format="receipts")
+    assert response.status_code == 422
+    assert "bank.csv: no .eml files." in response.get_data(as_text=True)
+
+
+def test_a_calendar_file_becomes_meetings(owner: FlaskClient, services: Services) -> None:
+    services.relationships.add(
+        {"kind": "person", "name": "Ana Lima", "emails": ["ana@example.org"]}
+    )
+    data = (DATA / "events.ics").read_bytes()
+    html = _upload(owner, data, format="calendar").get_data(as_text=True)
+    assert "Import preview: bank.csv" in html and "events read; would be: 1 created" in html
+    assert "meeting with person Ana Lima" in html
+    assert services.interactions.count() == 0
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303 and services.interactions.count() == 1
+    html = _upload(owner, data, format="calendar").get_data(as_text=True)
+    assert "would be: 0 created" in html and "already imported" in html

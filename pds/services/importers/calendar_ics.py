@@ -45,17 +45,23 @@ When = date | datetime
 
 def import_calendar(
     services: Services,
-    source: Path | str,
+    source: Path | str | bytes,
     *,
     dry_run: bool = False,
     until: date | None = None,
     me: Iterable[str] = (),
     actor: str = "owner",
+    name: str | None = None,
 ) -> ImportReport:
-    """Import the events of the iCalendar file ``source``; see the module doc."""
+    """Import the events of the iCalendar file ``source`` (a path, or its bytes and
+    ``name``, as uploaded); see the module doc."""
     check_actor(actor)
-    path = Path(source)
-    events = _events(read_source(path), path)
+    if isinstance(source, bytes):
+        path, data = Path(name or "calendar.ics"), source
+    else:
+        path = Path(source)
+        data = read_source(path)
+    events = _events(data, path)
     report = ImportReport(source=path.name, what="events", dry_run=dry_run)
     report.items_read = len(events)
     last_day = until or services.clock().date()

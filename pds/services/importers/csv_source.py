@@ -3,8 +3,9 @@
 - Encoding: UTF-8, with or without a byte order mark; UTF-16 with a BOM; anything else
   only when named (``encoding="cp1252"``).
 - Delimiter: comma, semicolon or tab, whichever the header line has most of (unless given).
-- Header: the first non-blank row. Each header cell is mapped to a known column by the
-  ``mapping`` (file header -> column) or, failing that, by its own name (any case).
+- Header: the first non-blank row. Each header cell is read as a known column by the
+  ``mapping`` (file header -> column), its own name or a synonym
+  (:mod:`pds.services.importers.columns`); every choice is kept for the report.
   Unknown columns are ignored and reported. Line numbers are those of the file (the
   header is line 1; a quoted cell spanning lines counts them all).
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pds.errors import ValidationFailed
+from pds.services.importers.columns import ColumnChoice, choose_columns
 
 MAX_BYTES = 50 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
@@ -31,7 +33,9 @@ class CsvTable:
     encoding: str
     delimiter: str
     columns: dict[int, str]  # cell position -> known column name
+    choices: list[ColumnChoice] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (line, column->text)
     errors: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
@@ -93,6 +97,7 @@ def read_table(
     known: Sequence[str],
     required: Sequence[str],
     mapping: Mapping[str, str] | None = None,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     max_rows: int = 100_000,
@@ -106,10 +111,11 @@ def read_table(
     delimiter = delimiter or sniff_delimiter(text)
     lines = _numbered_rows(text, delimiter)
     header_line, header = _first_non_blank(lines)
-    table = CsvTable(used, delimiter, _map_header(header, known, required, mapping or {}))
-    table.ignored_columns = [
-        cell.strip() for i, cell in enumerate(header) if i not in table.columns and cell.strip()
-    ]
+    choices = choose_columns(header, known, mapping or {}, synonyms)
+    table = CsvTable(used, delimiter, _check_header(header, choices, known, required, mapping))
+    table.choices = choices
+    table.header = [cell.strip() for cell in header]
+    table.ignored_columns = [c.header for c in choices if c.field is None and c.header]
     for line, cells in lines:
         if not any(cell.strip() for cell in cells):
             continue
@@ -150,40 +156,44 @@ def _first_non_blank(lines: Iterator[tuple[int, list[str]]]) -> tuple[int, list[
     raise ValidationFailed("the file is empty", {"file": ["Empty: expected a header row."]})
 
 
-def _map_header(
+def _check_header(
     header: Sequence[str],
+    choices: Sequence[ColumnChoice],
     known: Sequence[str],
     required: Sequence[str],
-    mapping: Mapping[str, str],
+    mapping: Mapping[str, str] | None,
 ) -> dict[int, str]:
+    """Cell position -> column; ``ValidationFailed`` naming every misfit of the header."""
+    mapping = mapping or {}
     errors: dict[str, list[str]] = {}
     wrong_targets = sorted({v for v in mapping.values() if v not in known})
     if wrong_targets:
-        errors["mapping"] = [f"Unknown column names: {', '.join(wrong_targets)}."]
-    folded_mapping = {k.strip().casefold(): v for k, v in mapping.items()}
+        errors["mapping"] = [
+            f"Unknown column names: {', '.join(wrong_targets)} (known: {', '.join(known)})."
+        ]
     present = {cell.strip().casefold() for cell in header}
     absent = sorted(k for k in mapping if k.strip().casefold() not in present)
     if absent:
         errors.setdefault("mapping", []).append(f"Not in the header: {', '.join(absent)}.")
     columns: dict[int, str] = {}
     seen: dict[str, str] = {}
-    for position, cell in enumerate(header):
-        name = cell.strip()
-        target = folded_mapping.get(name.casefold()) or name.casefold()
-        if target not in known:
+    for position, choice in enumerate(choices):
+        if choice.field is None:
             continue
-        if target in seen:
+        if choice.field in seen:
             errors.setdefault("columns", []).append(
-                f"Both {seen[target]!r} and {name!r} are the {target} column."
+                f"Both {seen[choice.field]!r} and {choice.header!r} are the {choice.field} column."
             )
             continue
-        seen[target] = name
-        columns[position] = target
+        seen[choice.field] = choice.header
+        columns[position] = choice.field
     missing = [name for name in required if name not in seen]
     if missing:
+        hints = [c.describe() for c in choices if c.field is None and c.hint]
         errors.setdefault("columns", []).append(
             f"Missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
             f" (header has: {', '.join(c.strip() for c in header if c.strip()) or 'nothing'})."
+            + (f" {'; '.join(hints)}." if hints else "")
         )
     if errors:
         messages = " ".join(chain.from_iterable(errors.values()))

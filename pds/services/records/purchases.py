@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pds.errors import ValidationFailed
@@ -160,6 +160,11 @@ class PurchaseService(RecordService):
         """Every purchase from ``day`` (ISO date) on, oldest first."""
         return self._col.query(start=day)
 
+    def on_day(self, day: str) -> list[dict[str, Any]]:
+        """Every purchase of ``day`` (ISO date)."""
+        following = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+        return self._col.query(start=day, end=following)
+
     def in_months(self, months: int, today: date | None = None) -> list[dict[str, Any]]:
         """Every purchase of the last ``months`` calendar months (``today``'s included)."""
         day = today or self._ctx.now().date()
@@ -265,7 +270,7 @@ def _with_source(data: Any, actor: str) -> Any:
     if actor.startswith("vendor:"):
         return {**data, "source": actor, "status": "new"}
     source = data.get("source") or "owner"
-    if actor == "owner" and source not in OWNER_SOURCES:
+    if actor == "owner" and source not in OWNER_SOURCES and not source.startswith("import:"):
         raise ValidationFailed(
             "invalid purchase: check source",
             {"source": ["The owner records purchases as owner or import."]},

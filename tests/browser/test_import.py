@@ -1,0 +1,74 @@
+"""Journeys through the Import page: a CSV file whose columns need mapping, a bank statement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_accessibility import assert_accessible
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+UNMAPPED = (
+    "Tag;Partner;Artikel;Betrag;Währung\n"
+    "02.02.2026;Moss & Fern;Terrarium;1.234,50;EUR\n"
+    "05.02.2026;Moss & Fern;Spray bottle;3,50;EUR\n"
+).encode()
+
+
+def choose_file(page: Page, name: str, data: bytes, mime: str) -> None:
+    page.locator("#f-file").set_input_files({"name": name, "mimeType": mime, "buffer": data})
+    page.get_by_role("button", name="Preview").click()
+
+
+def test_a_csv_file_through_the_mapping_step(owner: Page) -> None:
+    owner.goto("/purchases/import")
+    owner.get_by_label("Format", exact=True).select_option("csv")
+    choose_file(owner, "konto.csv", UNMAPPED, "text/csv")
+    expect(owner.get_by_role("alert")).to_have_text("The file cannot be imported: see below.")
+    expect(owner.locator("#f-file-error")).to_contain_text("Missing required column: date")
+    expect(owner.locator("#f-file-hint")).to_contain_text("Keeping konto.csv")
+    columns = owner.get_by_role("region", name="Columns")
+    expect(columns.get_by_role("row").filter(has_text="Betrag")).to_contain_text(
+        "total (a synonym)"
+    )
+    assert_accessible(owner)  # the mapping step, its errors
+    owner.get_by_label("Read Tag as").select_option("date")
+    owner.get_by_label("Read Partner as").select_option("vendor")
+    owner.get_by_role("button", name="Preview").click()  # no file chosen again: it is kept
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Import preview: konto.csv")
+    expect(owner.get_by_role("status")).to_contain_text("2 rows read; 2 purchases would be created")
+    planned = owner.get_by_role("region", name="Purchases that would be created")
+    expect(planned.get_by_role("row").filter(has_text="Terrarium")).to_contain_text("1234.50 EUR")
+    expect(owner.get_by_label("Read Tag as")).to_have_value("date")  # the mapping is kept
+    assert_accessible(owner)  # the preview
+    owner.get_by_role("button", name="Import 2 purchases").click()
+    expect(owner.get_by_role("status")).to_contain_text("Imported 2 purchases and 1 new vendor.")
+    owner.goto("/purchases?q=Terrarium")
+    expect(owner.get_by_role("row").filter(has_text="Terrarium")).to_contain_text("1234.50 EUR")
+
+
+def test_a_camt053_bank_statement(owner: Page) -> None:
+    owner.goto("/purchases/import")
+    owner.get_by_label("Format", exact=True).select_option("bank")
+    data = (DATA / "statement_camt053.xml").read_bytes()
+    owner.get_by_text("Options", exact=True).click()
+    owner.get_by_label("A vendor name close to a known vendor's").select_option("ignore")
+    choose_file(owner, "februar.xml", data, "application/xml")
+    expect(owner.get_by_role("status")).to_contain_text("2 purchases would be created")
+    read = owner.get_by_role("region", name="How the file was read")
+    expect(read).to_contain_text("entry 3: skipped: a credit of 3250.00")
+    expect(read).to_contain_text("entry 4: skipped: not booked yet (status PDNG)")
+    planned = owner.get_by_role("region", name="Purchases that would be created")
+    expect(planned.get_by_role("row").filter(has_text="Radwerk Berlin")).to_contain_text("RE-4471")
+    owner.get_by_role("button", name="Import 2 purchases").click()
+    expect(owner.get_by_role("status")).to_contain_text(
+        "Imported 2 purchases and 2 new vendors; 2 skipped."
+    )
+    owner.goto("/purchases/import")
+    owner.get_by_label("Format", exact=True).select_option("bank")
+    owner.get_by_text("Options", exact=True).click()
+    owner.get_by_label("A vendor name close to a known vendor's").select_option("ignore")
+    choose_file(owner, "februar.xml", data, "application/xml")
+    expect(owner.get_by_role("status")).to_contain_text("0 purchases would be created")
+    expect(owner.get_by_role("status")).to_contain_text("2 already imported")
