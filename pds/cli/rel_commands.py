@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from pds.cli.paths import ClientPath
 from pds.cli.rel_text import record_lines
 from pds.cli.root import main, services_of, settings_of
 from pds.errors import Conflict, NotFound, ValidationFailed
@@ -163,7 +164,7 @@ def delete(ctx: click.Context, who: str, yes: bool) -> None:
 
 @rel.command()
 @click.argument("who")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=ClientPath(dir_okay=False, path_type=Path))
 @click.option("--remove", is_flag=True, help="Remove the photo instead.")
 @click.pass_context
 def photo(ctx: click.Context, who: str, file: Path | None, remove: bool) -> None:
