@@ -66,16 +66,15 @@ def serve(ctx: click.Context, host: str | None, port: str | None) -> None:
     Unless PDS_WEBHOOKS_ENABLED is false, a background thread posts RFP webhooks to
     subscribed vendors (with retries) and expires RFPs whose deadline has passed.
     """
-    import logging
-
     from waitress import serve as waitress_serve
 
     from pds.app import create_app
+    from pds.runtime.logs import configure_logging
 
     settings = settings_of(ctx).with_overrides(
         {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings)
     with runtime_for(settings) as runtime:  # its close stops the workers, then the store
         app = create_app(runtime=runtime)
         click.echo(f"pds {__version__} serving {settings.home} on {settings.issuer_url}")

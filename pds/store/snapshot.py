@@ -91,7 +91,7 @@ class Snapshots(StoreState):
                 listed = _copy(pinned.files, partial, progress)
             finally:
                 pinned.close()
-            listed[HEADER_NAME] = [len(pinned.header), hashlib.sha256(pinned.header).hexdigest()]
+            listed[HEADER_NAME] = (len(pinned.header), hashlib.sha256(pinned.header).hexdigest())
             self._write_manifest(partial, when, listed, pinned.audit_entries)
             for folder in (partial / DATA_DIR, partial / AUDIT_DIR, partial):
                 fsync_dir(folder)
@@ -137,7 +137,7 @@ class Snapshots(StoreState):
             return pinned, time.monotonic() - began
 
     def _write_manifest(
-        self, partial: Path, when: dt.datetime, listed: dict[str, list[object]], entries: int
+        self, partial: Path, when: dt.datetime, listed: dict[str, tuple[int, str]], entries: int
     ) -> None:
         meta = {
             "name": MANIFEST_NAME,
@@ -171,14 +171,14 @@ def _allow_open_files(count: int) -> None:
 
 def _copy(
     files: list[tuple[str, int, int]], target: Path, progress: Progress | None
-) -> dict[str, list[object]]:
+) -> dict[str, tuple[int, str]]:
     """Copy each pinned file's first ``length`` bytes to ``target``/name (fsynced);
     name -> [length, SHA-256] of each."""
     (target / DATA_DIR).mkdir()
     (target / AUDIT_DIR).mkdir()
-    listed: dict[str, list[object]] = {}
+    listed: dict[str, tuple[int, str]] = {}
     for done, (name, fd, length) in enumerate(files, start=1):
-        listed[name] = [length, _copy_file(fd, length, target / name)]
+        listed[name] = (length, _copy_file(fd, length, target / name))
         if progress is not None:
             progress(done, len(files))
     return listed

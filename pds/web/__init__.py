@@ -27,6 +27,8 @@ from pds.web import settings as settings_pages
 from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
 from pds.web.headers import add_security_headers
+from pds.web.proxies import TrustedProxies
+from pds.web.request_log import register_request_log
 from pds.web.sessions import ServerSessions
 
 
@@ -34,6 +36,9 @@ def register_web(app: Flask) -> None:
     app.secret_key = secrets.token_bytes(32)  # signs nothing lasting: a restart forgets it
     settings = app.config["PDS_SETTINGS"]
     app.session_interface = ServerSessions.for_settings(settings)
+    register_request_log(app)
+    if settings.trusted_proxies:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
     register_error_handlers(app)
     register_csrf(app)
     app.after_request(add_security_headers)
