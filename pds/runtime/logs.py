@@ -11,7 +11,7 @@ import contextvars
 import datetime as dt
 import json
 import logging
-from typing import Any
+from typing import Any, TextIO
 
 from pds.config import Settings
 
@@ -53,9 +53,10 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(settings: Settings) -> None:
-    """Send pds's log lines to stderr in the format and at the level the settings say."""
-    handler = logging.StreamHandler()
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Send pds's log lines to ``stream`` (stderr) in the format and at the level the
+    settings say."""
+    handler = logging.StreamHandler(stream)
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
