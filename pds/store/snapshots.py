@@ -86,7 +86,9 @@ def latest_in(directory: Path, store_id: str | None = None) -> Path | None:
 
 
 def partials_in(directory: Path, store_id: str) -> list[Path]:
-    """Snapshots of ``store_id`` left unfinished (a crash or a kill during a backup)."""
+    """Snapshots of ``store_id`` left unfinished (a crash or a kill during a backup); and
+    those killed before they had a header (the first file written, microseconds after
+    the directory is made)."""
     if not directory.is_dir():
         return []
     return sorted(
@@ -95,7 +97,7 @@ def partials_in(directory: Path, store_id: str) -> list[Path]:
         if path.is_dir()
         and path.name.endswith(PARTIAL)
         and taken_at(path.with_name(path.name.removesuffix(PARTIAL))) is not None
-        and store_id_of(path) == store_id
+        and (store_id_of(path) == store_id or not (path / HEADER_NAME).exists())
     )
 
 

@@ -226,3 +226,12 @@ def test_a_snapshot_copies_ciphertext_only(store: Store, backups: Path) -> None:
         if path.is_file():
             assert b"secret-marker-7f3a" not in path.read_bytes()
     shutil.rmtree(info.path)
+
+
+def test_a_partial_killed_before_its_header_is_cleaned_up_too(store: Store, backups: Path) -> None:
+    orphan = backups / f"20260101T000000.000Z{PARTIAL}"
+    orphan.mkdir(parents=True)
+    unrelated = backups / "keep.partial"  # not named like a snapshot: left alone
+    unrelated.mkdir()
+    store.snapshot(backups)
+    assert not orphan.exists() and unrelated.exists()
