@@ -284,8 +284,9 @@ class Settings:
     registrations_per_hour: int = _setting(
         20,
         "Client registrations (/oauth/register) each client address may try per hour, in "
-        "bursts of up to that many (then 429 with Retry-After). Behind a reverse proxy every "
-        "request has the proxy's address, so this becomes a limit over all vendors together.",
+        "bursts of up to that many (then 429 with Retry-After). Behind a reverse proxy, name it "
+        "in PDS_TRUSTED_PROXIES, or every request has the proxy's address and this becomes a "
+        "limit over all vendors together.",
         _int_in(1, 10**6),
     )
     rfp_vendors_need_approval: bool = _setting(
