@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pds.errors import Conflict, StoreError
+from pds.errors import Conflict, StoreError, ValidationFailed
 from pds.store import sealed
 from pds.store.fs import fsync_dir, write_durably
 from pds.store.header import HEADER_NAME
@@ -75,6 +75,11 @@ class Snapshots(StoreState):
 
     def _snapshot(self, directory: Path, progress: Progress | None) -> SnapshotInfo:
         started = time.monotonic()
+        if directory.resolve().is_relative_to(self.home.resolve()):
+            raise ValidationFailed(
+                f"{directory} is inside the store: snapshots must go somewhere else",
+                {"directory": ["must be outside the store directory"]},
+            )
         directory.mkdir(parents=True, exist_ok=True)
         for stale in partials_in(directory, self.vault.store_id):
             shutil.rmtree(stale)

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pds.errors import Conflict, IntegrityError, StoreNotFound, WrongPassphrase
+from pds.errors import (
+    Conflict,
+    IntegrityError,
+    StoreNotFound,
+    ValidationFailed,
+    WrongPassphrase,
+)
 from pds.store import Store
 from pds.store.snapshot_check import snapshot_at, verify_snapshot
 from pds.store.snapshots import PARTIAL, prune, snapshots_in
@@ -235,3 +241,9 @@ def test_a_partial_killed_before_its_header_is_cleaned_up_too(store: Store, back
     unrelated.mkdir()
     store.snapshot(backups)
     assert not orphan.exists() and unrelated.exists()
+
+
+def test_snapshots_never_go_inside_the_store(store: Store, home: Path) -> None:
+    with pytest.raises(ValidationFailed):
+        store.snapshot(home / "backups")
+    assert not (home / "backups").exists()
