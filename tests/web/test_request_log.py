@@ -7,6 +7,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -18,29 +19,37 @@ from pds.runtime.logs import configure_logging
 from tests.conftest import OWNER_PASSWORD, log_in
 
 
-@pytest.fixture
-def json_logs() -> Iterator[Any]:
-    """Configure JSON logging to a buffer; ``lines()`` returns the lines logged since the
-    last call, parsed (and keeps their text in ``lines.raw``)."""
+@contextmanager
+def logging_to(buffer: io.StringIO, log_format: str) -> Iterator[None]:
+    """pds's logging as ``pds serve`` configures it, into ``buffer``; as it was after."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    configure_logging(Settings(log_format=log_format), buffer)
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+
+
+@pytest.fixture
+def json_logs() -> Iterator[Any]:
+    """JSON logging into a buffer; ``lines()`` returns the lines logged since the last
+    call, parsed (and keeps their text in ``lines.raw``)."""
     buffer = io.StringIO()
-    configure_logging(Settings(log_format="json"), buffer)
 
     def lines() -> list[dict[str, Any]]:
         raw = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        parsed = [json.loads(line) for line in raw.splitlines() if line.strip()]
         lines.raw = raw  # type: ignore[attr-defined]
-        return parsed
+        return [json.loads(line) for line in raw.splitlines() if line.strip()]
 
-    yield lines
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
+    with logging_to(buffer, "json"):
+        yield lines
 
 
 def test_each_request_gets_an_id_in_the_response_and_its_log_line(
@@ -84,3 +93,13 @@ def test_log_lines_hold_no_secrets_query_strings_or_record_ids(
         "01J0000000000000000000ABCD",
     ):
         assert secret not in raw
+
+
+def test_text_lines_carry_the_request_id_too(client: FlaskClient) -> None:
+    buffer = io.StringIO()
+    with logging_to(buffer, "text"):
+        rid = client.get("/healthz").headers["X-Request-Id"]
+        logging.getLogger("pds").info("outside any request")
+    request_line, outside = buffer.getvalue().splitlines()
+    assert f"pds.request [{rid}] GET /healthz 200" in request_line
+    assert "pds [-] outside any request" in outside
