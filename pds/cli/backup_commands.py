@@ -43,7 +43,7 @@ def backup() -> None:
 )
 @click.pass_context
 def take(ctx: click.Context, directory: Path, keep: int | None) -> None:
-    """Take a snapshot of the store into DIR (made if missing)."""
+    """Take a snapshot of the store into DIR (made if missing; outside the store)."""
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
