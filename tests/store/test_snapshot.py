@@ -18,7 +18,8 @@ from pds.errors import (
     ValidationFailed,
     WrongPassphrase,
 )
-from pds.store import Store
+from pds.store import Store, swap
+from pds.store.replacement import replacing
 from pds.store.snapshot_check import snapshot_at, verify_snapshot
 from pds.store.snapshots import PARTIAL, prune, snapshots_in
 
@@ -247,3 +248,30 @@ def test_snapshots_never_go_inside_the_store(store: Store, home: Path) -> None:
     with pytest.raises(ValidationFailed):
         store.snapshot(home / "backups")
     assert not (home / "backups").exists()
+
+
+def test_a_snapshot_waits_for_a_replacement_to_be_swapped_in(
+    store: Store, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(store, months=2)
+    taken: list[Path] = []
+    waited: list[bool] = []
+    real_commit = swap.commit
+
+    def commit(home: Path) -> None:
+        snapshotting = threading.Thread(target=lambda: taken.append(store.snapshot(backups).path))
+        snapshotting.start()
+        snapshotting.join(0.3)
+        waited.append(snapshotting.is_alive())  # it waits for the store's lock
+        real_commit(home)
+        threads.append(snapshotting)
+
+    threads: list[threading.Thread] = []
+    monkeypatch.setattr(swap, "commit", commit)
+    with replacing(store) as fresh:
+        fresh.collection("notes").insert({"text": "the new contents"})
+    threads[0].join(10)
+    assert waited == [True]
+    with open_store(taken[0]) as copy:
+        assert contents(copy) == contents(store)
+        assert [r["text"] for r in copy.collection("notes").scan()] == ["the new contents"]
