@@ -85,6 +85,12 @@ def test_the_caddyfile_validates(name: str) -> None:
         assert f"header_up {header}" in text
 
 
+def test_caddy_logs_no_secret_query_parameters() -> None:
+    text = (DEPLOY / "Caddyfile").read_text()
+    for parameter in ("key", "code", "token", "access_token", "refresh_token"):
+        assert re.search(rf"replace {parameter} REDACTED", text), parameter
+
+
 def _instructions(dockerfile: str) -> list[tuple[str, str]]:
     joined = re.sub(r"\\\n", " ", dockerfile)
     found = []
