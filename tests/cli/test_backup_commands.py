@@ -31,6 +31,8 @@ def test_a_snapshot_opens_on_its_own(
     status = pds("status", "--json", "--verify", PDS_HOME=str(snapshot))
     assert status.exit_code == 0, status.output
     assert '"relationships": 1' in status.output
+    verify = pds("backup", "verify", str(snapshot))  # opening it left only its lock file
+    assert verify.exit_code == 0, verify.output
 
 
 def test_verify_passes_a_whole_snapshot_and_takes_the_latest_in_a_directory(
