@@ -9,6 +9,7 @@ value raises ``ConfigError`` naming the variable or the setting. Secrets are wra
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -119,6 +120,37 @@ def _address(raw: str) -> str:
     return value
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_seconds(text: str) -> int:
+    """Seconds in a duration such as ``90s``, ``30m``, ``6h`` or ``1d``."""
+    value = text.strip().lower()
+    number, unit = value[:-1], value[-1:]
+    if unit not in _UNITS or not number.isdigit() or int(number) < 1:
+        raise ValueError(f"{text!r} is not a duration such as 30m, 6h or 1d")
+    return int(number) * _UNITS[unit]
+
+
+def _duration(raw: str) -> str:
+    if duration_seconds(raw) < 60:
+        raise ValueError("must be at least a minute")
+    return raw.strip().lower()
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            example = "such as 10.0.0.0/8"
+            raise ValueError(f"{part!r} is not an IP address or network {example}") from None
+    return tuple(networks)
+
+
 def _setting(default: Any, help: str, parse: Callable[[str], Any], env: bool = True) -> Any:
     return field(default=default, metadata={"help": help, "parse": parse, "env": env})
 
@@ -148,6 +180,34 @@ class Settings:
     )
     log_level: str = _setting(
         "info", "Server log level.", _choice("debug", "info", "warning", "error")
+    )
+    log_format: str = _setting(
+        "text",
+        "Server log lines: `text`, or `json` (one JSON object a line, with the request id; "
+        "never record values, tokens or query strings).",
+        _choice("text", "json"),
+    )
+    trusted_proxies: tuple[str, ...] = _setting(
+        (),
+        "Comma-separated addresses or networks of reverse proxies (e.g. 127.0.0.1) whose "
+        "X-Forwarded-For, -Proto and -Host headers are believed, so that login throttling and "
+        "rate limits see the real client address. None by default: the headers are ignored.",
+        _networks,
+    )
+    backup_dir: Path | None = _setting(
+        None,
+        "Directory the server writes snapshots of the store to on a schedule (see "
+        "docs/backup.md); no scheduled backups without it.",
+        _path,
+    )
+    backup_every: str = _setting(
+        "1d", "How often the server takes a snapshot into PDS_BACKUP_DIR: 30m, 6h, 1d...", _duration
+    )
+    backup_keep: int = _setting(
+        7,
+        "Snapshots of this store kept in PDS_BACKUP_DIR; older ones are removed after each "
+        "new one (other files there are left alone).",
+        _int_in(1, 10_000),
     )
     session_idle_minutes: int = _setting(
         30, "Minutes without a request after which a portal session ends.", _int_in(1, 24 * 60)
@@ -224,8 +284,9 @@ class Settings:
     registrations_per_hour: int = _setting(
         20,
         "Client registrations (/oauth/register) each client address may try per hour, in "
-        "bursts of up to that many (then 429 with Retry-After). Behind a reverse proxy every "
-        "request has the proxy's address, so this becomes a limit over all vendors together.",
+        "bursts of up to that many (then 429 with Retry-After). Behind a reverse proxy, name it "
+        "in PDS_TRUSTED_PROXIES, or every request has the proxy's address and this becomes a "
+        "limit over all vendors together.",
         _int_in(1, 10**6),
     )
     rfp_vendors_need_approval: bool = _setting(
@@ -240,6 +301,10 @@ class Settings:
         """Every value checked by its setting's parser, whatever its type on arrival."""
         for f in fields(self):
             object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+
+    @property
+    def backup_every_seconds(self) -> int:
+        return duration_seconds(self.backup_every)
 
     @property
     def issuer_url(self) -> str:

@@ -6,6 +6,7 @@
 from pds.cli import (
     access_commands,
     archive_commands,
+    backup_commands,
     data_commands,
     import_commands,
     insights_commands,
@@ -22,6 +23,7 @@ from pds.cli.root import main
 __all__ = [
     "access_commands",
     "archive_commands",
+    "backup_commands",
     "data_commands",
     "import_commands",
     "insights_commands",

@@ -74,16 +74,15 @@ def serve(ctx: click.Context, host: str | None, port: str | None) -> None:
     through its control socket (control.sock in the store, this OS user only).
     SIGTERM stops it as Ctrl-C does.
     """
-    import logging
-
     from waitress import serve as waitress_serve
 
     from pds.app import create_app
+    from pds.runtime.logs import configure_logging
 
     settings = settings_of(ctx).with_overrides(
         {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings)
     with runtime_for(settings) as runtime:  # its close stops the workers, then the store
         app = create_app(runtime=runtime)
         control = ControlServer(settings.home, runtime, main)

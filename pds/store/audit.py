@@ -30,6 +30,7 @@ import os
 import struct
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,11 @@ class AuditEntry:
 
 
 class AuditLog:
-    def __init__(self, directory: Path, vault: Vault) -> None:
+    def __init__(self, directory: Path, vault: Vault, *, writable: bool = True) -> None:
+        """Open the log in ``directory``. ``writable=False`` (a snapshot being verified)
+        writes nothing: no new log, no repair of a cut-short tail, no new head."""
         self.directory = directory
+        self._writable = writable
         self.path = directory / LOG_NAME
         self._vault = vault
         self._offsets: list[int] = []
@@ -68,9 +72,12 @@ class AuditLog:
         self._lock = threading.RLock()  # appends come from many request threads at once
         self._unsynced = False
         self._timer: threading.Timer | None = None
-        directory.mkdir(exist_ok=True)
-        if not self.path.exists():
-            atomic_write(self.path, _FILE_HEADER)
+        if writable:
+            directory.mkdir(exist_ok=True)
+            if not self.path.exists():
+                atomic_write(self.path, _FILE_HEADER)
+        elif not self.path.exists():
+            raise self._damaged("file is missing")
         self._load()
 
     def __len__(self) -> int:
@@ -114,6 +121,10 @@ class AuditLog:
         if head_seq and self._read(head_seq - 1).hash != head_hash:
             raise self._damaged(f"entry {head_seq} does not match the recorded head")
         self._last_hash = self._check_tail(head_seq, head_hash if head_seq else GENESIS)
+        if not self._writable:
+            if end < self.path.stat().st_size:
+                raise self._damaged("the last entry is cut short")
+            return
         # Repair only once the entries are known good: damage must never be "repaired" away.
         if end < self.path.stat().st_size:  # a crash cut the last append short
             os.truncate(self.path, end)
@@ -230,6 +241,14 @@ class AuditLog:
                 os.close(fd)
             self._unsynced = False
             self._write_head()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Every entry durable and recorded in the head, and no append until the ``with``
+        ends: the log and its head, read inside, agree (a snapshot copies them)."""
+        with self._lock:
+            self.sync()
+            yield
 
     def flush(self) -> None:
         """Make every appended entry durable now and let the group-commit timer's thread

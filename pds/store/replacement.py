@@ -54,5 +54,6 @@ def replacing(store: Store) -> Iterator[Store]:
         replacement.abandon()
         swap.discard(home)
         raise
-    swap.commit(home)
-    store.reload()
+    with store.reading():  # held: no snapshot or reader sees the files half swapped
+        swap.commit(home)
+        store.reload()

@@ -63,6 +63,7 @@ class StoreState(ABC):
         self.close_checkpoint_records = close_checkpoint_records
         self._process_lock = lock
         self._lock = threading.RLock()
+        self._snapshotting = threading.Lock()  # one snapshot at a time (``snapshot``)
         self._txn: Transaction | None = None
         self._cache = ShardCache(cache_records)
         self._pending = PendingBatches()

@@ -22,6 +22,7 @@ from pds.store.gcpause import freeze_survivors
 from pds.store.keys import Keys
 from pds.store.loading import Loading
 from pds.store.lock import ProcessLock
+from pds.store.snapshot import Snapshots
 from pds.store.spec import CollectionSpec
 from pds.store.state import (
     AUDIT_DIR,
@@ -51,7 +52,7 @@ class StoreStats:
     pending_records: int
 
 
-class Store(Keys, Loading):
+class Store(Keys, Loading, Snapshots):
     # -- opening and closing -------------------------------------------------------
 
     @classmethod

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask
-
 from pds.web import (
     access,
     archive,
@@ -29,14 +27,20 @@ from pds.web import (
 from pds.web import settings as settings_pages
 from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
+from pds.web.flask_app import PdsFlask
 from pds.web.headers import add_security_headers
+from pds.web.proxies import TrustedProxies
+from pds.web.request_log import register_request_log
 from pds.web.sessions import ServerSessions
 
 
-def register_web(app: Flask) -> None:
+def register_web(app: PdsFlask) -> None:
     app.secret_key = secrets.token_bytes(32)  # signs nothing lasting: a restart forgets it
     settings = app.config["PDS_SETTINGS"]
     app.session_interface = ServerSessions.for_settings(settings)
+    register_request_log(app)
+    if settings.trusted_proxies:
+        app.front = TrustedProxies(app.wsgi_app, settings.trusted_proxies)
     register_error_handlers(app)
     register_csrf(app)
     app.after_request(add_security_headers)

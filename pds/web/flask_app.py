@@ -6,6 +6,7 @@ refuse line breaks, so neither can turn a hostile request into a 500.
   ``MAX_JSON_DEPTH`` fails there like any body that does not parse, so each endpoint
   answers with its own 400 (problem JSON, or ``invalid_client_metadata``), never with
   the ``RecursionError`` of a parser, schema or serializer walking it.
+- Middleware in ``front`` (the trusted proxies' ``ProxyFix``) sees each request first.
 - Every redirect (``flask.redirect``) goes through ``PdsFlask.redirect``: a target
   built from input that holds CR, LF or another control character is a 400, not the
   ``ValueError`` Werkzeug raises when it refuses to put it in a ``Location`` header.
@@ -14,11 +15,16 @@ refuse line breaks, so neither can turn a hostile request into a 500.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, abort
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.wrappers import Response
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 #: No request body of this server nests deeper (a receipt's line items: 3 levels).
 MAX_JSON_DEPTH = 32
@@ -58,6 +64,14 @@ def nesting_exceeds(value: Any, limit: int) -> bool:
 
 class PdsFlask(Flask):
     json_provider_class = BoundedJSONProvider
+    #: WSGI middleware every request goes through first, wrapping ``wsgi_app`` (the
+    #: trusted proxies' ``ProxyFix``, see ``pds.web.proxies``); none by default.
+    front: WSGIApplication | None = None
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if self.front is not None:
+            return self.front(environ, start_response)
+        return super().__call__(environ, start_response)
 
     def redirect(self, location: str, code: int = 302) -> Response:
         if CONTROL_CHARACTERS.search(location):

@@ -56,7 +56,7 @@ VENDOR_API = "the vendor API (/api/v1): bearer tokens, checked by the resource p
 OUTSIDE_PORTAL: Mapping[str, str] = MappingProxyType(
     {
         "static": "the portal's stylesheet and images",
-        "health": "/healthz: up or not, unlocked or not; nothing about the data",
+        "health": "/healthz and /readyz: up, store open, workers running; nothing about the data",
         "oauth": (
             "the OAuth and OpenID Connect machine endpoints: client credentials or bearer "
             "tokens (token, revocation, introspection, registration, userinfo), and public "

@@ -16,8 +16,8 @@ RunPds = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def test_owner_logs_in_and_sees_the_demo_store(server: str) -> None:
-    health = requests.get(f"{server}/healthz", timeout=5)
-    assert health.json()["store"] == "unlocked"
+    ready = requests.get(f"{server}/readyz", timeout=5)
+    assert ready.json()["store"] == "open"
     browser = requests.Session()
     page = browser.get(f"{server}/", timeout=5)
     assert page.url.endswith("/login?next=/")

@@ -21,6 +21,9 @@ Modes:
   between months (``upd <id> <version>``), each printed once it returned; ``touch
   <txn> <id> del|upd`` is printed before record ``id`` (of transaction ``txn``) is
   deleted or replaced.
+- ``snapshot``: open, print ``ready``, take a snapshot into ``target`` printing
+  ``progress N TOTAL`` after each file copied, and sleep (to be killed) after file
+  ``pause_after``.
 - ``exit_in_checkpoint``: open, commit ``batches`` of records (pending batch files),
   then checkpoint but die: after the scratch files are durable (``renames`` = -1) or
   after the journal and ``renames`` renames.
@@ -33,6 +36,7 @@ import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +207,19 @@ def exit_after_journal(config: dict[str, Any]) -> None:
     say("committed")  # never reached when the crash point is inside the commit
 
 
+def snapshot(config: dict[str, Any]) -> None:
+    store = open_from(config)
+    say("ready")
+
+    def progress(done: int, total: int) -> None:
+        say(f"progress {done} {total}")
+        if done == config["pause_after"]:
+            time.sleep(3600)  # the parent kills us here, in the middle of the copy
+
+    store.snapshot(Path(config["target"]), progress)
+    say("done")
+
+
 def main() -> None:
     mode, raw = sys.argv[1], sys.argv[2]
     config = json.loads(raw)
@@ -213,6 +230,7 @@ def main() -> None:
         "exit_after_journal": exit_after_journal,
         "bulk_writer": bulk_writer,
         "exit_in_checkpoint": exit_in_checkpoint,
+        "snapshot": snapshot,
     }[mode](config)
 
 
