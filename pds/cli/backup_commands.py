@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from pds.cli.exclusive import one_at_a_time
+from pds.cli.paths import ClientPath
 from pds.cli.root import main, passphrase_for, runtime_for, settings_of
 from pds.runtime.backups import take_backup, verify_backup
 
@@ -35,7 +37,7 @@ def backup() -> None:
 
 
 @backup.command("take")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=ClientPath(file_okay=False, path_type=Path))
 @click.option(
     "--keep",
     type=click.IntRange(min=1),
@@ -50,7 +52,7 @@ def take(ctx: click.Context, directory: Path, keep: int | None) -> None:
         if show:
             click.echo(f"\rcopying {done}/{total} files", err=True, nl=done == total)
 
-    with runtime_for(settings_of(ctx)) as runtime:
+    with one_at_a_time("backup"), runtime_for(settings_of(ctx)) as runtime:
         info, removed = take_backup(runtime.store, directory, keep=keep, progress=progress)
     click.echo(
         f"snapshot {info.path}: {info.files} files, {info.bytes} bytes, "
@@ -62,7 +64,7 @@ def take(ctx: click.Context, directory: Path, keep: int | None) -> None:
 
 
 @backup.command("verify")
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("path", type=ClientPath(exists=True, file_okay=False, path_type=Path))
 @click.pass_context
 def verify(ctx: click.Context, path: Path) -> None:
     """Check a snapshot (PATH, or the latest snapshot in the directory PATH) without

@@ -31,6 +31,8 @@ MIN_PASSPHRASE = 8
 ARGV = "pds.argv"
 #: Commands that need the store to themselves: refused while a server holds it.
 NEEDS_STORE_TO_ITSELF = frozenset({"init", "serve", "passwd"})
+#: Commands that never open the store: run where they are typed, server or not.
+NEEDS_NO_STORE = frozenset({("backup", "verify")})
 
 
 class PdsGroup(click.Group):
@@ -158,9 +160,17 @@ def _hand_over(ctx: click.Context, settings: Settings, name: str) -> None:
         if client.serving(settings.home):
             raise _needs_the_store(name, settings)
         return
+    if _command_path(ctx.meta[ARGV], name) in NEEDS_NO_STORE:
+        return
     code = client.forward(settings.home, ctx.meta[ARGV], ctx.find_root().info_name or "pds")
     if code is not None:
         ctx.exit(code)
+
+
+def _command_path(argv: list[str], name: str) -> tuple[str, str | None]:
+    """``name`` and the word after it in ``argv`` (its subcommand, if it has one)."""
+    rest = argv[argv.index(name) + 1 :] if name in argv else []
+    return name, rest[0] if rest else None
 
 
 def _needs_the_store(name: str, settings: Settings) -> StoreLocked:

@@ -283,6 +283,17 @@ def test_an_encrypted_export_takes_the_clients_passphrase(served: Setup) -> None
     assert "archive passphrase 1" not in (served.home.parent / "pds.log").read_text()
 
 
+def test_backup_and_verify_while_serving(served: Setup) -> None:
+    taken = served.run("backup", "snapshots")
+    assert taken.code == 0, taken.err
+    assert taken.out.startswith("snapshot ") and "writers waited" in taken.out
+    snapshots = [p for p in (served.work / "snapshots").iterdir() if p.is_dir()]
+    assert len(snapshots) == 1 and not snapshots[0].name.endswith(".partial")
+    checked = served.run("backup", "verify", "snapshots")  # needs no store: run here
+    assert checked.code == 0, checked.err
+    assert checked.out.startswith("ok: ") and "audit chain of" in checked.out
+
+
 def test_grants_list_and_revoke(served: Setup) -> None:
     first, second = served.grants
     listed = served.run("grants", "list")
