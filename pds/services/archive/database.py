@@ -67,6 +67,8 @@ def _expression(column: Column) -> str:
     if column.kind == NAME:
         return "NULL"  # filled by ``_fill_names`` once every table is loaded
     source, path = _SOURCES[column.scope], _json_path(column.path)
+    if not column.path:
+        return f"{source}.atom"  # a list's scalar item (its value is not JSON text)
     value = f"{source}.value ->> {path}"
     if column.kind == DAY:
         return f"substr({value}, 1, 10)"
@@ -111,9 +113,10 @@ class ArchiveDatabase:
 
     def insert(self, collection: str, records: bytes) -> None:
         """Load a batch: ``records`` is a JSON array of the collection's records."""
+        text = records.decode()  # (JSON functions take text, not a blob)
         self._db.execute("BEGIN")
         for statement in self._inserts[collection]:
-            self._db.execute(statement, (records,))
+            self._db.execute(statement, (text,))
         self._db.execute("COMMIT")
 
     def finish(self) -> bytes:
