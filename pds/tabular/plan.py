@@ -72,12 +72,14 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     """``items``: for a list's table, the list's path in the record (``()``: the main
-    table)."""
+    table). ``elsewhere``: the record's top-level fields no column names that are not
+    ``_extra`` either (a list with a table of its own, bytes left out)."""
 
     name: str
     columns: tuple[Column, ...]
     items: tuple[str, ...] = ()
     extra: bool = False
+    elsewhere: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -88,7 +90,13 @@ class Table:
 
     @cached_property
     def _top(self) -> frozenset[str]:
-        return frozenset(c.path[0] for c in self.columns if c.path and c.scope == RECORD)
+        return frozenset(self.known_fields)
+
+    @property
+    def known_fields(self) -> list[str]:
+        """The record's top-level fields that are not ``_extra``."""
+        named = {c.path[0] for c in self.columns if c.path and c.scope == RECORD}
+        return sorted(named | set(self.elsewhere))
 
     def extra_text(self, record: dict[str, Any]) -> str:
         others = {key: value for key, value in record.items() if key not in self._top}
@@ -121,6 +129,7 @@ class CsvPlan:
                 ),
                 items=tuple(t["items"]),
                 extra=t["extra"],
+                elsewhere=tuple(t["elsewhere"]),
             )
             for t in fields["tables"]
         )

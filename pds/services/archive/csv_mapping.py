@@ -50,7 +50,9 @@ class Shape:
 
 def table_plan(shape: Shape, names: dict[str, dict[str, str]] | None = None) -> CsvPlan:
     schema = shape.schema
-    leaves = [leaf for leaf in _paths(schema, schema, ()) if not _binary(leaf[1])]
+    every = _paths(schema, schema, ())
+    leaves = [leaf for leaf in every if not _binary(leaf[1])]
+    binary = [path[0] for path, node in every if _binary(node) and len(path) == 1]
     references = {r.field: r for r in references_of(shape.collection)}
     main: list[Column] = []
     lists: list[Leaf] = []
@@ -62,7 +64,8 @@ def table_plan(shape: Shape, names: dict[str, dict[str, str]] | None = None) -> 
         main.extend(_columns(schema, path, node, references.get(path[0]) if path else None))
     singular = _singular(shape.collection)
     context = _context(singular, main, shape.order_by)
-    tables = [Table(shape.collection, tuple(main), extra=_allows_extra(schema))]
+    elsewhere = tuple(sorted({*binary, *(path[0] for path, _ in lists)}))
+    tables = [Table(shape.collection, tuple(main), extra=_allows_extra(schema), elsewhere=elsewhere)]
     for path, node in lists:
         tables.append(_list_table(schema, singular, context, path, node))
     return CsvPlan(tables=tuple(tables), names=dict(names or {}))

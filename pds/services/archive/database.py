@@ -202,7 +202,7 @@ def _insert(table: Table) -> str:
     names = ", ".join(map(_quote, table.column_names))
     values = [_expression(column) for column in table.columns]
     if table.extra:
-        known = sorted({c.path[0] for c in table.columns if c.path and c.scope == RECORD})
+        known = table.known_fields
         removed = ", ".join(f"'$.\"{name}\"'" for name in known)
         rest = f"json_remove(r.value, {removed})" if removed else "r.value"
         values.append(f"nullif({rest}, '{{}}')")
