@@ -124,9 +124,7 @@ class CsvPlan:
         tables = tuple(
             Table(
                 name=t["name"],
-                columns=tuple(
-                    Column(**{**c, "path": tuple(c["path"])}) for c in t["columns"]
-                ),
+                columns=tuple(Column(**{**c, "path": tuple(c["path"])}) for c in t["columns"]),
                 items=tuple(t["items"]),
                 extra=t["extra"],
                 elsewhere=tuple(t["elsewhere"]),

@@ -1,9 +1,9 @@
 """A CSV worker process: ``python -m pds.tabular.worker``.
 
 It reads frames on stdin (``frames``): a plan, then batches of JSON records, and
-answers each batch with its CSV text (one per table of the plan) on stdout. On an error it answers with the kind
-of error only, never a record's data, and stops. It keeps nothing: it ends when its
-stdin does.
+answers each batch with its CSV text (one per table of the plan) on stdout. On an
+error it answers with the kind of error only, never a record's data, and stops. It
+keeps nothing: it ends when its stdin does.
 """
 
 from __future__ import annotations

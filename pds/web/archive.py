@@ -3,8 +3,9 @@
 A POST (with the portal's CSRF token) starts it, so another site cannot make the
 browser fetch it. ``passphrase`` (optional) encrypts the archive; ``include_secrets``
 needs it; ``sqlite`` adds ``pds.sqlite``. The page lists every collection the archive
-will hold with its count, and what it leaves out and why. The bytes go out as the exporter writes them, on a thread the runtime owns
-(``pds.runtime.exports``): nothing is written to disk.
+will hold with its count, and what it leaves out and why. The bytes go out as the
+exporter writes them, on a thread the runtime owns (``pds.runtime.exports``): nothing
+is written to disk.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("archive", __name__)
-
 
 
 @bp.get("/archive")

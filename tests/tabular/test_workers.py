@@ -16,17 +16,23 @@ import pytest
 import pds
 from pds.errors import ExportFailed
 from pds.tabular import Column, CsvPlan, CsvWorkers, Table, frames
-from pds.tabular.plan import ITEM, NAME, POSITION
 from pds.tabular import workers as workers_module
+from pds.tabular.plan import ITEM, NAME, POSITION
 from pds.tabular.worker import serve
 from pds.tabular.workers import InlineCsv, _environment
 
 PLAN = CsvPlan(
-    (Table("things", (Column("id", ("id",)), Column("name", ("name",)), Column("tags", ("tags",)))),)
+    (
+        Table(
+            "things", (Column("id", ("id",)), Column("name", ("name",)), Column("tags", ("tags",)))
+        ),
+    )
 )
 OTHER = CsvPlan(
     (
-        Table("others", (Column("id", ("id",)), Column("who", ("id",), NAME, names="n")), extra=True),
+        Table(
+            "others", (Column("id", ("id",)), Column("who", ("id",), NAME, names="n")), extra=True
+        ),
         Table(
             "other_tags",
             (

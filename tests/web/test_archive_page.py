@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 from pds.services import Services
 from tests.conftest import csrf_of
 
-_ROW = re.compile(r'<tr><th scope="row"><code>([a-z_]+)</code></th><td class="num">([\d,]+)</td></tr>')
+_ROW = re.compile(
+    r'<tr><th scope="row"><code>([a-z_]+)</code></th><td class="num">([\d,]+)</td></tr>'
+)
 _LEFT_OUT = re.compile(r"<li><code>([a-z_]+)</code> \(the whole collection\): ([^<]+)</li>")
 
 

@@ -65,7 +65,9 @@ def table_plan(shape: Shape, names: dict[str, dict[str, str]] | None = None) -> 
     singular = _singular(shape.collection)
     context = _context(singular, main, shape.order_by)
     elsewhere = tuple(sorted({*binary, *(path[0] for path, _ in lists)}))
-    tables = [Table(shape.collection, tuple(main), extra=_allows_extra(schema), elsewhere=elsewhere)]
+    tables = [
+        Table(shape.collection, tuple(main), extra=_allows_extra(schema), elsewhere=elsewhere)
+    ]
     for path, node in lists:
         tables.append(_list_table(schema, singular, context, path, node))
     return CsvPlan(tables=tuple(tables), names=dict(names or {}))

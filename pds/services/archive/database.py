@@ -76,14 +76,13 @@ def _expression(column: Column) -> str:
         return f"CASE WHEN length({value}) > 10 THEN {value} END"
     if column.kind == JSON:
         return f"json_extract({source}.value, {path})"
-    joined = (
-        f"(SELECT group_concat(coalesce(j.value, ''), '; ') FROM json_each({source}.value, {path}) AS j)"
-    )
+    listed = f"json_each({source}.value, {path}) AS j"
+    joined = f"(SELECT group_concat(coalesce(j.value, ''), '; ') FROM {listed})"
     if column.shape == "list":
         return joined
     if column.shape == "any":
-        kind = f"json_type({source}.value, {path})"
-        return f"CASE {kind} WHEN 'array' THEN {joined} WHEN 'object' THEN json_extract({source}.value, {path}) ELSE {value} END"
+        kind, text = f"json_type({source}.value, {path})", f"json_extract({source}.value, {path})"
+        return f"CASE {kind} WHEN 'array' THEN {joined} WHEN 'object' THEN {text} ELSE {value} END"
     return value
 
 
@@ -159,9 +158,7 @@ class ArchiveDatabase:
             for column in table.columns:
                 if column.kind == DAY or column.shape == "day" or _is_reference(table, column):
                     index = _quote(f"{table.name}_by_{column.name}")
-                    yield (
-                        f"CREATE INDEX {index} ON {_quote(table.name)} ({_quote(column.name)})"
-                    )
+                    yield (f"CREATE INDEX {index} ON {_quote(table.name)} ({_quote(column.name)})")
 
 
 def _id_column_of(table: Table, name_column: Column) -> str:

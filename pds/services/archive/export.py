@@ -220,7 +220,9 @@ class Exporter:
             schema = json_schema(name)
         else:
             records = (orjson.loads(line) for line in collection.scan_ordered(encoded=True))
-            schema = inferred_schema({k: v for k, v in r.items() if k not in hidden} for r in records)
+            schema = inferred_schema(
+                {k: v for k, v in r.items() if k not in hidden} for r in records
+            )
         names = {}
         for reference in references_of(name):
             if reference.target in included:

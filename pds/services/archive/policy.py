@@ -26,7 +26,8 @@ from pds.services import collections as c
 class Policy:
     """``secret``: the whole collection is secret (key material, hashes of credentials).
     ``secret_fields``: top-level fields left out of each record unless secrets are asked
-    for. ``why``: what the secret part is, in words. ``schema``: the marshmallow schema whose ``dump`` is the stored record (its JSON
+    for. ``why``: what the secret part is, in words. ``schema``: the marshmallow schema
+    whose ``dump`` is the stored record (its JSON
     Schema is generated from it); ``None`` means records are checked only as records
     (an object with a string ``id``)."""
 

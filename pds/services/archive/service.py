@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-
-from dataclasses import dataclass, field
 
 from pds.services.archive import import_
 from pds.services.archive.export import Exporter, ExportOptions, included

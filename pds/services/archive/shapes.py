@@ -93,7 +93,7 @@ def inferred_schema(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     shape = _Shape(fields={"id": _Shape()})
     for record in records:
         shape.note(record)
-    schema = shape.schema() if shape.types else {"type": "object", "properties": {"id": {}}}
-    schema.setdefault("properties", {"id": {}})
-    schema["additionalProperties"] = True
-    return schema
+    schema: dict[str, Any] = {"type": "object", "properties": {"id": {}}}
+    if shape.types:
+        schema = shape.schema()
+    return {**schema, "additionalProperties": True}

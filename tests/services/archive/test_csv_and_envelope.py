@@ -14,10 +14,10 @@ import pytest
 from pds.errors import ArchiveInvalid
 from pds.services import Services
 from pds.services.archive.csv_mapping import Shape, table_plan
+from pds.services.archive.envelope import MAGIC, DecryptingReader, EncryptingWriter
 from pds.services.archive.schemas import json_schema
 from pds.services.archive.shapes import inferred_schema
 from pds.tabular import CsvPlan
-from pds.services.archive.envelope import MAGIC, DecryptingReader, EncryptingWriter
 from pds.tabular import workers as workers_module
 
 from .archivekit import export_to, members
@@ -67,10 +67,18 @@ def test_nested_objects_become_dotted_columns_and_plain_records_inferred_columns
     )
     assert row["address.locality"] == "B" and row["name"] == ""
     records = [
-        {"id": "g1", "client_id": "c1", "status": "active", "scopes": ["a", "b"], "at": "2026-01-02"},
+        {
+            "id": "g1",
+            "client_id": "c1",
+            "status": "active",
+            "scopes": ["a", "b"],
+            "at": "2026-01-02",
+        },
         {"id": "g2", "client_id": "c2", "status": "revoked", "at": "2026-01-03T04:05:06Z"},
     ]
-    grants = table_plan(Shape("grants", inferred_schema(records)), {"clients.client_name": {"c1": "Shop"}})
+    grants = table_plan(
+        Shape("grants", inferred_schema(records)), {"clients.client_name": {"c1": "Shop"}}
+    )
     assert grants.main.column_names == [
         "id", "client_id", "client_name", "status", "scopes", "at", "at_time", "_extra",
     ]  # fmt: skip

@@ -63,7 +63,9 @@ def _fill(services: Services) -> dict[str, str]:
         else:
             record["total"] = total
         services.purchases.add(record)
-    services.interactions.log({"kind": "meeting", "date": "2025-02-03", "counterpart_id": ids["ada"]})
+    services.interactions.log(
+        {"kind": "meeting", "date": "2025-02-03", "counterpart_id": ids["ada"]}
+    )
     services.interactions.log(
         {"kind": "meeting", "date": "2025-05-04T09:30:21Z", "counterpart_id": ids["ada"]}
     )
@@ -165,7 +167,9 @@ def test_last_contact_per_person(
     from_csv: dict[str, str] = {}
     for row in _csv(archive, "interactions"):
         if row["counterpart_id"] in store:
-            from_csv[row["counterpart_id"]] = max(row["date"], from_csv.get(row["counterpart_id"], ""))
+            from_csv[row["counterpart_id"]] = max(
+                row["date"], from_csv.get(row["counterpart_id"], "")
+            )
     assert from_csv == {k: v for k, v in store.items() if v}
 
 
@@ -216,7 +220,11 @@ def test_lists_have_files_with_the_records_id_and_human_columns(
         "SELECT p.vendor_name, i.description FROM purchase_items i"
         " JOIN purchases p ON p.id = i.purchase_id ORDER BY i.description"
     ).fetchall()
-    assert joined == [("Green Grocer", "apples"), ("=Bikes & Co", "bike"), ("Green Grocer", "bread")]
+    assert joined == [
+        ("Green Grocer", "apples"),
+        ("=Bikes & Co", "bike"),
+        ("Green Grocer", "bread"),
+    ]
 
 
 def test_the_formula_guard_only_where_a_spreadsheet_computes(
