@@ -19,13 +19,19 @@ memory grows with the store (about the size of the CSV files).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from pds.errors import ExportFailed
 
 from pds.services.archive.references import all_references
 from pds.tabular import Column, CsvPlan, Table
 from pds.tabular.plan import DAY, ITEM, JSON, NAME, POSITION, RECORD, TIME
 
 MEMBER = "pds.sqlite"
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _SOURCES = {RECORD: "r", ITEM: "i"}
 
 VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -50,6 +56,19 @@ FROM relationships AS r LEFT JOIN interactions AS i ON i.counterpart_id = r.id
 WHERE r.kind = 'person' GROUP BY r.id ORDER BY last_contact DESC, name""",
     ),
 }
+
+
+def _failing_as_export(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """SQLite's errors as ``ExportFailed``, named by kind only (a message can quote data)."""
+
+    @wraps(method)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as error:
+            raise ExportFailed(f"{MEMBER}: SQLite failed ({type(error).__name__})") from None
+
+    return guarded
 
 
 def _quote(name: str) -> str:
@@ -98,6 +117,7 @@ class ArchiveDatabase:
         self._tables: dict[str, Table] = {}
         self._plans: list[CsvPlan] = []
 
+    @_failing_as_export
     def add(self, plan: CsvPlan, targets: set[str]) -> None:
         """Create ``plan``'s tables; ``targets``: the collections in the archive (a
         reference to one of them is a foreign key)."""
@@ -110,6 +130,7 @@ class ArchiveDatabase:
         self._inserts[main.name] = statements
         self._plans.append(plan)
 
+    @_failing_as_export
     def insert(self, collection: str, records: bytes) -> None:
         """Load a batch: ``records`` is a JSON array of the collection's records."""
         text = records.decode()  # (JSON functions take text, not a blob)
@@ -118,6 +139,7 @@ class ArchiveDatabase:
             self._db.execute(statement, (text,))
         self._db.execute("COMMIT")
 
+    @_failing_as_export
     def finish(self) -> bytes:
         self._db.execute("BEGIN")
         self._fill_names()

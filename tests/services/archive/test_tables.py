@@ -17,10 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from pds.errors import ArchiveInvalid, ExportFailed
 from pds.services import Services
+from pds.services.archive import restore
+from pds.services.archive.csv_mapping import Shape, table_plan
+from pds.services.archive.database import ArchiveDatabase
+from pds.services.archive.schemas import json_schema
+from pds.store import Store
 from pds.tabular import is_formula
 
-from .archivekit import export_to
+from .archivekit import digest, export_to, members, rezip
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -250,3 +256,28 @@ def test_sqlite_has_foreign_keys_indexes_and_opens_in_the_shell(
     counts = dict(database.execute("SELECT 'purchases', count(*) FROM purchases"))
     assert counts == {"purchases": exported[0].purchases.count()}
     assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_an_archive_with_its_tables_restores_and_a_changed_database_is_refused(
+    exported: tuple[Services, dict[str, str], Path], target: Store, tmp_path: Path
+) -> None:
+    archive = exported[2]
+    changed = members(archive)["pds.sqlite"].replace(b"Green Grocer", b"Green Grocor")
+    tampered = rezip(archive, tmp_path / "t.zip", {"pds.sqlite": changed}, fix_manifest=False)
+    before = digest(target.home)
+    with pytest.raises(ArchiveInvalid, match=r"^pds\.sqlite: checksum mismatch"):
+        restore(target, tampered)
+    assert digest(target.home) == before
+    report = restore(target, archive)
+    assert report.counts["purchases"]["created"] == exported[0].purchases.count()
+
+
+def test_a_database_that_cannot_load_a_batch_fails_the_export_naming_no_data() -> None:
+    database = ArchiveDatabase()
+    try:
+        database.add(table_plan(Shape("purchases", json_schema("purchases"), "date")), set())
+        with pytest.raises(ExportFailed) as failed:
+            database.insert("purchases", b'[{"id": "secret text"')
+        assert failed.value.message == "pds.sqlite: SQLite failed (OperationalError)"
+    finally:
+        database.close()
