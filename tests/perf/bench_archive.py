@@ -7,9 +7,9 @@ For each size it builds a store of purchase-like records (the generator of
 fresh process:
 
 - export: ``export_archive`` of the whole store to a zip file (once more with
-  ``--encrypt``'s envelope, and once more with ``--sqlite``'s ``pds.sqlite``); records/s, peak resident memory while exporting
-  (sampled every 20 ms, with the CSV worker processes it starts) and the resident
-  memory of the opened store before it;
+  ``--encrypt``'s envelope, and once more with ``--sqlite``'s ``pds.sqlite``);
+  records/s, peak resident memory while exporting (sampled every 20 ms, with the CSV
+  worker processes it starts) and the resident memory of the opened store before it;
 - import: ``restore`` of that zip into a new store (built beside it and swapped in);
   records/s, peak resident memory, and the resident memory of opening the restored
   store afterwards, in a process of its own.

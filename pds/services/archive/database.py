@@ -24,7 +24,6 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from pds.errors import ExportFailed
-
 from pds.services.archive.references import all_references
 from pds.tabular import Column, CsvPlan, Table
 from pds.tabular.plan import DAY, ITEM, JSON, NAME, POSITION, RECORD, TIME
