@@ -147,6 +147,35 @@ class CsvPlan:
         columns = self._columns_of(table, records)
         return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
+    def values(self, table: Table, records: list[dict[str, Any]]) -> list[list[Any]]:
+        """``table``'s values for ``records`` column by column, typed for a database:
+        texts, numbers and booleans as they are, absent values ``None``, lists of
+        scalars joined by ``"; "``, objects as JSON text, names looked up; no formula
+        guard (a database computes nothing)."""
+        if not table.items:
+            sources: dict[str, list[Any]] = {RECORD: records}
+        else:
+            sources = _item_sources(records, table.items)
+        columns = [self._values(column, sources[column.scope]) for column in table.columns]
+        if table.extra:
+            columns.append([table.extra_text(record) or None for record in records])
+        return columns
+
+    def _values(self, column: Column, sources: list[Any]) -> list[Any]:
+        if column.kind == POSITION:
+            return sources
+        values = _column(sources, column.path)
+        if column.kind == JSON:
+            return [None if value is None else orjson.dumps(value).decode() for value in values]
+        if column.kind == NAME:
+            names = self.names.get(column.names, {})
+            return [names.get(value) if isinstance(value, str) else None for value in values]
+        if column.kind in (DAY, TIME):
+            return [None if text == "" else text for text in self._cells(column, sources)]
+        if set(map(type, values)) <= _PLAIN:
+            return values
+        return list(map(_plain, values))
+
     def _table_text(self, table: Table, records: list[dict[str, Any]]) -> str:
         columns = self._columns_of(table, records)
         return csv_lines(columns) if columns and columns[0] else ""
@@ -192,6 +221,18 @@ def _item_sources(records: list[dict[str, Any]], items: tuple[str, ...]) -> dict
             children.extend(listed)
             positions.extend(range(1, len(listed) + 1))
     return {RECORD: parents, ITEM: children, POSITION: positions}
+
+
+_PLAIN = frozenset({str, int, float, bool, NoneType})
+
+
+def _plain(value: Any) -> Any:
+    """A value a database column holds: lists of scalars joined, objects as JSON text."""
+    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
+        return _SEPARATOR.join(v if isinstance(v, str) else cell(v) for v in value)
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    return value
 
 
 def _json_text(value: Any) -> str:

@@ -8,12 +8,11 @@ column is a declared foreign key (not enforced while loading: a purchase may nam
 vendor that was deleted; ``PRAGMA foreign_key_check`` lists such rows). Day and
 reference columns are indexed, and ``VIEWS`` answer the common questions.
 
-Rows are made by SQLite itself from each batch of JSON records (``json_each`` and
-``->>``), so loading costs the exporting thread almost nothing: it runs on a thread of
-its own and SQLite lets go of the GIL. Name columns are filled at the end, when every
-table is loaded. The database lives in memory (the store's rule: no plaintext on
-disk) and is serialized into the zip at the end: the one part of an export whose
-memory grows with the store (about the size of the CSV files).
+Rows are the CSV plan's values (``CsvPlan.values``: the same columns, typed), loaded
+a batch at a time with ``executemany`` on a thread of their own. The database lives
+in memory (the store's rule: no plaintext on disk) and is serialized into the zip at
+the end: the one part of an export whose memory grows with the store (the database
+and its serialized copy, each about the size of the CSV files).
 """
 
 from __future__ import annotations
@@ -23,15 +22,16 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+import orjson
+
 from pds.errors import ExportFailed
 from pds.services.archive.references import all_references
 from pds.tabular import Column, CsvPlan, Table
-from pds.tabular.plan import DAY, ITEM, JSON, NAME, POSITION, RECORD, TIME
+from pds.tabular.plan import DAY, NAME
 
 MEMBER = "pds.sqlite"
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-_SOURCES = {RECORD: "r", ITEM: "i"}
 
 VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
     # name: (the tables it reads, its SELECT)
@@ -74,36 +74,6 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _json_path(path: tuple[str, ...]) -> str:
-    return "'$" + "".join(f'."{part}"' for part in path) + "'"
-
-
-def _expression(column: Column) -> str:
-    """The SQL that makes the column's value from a record (``r``) or item (``i``)."""
-    if column.kind == POSITION:
-        return "i.key + 1"
-    if column.kind == NAME:
-        return "NULL"  # filled by ``_fill_names`` once every table is loaded
-    source, path = _SOURCES[column.scope], _json_path(column.path)
-    if not column.path:
-        return f"{source}.atom"  # a list's scalar item (its value is not JSON text)
-    value = f"{source}.value ->> {path}"
-    if column.kind == DAY:
-        return f"substr({value}, 1, 10)"
-    if column.kind == TIME:
-        return f"CASE WHEN length({value}) > 10 THEN {value} END"
-    if column.kind == JSON:
-        return f"json_extract({source}.value, {path})"
-    listed = f"json_each({source}.value, {path}) AS j"
-    joined = f"(SELECT group_concat(coalesce(j.value, ''), '; ') FROM {listed})"
-    if column.shape == "list":
-        return joined
-    if column.shape == "any":
-        kind, text = f"json_type({source}.value, {path})", f"json_extract({source}.value, {path})"
-        return f"CASE {kind} WHEN 'array' THEN {joined} WHEN 'object' THEN {text} ELSE {value} END"
-    return value
-
-
 class ArchiveDatabase:
     """An in-memory SQLite database filled collection by collection; ``finish`` gives
     its bytes."""
@@ -112,36 +82,31 @@ class ArchiveDatabase:
         self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
-        self._inserts: dict[str, list[str]] = {}
+        self._plans: dict[str, CsvPlan] = {}
         self._tables: dict[str, Table] = {}
-        self._plans: list[CsvPlan] = []
 
     @_failing_as_export
     def add(self, plan: CsvPlan, targets: set[str]) -> None:
         """Create ``plan``'s tables; ``targets``: the collections in the archive (a
         reference to one of them is a foreign key)."""
-        main = plan.main
-        statements = []
         for table in plan.tables:
-            self._db.execute(_create(table, main.name, targets))
+            self._db.execute(_create(table, plan.main.name, targets))
             self._tables[table.name] = table
-            statements.append(_insert(table))
-        self._inserts[main.name] = statements
-        self._plans.append(plan)
+        self._plans[plan.main.name] = plan
 
     @_failing_as_export
     def insert(self, collection: str, records: bytes) -> None:
         """Load a batch: ``records`` is a JSON array of the collection's records."""
-        text = records.decode()  # (JSON functions take text, not a blob)
+        plan, loaded = self._plans[collection], orjson.loads(records)
         self._db.execute("BEGIN")
-        for statement in self._inserts[collection]:
-            self._db.execute(statement, (text,))
+        for table in plan.tables:
+            rows = zip(*plan.values(table, loaded), strict=True)
+            self._db.executemany(_insert(table), rows)
         self._db.execute("COMMIT")
 
     @_failing_as_export
     def finish(self) -> bytes:
         self._db.execute("BEGIN")
-        self._fill_names()
         for statement in self._indexes():
             self._db.execute(statement)
         for name, (tables, select) in VIEWS.items():
@@ -154,39 +119,12 @@ class ArchiveDatabase:
     def close(self) -> None:
         self._db.close()
 
-    def _fill_names(self) -> None:
-        labels = {
-            ref.names_key: (ref.target, ref.label)
-            for _, ref in all_references()
-            if ref.target in self._tables
-        }
-        for table in self._tables.values():
-            for column in table.columns:
-                if column.kind != NAME or column.names not in labels:
-                    continue
-                target, label = labels[column.names]
-                if label not in self._tables[target].column_names:
-                    continue
-                id_column = _id_column_of(table, column)
-                self._db.execute(
-                    f"UPDATE {_quote(table.name)} SET {_quote(column.name)} = "
-                    f"(SELECT t.{_quote(label)} FROM {_quote(target)} AS t "
-                    f"WHERE t.id = {_quote(table.name)}.{_quote(id_column)})"
-                )
-
     def _indexes(self) -> Iterator[str]:
         for table in self._tables.values():
             for column in table.columns:
                 if column.kind == DAY or column.shape == "day" or _is_reference(table, column):
                     index = _quote(f"{table.name}_by_{column.name}")
                     yield (f"CREATE INDEX {index} ON {_quote(table.name)} ({_quote(column.name)})")
-
-
-def _id_column_of(table: Table, name_column: Column) -> str:
-    for column in table.columns:
-        if column.kind != NAME and column.path == name_column.path and column.scope == RECORD:
-            return column.name
-    raise LookupError(name_column.name)
 
 
 def _is_reference(table: Table, column: Column) -> bool:
@@ -218,13 +156,5 @@ def _create(table: Table, collection: str, targets: set[str]) -> str:
 
 def _insert(table: Table) -> str:
     names = ", ".join(map(_quote, table.column_names))
-    values = [_expression(column) for column in table.columns]
-    if table.extra:
-        known = table.known_fields
-        removed = ", ".join(f"'$.\"{name}\"'" for name in known)
-        rest = f"json_remove(r.value, {removed})" if removed else "r.value"
-        values.append(f"nullif({rest}, '{{}}')")
-    source = "json_each(?) AS r"
-    if table.items:
-        source += f", json_each(r.value, {_json_path(table.items)}) AS i"
-    return f"INSERT INTO {_quote(table.name)} ({names}) SELECT {', '.join(values)} FROM {source}"
+    marks = ", ".join("?" * len(table.column_names))
+    return f"INSERT INTO {_quote(table.name)} ({names}) VALUES ({marks})"

@@ -276,8 +276,10 @@ def test_a_database_that_cannot_load_a_batch_fails_the_export_naming_no_data() -
     database = ArchiveDatabase()
     try:
         database.add(table_plan(Shape("purchases", json_schema("purchases"), "date")), set())
+        batch = b'[{"id": "p1", "notes": "secret text"}]'
+        database.insert("purchases", batch)
         with pytest.raises(ExportFailed) as failed:
-            database.insert("purchases", b'[{"id": "secret text"')
-        assert failed.value.message == "pds.sqlite: SQLite failed (OperationalError)"
+            database.insert("purchases", batch)  # the same id twice
+        assert failed.value.message == "pds.sqlite: SQLite failed (IntegrityError)"
     finally:
         database.close()
