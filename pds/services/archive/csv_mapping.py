@@ -11,8 +11,8 @@ collection without.
   ``vendor_name``.
 - A top-level list gets a table of its own, ``<singular>_<field>``
   (``purchase_items``, ``relationship_emails``): one row per item with the record's
-  id (``purchase_id``), its human columns (its order field, name or title, and its
-  references with their names), the item's ``position`` (from 1) and the item's
+  id (``purchase_id``), its human columns (its order field, name or title, and the
+  names of what it refers to), the item's ``position`` (from 1) and the item's
   columns (an object's properties, or one column named for a scalar). A list of
   scalars is also kept in the main table, joined by ``"; "``.
 - Deeper lists are one cell: scalars joined by ``"; "``, objects as JSON text.
@@ -88,15 +88,14 @@ def _columns(
 def _context(singular: str, main: list[Column], order_by: str | None) -> list[Column]:
     """The record's columns a list's table repeats on each row: the record's id (as
     ``<singular>_id``), its order field, its first human field (name, title, ...) and
-    its references with their names."""
+    the names of what it refers to (``vendor_name``)."""
     tops = {column.path[0] for column in main if len(column.path) == 1}
     human = next((name for name in HUMAN_FIELDS if name in tops), None)
     wanted = {order_by, human} - {None}
-    referenced = {column.path for column in main if column.kind == NAME}
     chosen = [Column(f"{singular}_id", ("id",), sql_type="TEXT")]
     for column in main:
         top_level = len(column.path) == 1 and column.path[0] in wanted
-        if (top_level and column.kind != TIME) or column.path in referenced:
+        if (top_level and column.kind != TIME) or column.kind == NAME:
             chosen.append(column)
     return chosen
 

@@ -27,8 +27,8 @@ csv/<collection>.csv and csv/<singular>_<list>.csv
     csv/<collection>.csv has one row per record and one column per field
     ("address.locality" for a nested field, "a; b" for a list of texts). Every list
     the records hold has a file of its own with one row per item, for example
-    csv/purchase_items.csv: the record's id (purchase_id), its date, name and
-    references, the item's position (1, 2, ...) and the item's fields.
+    csv/purchase_items.csv: the record's id (purchase_id), its date and the names
+    it refers to (vendor_name), the item's position (1, 2, ...) and its fields.
     Beside an id that points at another record comes that record's name, as it was
     when this archive was made: vendor_id, vendor_name; counterpart_id,
     counterpart_name; rfp_id, rfp_title; client_id, client_name.

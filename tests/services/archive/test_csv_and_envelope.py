@@ -37,7 +37,7 @@ def test_purchase_columns_follow_the_schema() -> None:
     ]  # fmt: skip
     assert [table.name for table in plan.tables] == ["purchases", "purchase_items", "purchase_tags"]
     assert plan.tables[1].column_names == [
-        "purchase_id", "vendor_id", "vendor_name", "date", "position",
+        "purchase_id", "vendor_name", "date", "position",
         "description", "quantity", "unit_price", "currency", "sku",
     ]  # fmt: skip
 
