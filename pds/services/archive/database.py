@@ -3,7 +3,7 @@
 The tables are the CSV files' (``csv_mapping``), column for column, with SQLite's
 types: numbers and decimals as numbers (``NUMERIC``: exact in ``data/``, summable
 here), booleans as 1/0, absent values as NULL, and no formula guard. Each table's
-``id`` (a list's table: record id and position) is its primary key; a reference
+``id`` is its primary key (a list's table: record id and position are unique); a reference
 column is a declared foreign key (not enforced while loading: a purchase may name a
 vendor that was deleted; ``PRAGMA foreign_key_check`` lists such rows). Day and
 reference columns are indexed, and ``VIEWS`` answer the common questions.
@@ -121,6 +121,10 @@ class ArchiveDatabase:
 
     def _indexes(self) -> Iterator[str]:
         for table in self._tables.values():
+            if table.items:  # (made once loaded: quicker than row by row)
+                record = _quote(table.columns[0].name)
+                index = _quote(f"{table.name}_by_{table.columns[0].name}")
+                yield f"CREATE UNIQUE INDEX {index} ON {_quote(table.name)} ({record}, position)"
             for column in table.columns:
                 if column.kind == DAY or column.shape == "day" or _is_reference(table, column):
                     index = _quote(f"{table.name}_by_{column.name}")
@@ -149,8 +153,6 @@ def _create(table: Table, collection: str, targets: set[str]) -> str:
         definitions.append(sql)
     if table.extra:
         definitions.append('"_extra" TEXT')
-    if table.items:
-        definitions.append(f"PRIMARY KEY ({_quote(table.columns[0].name)}, position)")
     return f"CREATE TABLE {_quote(table.name)} ({', '.join(definitions)})"
 
 
