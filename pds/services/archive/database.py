@@ -114,7 +114,9 @@ class ArchiveDatabase:
                 self._db.execute(f"CREATE VIEW {_quote(name)} AS {select}")
         self._db.execute("COMMIT")
         self._db.execute("ANALYZE")
-        return self._db.serialize()
+        data = self._db.serialize()
+        self._db.close()  # (its pages go before the bytes go into the zip)
+        return data
 
     def close(self) -> None:
         self._db.close()
