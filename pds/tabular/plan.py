@@ -170,7 +170,7 @@ class CsvPlan:
         if column.kind == NAME:
             return self._names(column, values)
         if column.kind in (DAY, TIME):
-            return [None if text == "" else text for text in self._cells(column, sources)]
+            return [text or None for text in _half(column.kind, values)]
         if set(map(type, values)) <= _PLAIN:
             return values
         return list(map(_plain, values))
@@ -198,10 +198,8 @@ class CsvPlan:
         values = _column(sources, column.path)
         if column.kind == JSON:
             return _json_cells(values)
-        if column.kind == DAY:
-            return [value[:10] if isinstance(value, str) else "" for value in values]
-        if column.kind == TIME:
-            return [value if isinstance(value, str) and len(value) > 10 else "" for value in values]
+        if column.kind in (DAY, TIME):
+            return _scalar_cells(_half(column.kind, values))  # (guarded: a value may be no day)
         if column.kind == NAME:
             values = self._names(column, values)
         return _scalar_cells(values)
@@ -214,6 +212,14 @@ class CsvPlan:
         if set(map(type, ids)) <= _STRINGS:
             return list(map(names.get, ids))
         return [names.get(value) if isinstance(value, str) else None for value in ids]
+
+
+def _half(kind: str, values: list[Any]) -> list[str]:
+    """The day (``YYYY-MM-DD``) or the instant (empty if only the day is known) of
+    values that are either."""
+    if kind == DAY:
+        return [value[:10] if isinstance(value, str) else "" for value in values]
+    return [value if isinstance(value, str) and len(value) > 10 else "" for value in values]
 
 
 def _item_sources(records: list[dict[str, Any]], items: tuple[str, ...]) -> dict[str, list[Any]]:

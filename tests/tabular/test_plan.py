@@ -107,6 +107,11 @@ def test_columns_paths_json_text_names_days_and_extra_fields() -> None:
 def test_a_day_leaves_the_instant_empty_and_an_unknown_id_has_no_name() -> None:
     row = PLAN.rows(MAIN, [{"id": "r", "seen": "2026-11-14", "owner_id": "o9"}])[0]
     assert row[6:10] == ["2026-11-14", "", "o9", ""]
+    odd = {"id": "r", "seen": "=HYPERLINK(x)", "owner_id": "o1"}
+    csv_cells = ["'=HYPERLINK", "'=HYPERLINK(x)", "o1", "'=Owner"]
+    assert PLAN.rows(MAIN, [odd])[0][6:10] == csv_cells
+    typed = [column[0] for column in PLAN.values(MAIN, [odd])][6:10]
+    assert typed == ["=HYPERLINK", "=HYPERLINK(x)", "o1", "=Owner"]  # a database computes nothing
 
 
 def test_a_path_through_something_not_an_object_is_an_empty_cell() -> None:
@@ -164,3 +169,20 @@ def test_the_text_reads_back_as_the_rows_and_scalars_as_their_cells(
     assert rows == PLAN.rows(MAIN, records)
     for row, record in zip(rows, records, strict=True):
         assert row[0] == cell(record["id"]) and row[5] == cell(record.get("n"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_records, max_size=8))
+def test_the_database_values_are_the_cells_before_the_csv_makes_them_text(
+    records: list[dict[str, Any]],
+) -> None:
+    for table in PLAN.tables:
+        rows = PLAN.rows(table, records)
+        values = list(zip(*PLAN.values(table, records), strict=True))
+        assert len(values) == len(rows)
+        for row, typed in zip(rows, values, strict=True):
+            for name, text, value in zip(table.column_names, row, typed, strict=True):
+                if name in ("items", "_extra"):  # JSON text as it is
+                    assert text == (value or ""), name
+                elif name != "position":
+                    assert text == cell(value), name
