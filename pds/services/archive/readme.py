@@ -32,7 +32,8 @@ csv/<collection>.csv and csv/<singular>_<list>.csv
     Beside an id that points at another record comes that record's name, as it was
     when this archive was made: vendor_id, vendor_name; counterpart_id,
     counterpart_name; rfp_id, rfp_title; client_id, client_name.
-    Days are written YYYY-MM-DD, instants as ISO 8601 UTC (2026-08-17T09:30:21Z).
+    Days are written YYYY-MM-DD, instants as ISO 8601 UTC (2026-08-17T09:30:21Z),
+    days of the year without a year (birthdays) as --MM-DD.
     A field that holds either is two columns: "date" (always the day) and
     "date_time" (the instant, empty when only the day is known).
     Binary data (photos) is left out of the tables; data/ keeps it.
