@@ -175,9 +175,13 @@ def test_csv_worker_processes_write_the_same_archive_as_this_process(
     export_to(source.store, inline, csv_workers=0)
     export_to(source.store, workers, csv_workers=2)
     made_inline, made_by_workers = members(inline), members(workers)
-    for name in ("csv/purchases.csv", "data/purchases.json"):
+    tables = [name for name in made_inline if name.startswith("csv/purchase")]
+    assert tables == ["csv/purchases.csv", "csv/purchase_items.csv", "csv/purchase_tags.csv"]
+    for name in (*tables, "data/purchases.json"):
         assert made_by_workers[name] == made_inline[name]
     assert made_inline["csv/purchases.csv"].count(b"\r\n") == 2513  # header, 12 + 2500
+    assert made_inline["csv/purchase_items.csv"].count(b"\r\n") == 2501  # an item each
+    assert b'"2023-01-01","1","thing 0","1","0.00"' in made_inline["csv/purchase_items.csv"]
 
 
 def test_without_worker_processes_the_export_converts_in_process(
