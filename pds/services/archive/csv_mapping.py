@@ -15,6 +15,7 @@ collection without.
   names of what it refers to), the item's ``position`` (from 1) and the item's
   columns (an object's properties, or one column named for a scalar). A list of
   scalars is also kept in the main table, joined by ``"; "``.
+  Should that name be a collection's, the table is ``<collection>__<field>``.
 - Deeper lists are one cell: scalars joined by ``"; "``, objects as JSON text.
 - A field no column names goes to a last column ``_extra`` (JSON text) when the
   schema allows such fields.
@@ -27,7 +28,7 @@ tables are a view for people: ``data/`` is what restores.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pds.services.archive.references import Reference, references_of
@@ -48,7 +49,13 @@ class Shape:
     order_by: str | None = None
 
 
-def table_plan(shape: Shape, names: dict[str, dict[str, str]] | None = None) -> CsvPlan:
+def table_plan(
+    shape: Shape,
+    names: dict[str, dict[str, str]] | None = None,
+    reserved: frozenset[str] = frozenset(),
+) -> CsvPlan:
+    """The collection's tables; ``names``: the names its references need; ``reserved``:
+    the names a list's table must not take (the other collections')."""
     schema = shape.schema
     every = _paths(schema, schema, ())
     leaves = [leaf for leaf in every if not _binary(leaf[1])]
@@ -69,7 +76,10 @@ def table_plan(shape: Shape, names: dict[str, dict[str, str]] | None = None) -> 
         Table(shape.collection, tuple(main), extra=_allows_extra(schema), elsewhere=elsewhere)
     ]
     for path, node in lists:
-        tables.append(_list_table(schema, singular, context, path, node))
+        table = _list_table(schema, singular, context, path, node)
+        if table.name in reserved:  # (a collection of that name: csv/ holds it)
+            table = replace(table, name=f"{shape.collection}__{path[0]}")
+        tables.append(table)
     return CsvPlan(tables=tuple(tables), names=dict(names or {}))
 
 

@@ -227,7 +227,8 @@ class Exporter:
         for reference in references_of(name):
             if reference.target in included:
                 names[reference.names_key] = self._names_of(reference.target, reference.label)
-        return table_plan(Shape(name, schema, collection.spec.order_by), names)
+        reserved = frozenset(self._store.collections)
+        return table_plan(Shape(name, schema, collection.spec.order_by), names, reserved)
 
     def _names_of(self, target: str, label: str) -> dict[str, str]:
         """Each record of ``target`` by id: its ``label`` (read once per export)."""

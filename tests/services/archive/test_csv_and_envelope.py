@@ -88,6 +88,12 @@ def test_nested_objects_become_dotted_columns_and_plain_records_inferred_columns
     assert [table.name for table in grants.tables] == ["grants", "grant_scopes"]
 
 
+def test_a_lists_table_never_takes_a_collections_name() -> None:
+    shape = Shape("purchases", json_schema("purchases"), "date")
+    plan = table_plan(shape, reserved=frozenset({"purchases", "purchase_items"}))
+    assert [t.name for t in plan.tables] == ["purchases", "purchases__items", "purchase_tags"]
+
+
 def test_binary_fields_stay_out_of_the_tables() -> None:
     photo = base64.b64encode(os.urandom(600)).decode()
     records = [{"id": "p1", "relationship_id": "r1", "bytes": photo, "type": "image/jpeg"}]
