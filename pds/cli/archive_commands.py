@@ -81,6 +81,11 @@ def _bar(label: str) -> Iterator[Callable[[Progress], None]]:
     show_default=True,
     help="scrypt cost for --encrypt (a power of two); lower only for throwaway archives.",
 )
+@click.option(
+    "--sqlite",
+    is_flag=True,
+    help="Also write pds.sqlite: every table as one SQLite database (built in memory).",
+)
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @click.pass_context
 def export(
@@ -89,6 +94,7 @@ def export(
     encrypt: bool,
     include_secrets: bool,
     scrypt_n: int,
+    sqlite: bool,
     force: bool,
 ) -> None:
     """Write everything in the store to one zip archive (see docs/archive.md).
@@ -109,7 +115,7 @@ def export(
             {"out": [shown(target)]},
         )
     passphrase = _archive_passphrase(confirm=True) if encrypt else None
-    options = ExportOptions(passphrase, include_secrets, scrypt_n)
+    options = ExportOptions(passphrase, include_secrets, sqlite=sqlite, scrypt_n=scrypt_n)
     with one_at_a_time("export"):
         manifest = _write(ctx, target, options)
     records = sum(entry.count for entry in manifest.collections.values())

@@ -7,9 +7,10 @@ import struct
 from typing import IO
 
 HEAD = struct.Struct(">cI")
+_COUNT = struct.Struct(">I")
 PLAN = b"P"  # to a worker: the CsvPlan of the batches that follow (its JSON)
 BATCH = b"B"  # to a worker: JSON records joined by commas (an array without brackets)
-TEXT = b"T"  # from a worker: the batch's CSV lines, UTF-8
+TEXT = b"T"  # from a worker: the batch's CSV lines of each table, UTF-8 (``pack_texts``)
 ERROR = b"E"  # from a worker: the kind of error that stopped it (never any data)
 
 
@@ -27,3 +28,19 @@ def read_frame(stream: IO[bytes]) -> tuple[bytes, bytes] | None:
     kind, length = HEAD.unpack(head)
     payload = stream.read(length)
     return (kind, payload) if len(payload) == length else None
+
+
+def pack_texts(texts: list[bytes]) -> bytes:
+    """Several texts as one payload: their count, each one's length, then the texts."""
+    lengths = struct.pack(f">{len(texts)}I", *map(len, texts))
+    return _COUNT.pack(len(texts)) + lengths + b"".join(texts)
+
+
+def unpack_texts(payload: bytes) -> list[bytes]:
+    (count,) = _COUNT.unpack_from(payload)
+    lengths = struct.unpack_from(f">{count}I", payload, _COUNT.size)
+    texts, start = [], _COUNT.size + 4 * count
+    for length in lengths:
+        texts.append(payload[start : start + length])
+        start += length
+    return texts

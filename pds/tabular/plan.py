@@ -1,139 +1,255 @@
-"""How records fill the columns of a CSV, and the CSV text they make.
+"""How records fill the tables of CSV files, and the CSV text they make.
 
-- RFC 4180: every cell in double quotes (a ``"`` inside doubled), CRLF line ends.
-- A column is a path into the record (``("address", "locality")``); a value that is
-  absent or null, or a path through something that is not an object, is an empty
-  cell.
-- A list of scalars becomes its values joined by ``"; "``; a column of lists of
-  objects (line items) holds their JSON text.
-- Strings are written as they are, numbers as JSON writes them, booleans as ``true``
-  / ``false``.
-- A string that a spreadsheet would take for a formula (it starts with ``=``, ``+``,
-  ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``.
-- A ``whole`` plan has the columns ``id`` and ``record`` (the record but its id, as
-  JSON text); an ``extra`` plan ends with a column ``_extra`` holding the JSON text
-  of the fields no column names.
+A ``CsvPlan`` is a collection's tables: the main one (one row per record) and one per
+list the records hold (one row per item, with the record's id and its human columns
+beside the item's own). Each ``Column`` says where its value comes from (``scope``:
+the record, the list item, or the item's position) and how it becomes a cell
+(``kind``):
 
-``CsvPlan.row`` makes one record's cells the plain way and is the definition;
-``CsvPlan.text`` makes the lines of a whole batch column by column, with C-level
-passes over each column instead of Python work per cell (it runs for every record of
-an export), and is tested to agree with ``row``.
+- ``value``: strings as they are, numbers as JSON writes them, booleans ``true`` /
+  ``false``; a list of scalars its values joined by ``"; "``; absent or null (or a
+  path through something that is not an object) an empty cell;
+- ``json``: the value's JSON text (a list of objects nested below the top level);
+- ``day`` / ``time``: the two halves of a field that holds either a day or an instant
+  (``2026-11-14`` or ``2026-08-17T09:30:21Z``): the day (``YYYY-MM-DD``) and the
+  instant (ISO 8601 UTC), empty when only the day is known, so that each column has
+  one format;
+- ``name``: the human name of the id at ``path``, looked up in ``CsvPlan.names``
+  under the column's ``names`` key (``vendor_id`` -> ``vendor_name``);
+- ``position``: the item's position in its list, from 1.
+
+RFC 4180: every cell in double quotes (a ``"`` inside doubled), CRLF line ends. A
+cell that a spreadsheet would read as a formula is prefixed with ``'``: one that
+starts with ``=`` or ``@``, a tab or a carriage return, or with ``+`` or ``-`` unless
+the whole cell is a number (``-12.50`` stays a number; ``+49 30 1234`` and
+``-A1`` are guarded). A main table with ``extra`` ends with ``_extra``, the JSON text
+of the fields no column names.
+
+``CsvPlan.texts`` makes a batch's lines column by column, with C-level passes over
+each column instead of Python work per cell (it runs for every record of an export);
+``cell`` is the one-value definition it is tested against.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter, methodcaller
 from types import NoneType
 from typing import Any
 
 import orjson
 
-RECORD = "record"
 EXTRA = "_extra"
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(_FORMULA)
+VALUE, JSON, DAY, TIME, NAME, POSITION = "value", "json", "day", "time", "name", "position"
+RECORD, ITEM = "record", "item"  # where a column's value comes from
+_ALWAYS_FORMULA = ("=", "@", "\t", "\r")
+_SIGNS = ("+", "-")
+_FORMULA_FIRST = frozenset(_ALWAYS_FORMULA + _SIGNS)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _first = itemgetter(slice(0, 1))
 _double_quotes = methodcaller("replace", '"', '""')
 _SEPARATOR = "; "
 _STRINGS = frozenset({str, NoneType})
 _LISTS = frozenset({list, NoneType})
+_DICTS = frozenset({dict})
 
 
 @dataclass(frozen=True)
-class CsvPlan:
-    """The columns of a CSV of records: each column's path into a record and whether
-    it holds JSON text (lists of objects); see the module doc for ``whole`` and
-    ``extra``."""
+class Column:
+    name: str
+    path: tuple[str, ...] = ()  # into the record or the item (``()``: the item itself)
+    kind: str = VALUE
+    scope: str = RECORD
+    names: str = ""  # ``name`` columns: the key of their table in ``CsvPlan.names``
+    sql_type: str = "TEXT"  # what the column holds in SQLite (``database``)
+    shape: str = "scalar"  # "scalar", "day", "list" (of scalars) or "any" (unknown)
 
-    paths: tuple[tuple[str, ...], ...]
-    json_columns: tuple[bool, ...]
-    whole: bool = False
+
+@dataclass(frozen=True)
+class Table:
+    """``items``: for a list's table, the list's path in the record (``()``: the main
+    table). ``elsewhere``: the record's top-level fields no column names that are not
+    ``_extra`` either (a list with a table of its own, bytes left out)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    items: tuple[str, ...] = ()
     extra: bool = False
-
-    @classmethod
-    def for_whole_records(cls) -> CsvPlan:
-        return cls(paths=(("id",), (RECORD,)), json_columns=(False, True), whole=True)
+    elsewhere: tuple[str, ...] = ()
 
     @property
-    def columns(self) -> list[str]:
-        return [".".join(path) for path in self.paths] + ([EXTRA] if self.extra else [])
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns] + ([EXTRA] if self.extra else [])
+
+    def header(self) -> str:
+        return csv_line(self.column_names)
 
     @cached_property
     def _top(self) -> frozenset[str]:
-        return frozenset(path[0] for path in self.paths)
+        return frozenset(self.known_fields)
 
-    def to_json(self) -> bytes:
-        return orjson.dumps(
-            {
-                "paths": self.paths,
-                "json_columns": self.json_columns,
-                "whole": self.whole,
-                "extra": self.extra,
-            }
-        )
+    @property
+    def known_fields(self) -> list[str]:
+        """The record's top-level fields that are not ``_extra``."""
+        named = {c.path[0] for c in self.columns if c.path and c.scope == RECORD}
+        return sorted(named | set(self.elsewhere))
 
-    @classmethod
-    def from_json(cls, data: bytes) -> CsvPlan:
-        fields = orjson.loads(data)
-        return cls(
-            paths=tuple(tuple(path) for path in fields["paths"]),
-            json_columns=tuple(fields["json_columns"]),
-            whole=fields["whole"],
-            extra=fields["extra"],
-        )
-
-    def header(self) -> str:
-        return csv_line(self.columns)
-
-    def row(self, record: dict[str, Any]) -> list[str]:
-        if self.whole:
-            return [cell(record.get("id")), _rest_text(record)]
-        cells = [
-            _json_text(_get(record, path)) if json_text else cell(_get(record, path))
-            for path, json_text in zip(self.paths, self.json_columns, strict=True)
-        ]
-        if self.extra:
-            cells.append(self._extra_text(record))
-        return cells
-
-    def line(self, record: dict[str, Any]) -> str:
-        return csv_line(self.row(record))
-
-    def text(self, records: list[dict[str, Any]]) -> str:
-        """The CSV lines of ``records``, in order (the same as their ``line``s joined)."""
-        if not records:
-            return ""
-        return csv_lines(self._columns_of(records))
-
-    def text_of_json(self, records: bytes) -> bytes:
-        """The CSV lines (UTF-8) of JSON records joined by commas (an array's inside)."""
-        return self.text(orjson.loads(b"[" + records + b"]")).encode()
-
-    def _columns_of(self, records: list[dict[str, Any]]) -> list[list[str]]:
-        if self.whole:
-            return [_scalar_cells(_column(records, ("id",))), list(map(_rest_text, records))]
-        columns = [
-            (_json_cells if json_text else _scalar_cells)(_column(records, path))
-            for path, json_text in zip(self.paths, self.json_columns, strict=True)
-        ]
-        if self.extra:
-            if all(map(self._top.issuperset, records)):
-                columns.append([""] * len(records))
-            else:
-                columns.append(list(map(self._extra_text, records)))
-        return columns
-
-    def _extra_text(self, record: dict[str, Any]) -> str:
+    def extra_text(self, record: dict[str, Any]) -> str:
         others = {key: value for key, value in record.items() if key not in self._top}
         return orjson.dumps(others).decode() if others else ""
 
 
+@dataclass(frozen=True)
+class CsvPlan:
+    """A collection's tables, the main one first; ``names`` maps a names key to ids and
+    their human names."""
+
+    tables: tuple[Table, ...]
+    names: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+
+    @property
+    def main(self) -> Table:
+        return self.tables[0]
+
+    def to_json(self) -> bytes:
+        return orjson.dumps({"tables": self.tables, "names": self.names})
+
+    @classmethod
+    def from_json(cls, data: bytes) -> CsvPlan:
+        fields = orjson.loads(data)
+        tables = tuple(
+            Table(
+                name=t["name"],
+                columns=tuple(Column(**{**c, "path": tuple(c["path"])}) for c in t["columns"]),
+                items=tuple(t["items"]),
+                extra=t["extra"],
+                elsewhere=tuple(t["elsewhere"]),
+            )
+            for t in fields["tables"]
+        )
+        return cls(tables=tables, names=fields["names"])
+
+    def texts(self, records: list[dict[str, Any]]) -> list[str]:
+        """The CSV lines of ``records`` for each table, in the tables' order."""
+        return [self._table_text(table, records) for table in self.tables]
+
+    def texts_of_json(self, records: bytes) -> list[bytes]:
+        """``texts`` (UTF-8) of JSON records joined by commas (an array's inside)."""
+        return [text.encode() for text in self.texts(orjson.loads(b"[" + records + b"]"))]
+
+    def rows(self, table: Table, records: list[dict[str, Any]]) -> list[list[str]]:
+        """The cells of ``table``'s rows for ``records`` (the plain way; for tests and
+        small uses)."""
+        columns = self._columns_of(table, records)
+        return [list(row) for row in zip(*columns, strict=True)] if columns else []
+
+    def values(self, table: Table, records: list[dict[str, Any]]) -> list[list[Any]]:
+        """``table``'s values for ``records`` column by column, typed for a database:
+        texts, numbers and booleans as they are, absent values ``None``, lists of
+        scalars joined by ``"; "``, objects as JSON text, names looked up; no formula
+        guard (a database computes nothing)."""
+        if not table.items:
+            sources: dict[str, list[Any]] = {RECORD: records}
+        else:
+            sources = _item_sources(records, table.items)
+        columns = [self._values(column, sources[column.scope]) for column in table.columns]
+        if table.extra:
+            columns.append([table.extra_text(record) or None for record in records])
+        return columns
+
+    def _values(self, column: Column, sources: list[Any]) -> list[Any]:
+        if column.kind == POSITION:
+            return sources
+        values = _column(sources, column.path)
+        if column.kind == JSON:
+            return [None if value is None else orjson.dumps(value).decode() for value in values]
+        if column.kind == NAME:
+            return self._names(column, values)
+        if column.kind in (DAY, TIME):
+            return [text or None for text in _half(column.kind, values)]
+        if set(map(type, values)) <= _PLAIN:
+            return values
+        return list(map(_plain, values))
+
+    def _table_text(self, table: Table, records: list[dict[str, Any]]) -> str:
+        columns = self._columns_of(table, records)
+        return csv_lines(columns) if columns and columns[0] else ""
+
+    def _columns_of(self, table: Table, records: list[dict[str, Any]]) -> list[list[str]]:
+        if not table.items:
+            sources: dict[str, list[Any]] = {RECORD: records}
+        else:
+            sources = _item_sources(records, table.items)
+        columns = [self._cells(column, sources[column.scope]) for column in table.columns]
+        if table.extra:
+            if all(map(table._top.issuperset, records)):
+                columns.append([""] * len(records))
+            else:
+                columns.append(list(map(table.extra_text, records)))
+        return columns
+
+    def _cells(self, column: Column, sources: list[Any]) -> list[str]:
+        if column.kind == POSITION:
+            return list(map(str, sources))
+        values = _column(sources, column.path)
+        if column.kind == JSON:
+            return _json_cells(values)
+        if column.kind in (DAY, TIME):
+            return _scalar_cells(_half(column.kind, values))  # (guarded: a value may be no day)
+        if column.kind == NAME:
+            values = self._names(column, values)
+        return _scalar_cells(values)
+
+    def _names(self, column: Column, ids: list[Any]) -> list[str | None]:
+        """The name of each id (``None`` for an unknown id, or a value that is none)."""
+        names = self.names.get(column.names, {})
+        if not names:
+            return [None] * len(ids)
+        if set(map(type, ids)) <= _STRINGS:
+            return list(map(names.get, ids))
+        return [names.get(value) if isinstance(value, str) else None for value in ids]
+
+
+def _half(kind: str, values: list[Any]) -> list[str]:
+    """The day (``YYYY-MM-DD``) or the instant (empty if only the day is known) of
+    values that are either."""
+    if kind == DAY:
+        return [value[:10] if isinstance(value, str) else "" for value in values]
+    return [value if isinstance(value, str) and len(value) > 10 else "" for value in values]
+
+
+def _item_sources(records: list[dict[str, Any]], items: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The records, items and positions of a list's table: one entry per item (whole
+    columns at C speed when every value is a list or absent, the usual case)."""
+    lists = _column(records, items)
+    if not set(map(type, lists)) <= _LISTS:
+        lists = [value if isinstance(value, list) else None for value in lists]
+    lists = [() if value is None else value for value in lists]
+    lengths = list(map(len, lists))
+    return {
+        RECORD: list(chain.from_iterable(map(repeat, records, lengths))),
+        ITEM: list(chain.from_iterable(lists)),
+        POSITION: list(chain.from_iterable(map(range, repeat(1), [n + 1 for n in lengths]))),
+    }
+
+
+_PLAIN = frozenset({str, int, float, bool, NoneType})
+
+
+def _plain(value: Any) -> Any:
+    """A value a database column holds: lists of scalars joined, objects as JSON text."""
+    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
+        return _SEPARATOR.join(v if isinstance(v, str) else cell(v) for v in value)
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    return value
+
+
 def _json_text(value: Any) -> str:
-    """A column of lists of objects (line items): JSON text."""
     return "" if value is None else orjson.dumps(value).decode()
 
 
@@ -142,15 +258,23 @@ def csv_line(cells: Sequence[str]) -> str:
     return '"' + '","'.join([c.replace('"', '""') for c in cells]) + '"\r\n'
 
 
-def _rest_text(record: dict[str, Any]) -> str:
-    """A plain record's fields but its id, as JSON text."""
-    return orjson.dumps({key: value for key, value in record.items() if key != "id"}).decode()
-
-
-def _column(records: list[dict[str, Any]], path: tuple[str, ...]) -> list[Any]:
-    if len(path) == 1:
+def _column(records: list[Any], path: tuple[str, ...]) -> list[Any]:
+    if not path:
+        return records
+    if len(path) == 1 and set(map(type, records)) <= _DICTS:
         return list(map(dict.get, records, repeat(path[0])))
     return [_get(record, path) for record in records]
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (see the module doc)."""
+    if text.startswith(_ALWAYS_FORMULA):
+        return True
+    return text.startswith(_SIGNS) and _NUMBER.fullmatch(text) is None
+
+
+def guarded(text: str) -> str:
+    return "'" + text if is_formula(text) else text
 
 
 def _scalar_cells(values: list[Any]) -> list[str]:
@@ -164,7 +288,7 @@ def _scalar_cells(values: list[Any]) -> list[str]:
             return list(map(cell, values))
         values = texts
     if not _FORMULA_FIRST.isdisjoint(map(_first, values)):
-        values = ["'" + value if value.startswith(_FORMULA) else value for value in values]
+        values = list(map(guarded, values))
     return values
 
 
@@ -184,7 +308,6 @@ def _texts(values: list[Any]) -> list[str] | None:
 
 
 def _json_cells(values: list[Any]) -> list[str]:
-    """``_json_text`` of each value."""
     if None in values:
         return list(map(_json_text, values))
     return list(map(bytes.decode, map(orjson.dumps, values)))
@@ -218,7 +341,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA) else value
+        return guarded(value)
     if isinstance(value, int | float):
         return orjson.dumps(value).decode()
     if isinstance(value, list):

@@ -1,9 +1,9 @@
 """A CSV worker process: ``python -m pds.tabular.worker``.
 
 It reads frames on stdin (``frames``): a plan, then batches of JSON records, and
-answers each batch with its CSV text on stdout. On an error it answers with the kind
-of error only, never a record's data, and stops. It keeps nothing: it ends when its
-stdin does.
+answers each batch with its CSV text (one per table of the plan) on stdout. On an
+error it answers with the kind of error only, never a record's data, and stops. It
+keeps nothing: it ends when its stdin does.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
                 continue
             if kind != frames.BATCH or plan is None:
                 raise ValueError("a batch must follow a plan")
-            frames.write_frame(stdout, frames.TEXT, plan.text_of_json(payload))
+            frames.write_frame(stdout, frames.TEXT, frames.pack_texts(plan.texts_of_json(payload)))
         except Exception as error:  # reported by kind only: its text may quote data
             frames.write_frame(stdout, frames.ERROR, type(error).__name__.encode())
             return

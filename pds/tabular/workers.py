@@ -44,10 +44,11 @@ class CsvMaker(Protocol):
     def use(self, plan: CsvPlan) -> None:
         """The plan of the batches that follow (after ``drain``)."""
 
-    def put(self, batch: bytes) -> list[bytes]:
-        """Take a batch (JSON records joined by commas); the texts now due, in order."""
+    def put(self, batch: bytes) -> list[list[bytes]]:
+        """Take a batch (JSON records joined by commas); the texts now due, in order
+        (for each batch, one text per table of the plan)."""
 
-    def drain(self) -> list[bytes]:
+    def drain(self) -> list[list[bytes]]:
         """The texts of every batch still out, in order."""
 
 
@@ -58,11 +59,11 @@ class InlineCsv:
     def use(self, plan: CsvPlan) -> None:
         self._plan = plan
 
-    def put(self, batch: bytes) -> list[bytes]:
+    def put(self, batch: bytes) -> list[list[bytes]]:
         assert self._plan is not None, "use(plan) first"
-        return [self._plan.text_of_json(batch)]
+        return [self._plan.texts_of_json(batch)]
 
-    def drain(self) -> list[bytes]:
+    def drain(self) -> list[list[bytes]]:
         return []
 
 
@@ -84,7 +85,7 @@ class CsvWorkers:
         for worker in self._workers:
             worker.send(frames.PLAN, plan.to_json())
 
-    def put(self, batch: bytes) -> list[bytes]:
+    def put(self, batch: bytes) -> list[list[bytes]]:
         worker = self._workers[self._turn]
         self._turn = (self._turn + 1) % len(self._workers)
         worker.send(frames.BATCH, batch)
@@ -94,7 +95,7 @@ class CsvWorkers:
             due.append(self._out.popleft().answer())
         return due
 
-    def drain(self) -> list[bytes]:
+    def drain(self) -> list[list[bytes]]:
         return [self._out.popleft().answer() for _ in range(len(self._out))]
 
     def close(self, kill: bool = False) -> None:
@@ -165,7 +166,7 @@ class _Worker:
     def send(self, kind: bytes, payload: bytes) -> None:
         self._outgoing.put((kind, payload))
 
-    def answer(self) -> bytes:
+    def answer(self) -> list[bytes]:
         frame = self._answers.get()
         if frame is None:
             self._answers.put(None)  # (for any later question)
@@ -175,7 +176,7 @@ class _Worker:
         if kind == frames.ERROR:
             problem = payload.decode("ascii", "replace")
             raise ExportFailed(f"a CSV worker could not make a batch's CSV ({problem})")
-        return payload
+        return frames.unpack_texts(payload)
 
     def close(self, kill: bool) -> None:
         if kill:

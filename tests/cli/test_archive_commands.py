@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -141,3 +143,24 @@ def test_import_refuses_an_archive_beyond_the_unpacked_limit(
     assert _digest(other) == before
     result = pds("import", str(big), PDS_HOME=str(other))
     assert result.exit_code == 0, result.output
+
+
+def test_export_sqlite_adds_the_database_and_restores(
+    pds: Invoke, filled: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "with-sqlite.zip"
+    result = pds("export", "--sqlite", "--out", str(path))
+    assert result.exit_code == 0, result.output
+    database = tmp_path / "pds.sqlite"
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        database.write_bytes(archive.read("pds.sqlite"))
+    assert {"csv/purchases.csv", "csv/purchase_tags.csv", "pds.sqlite"} <= names
+    with sqlite3.connect(database) as opened:
+        (count,) = opened.execute("SELECT count(*) FROM purchases").fetchone()
+    assert count > 0
+    other = tmp_path / "other"
+    assert pds("init", "--scrypt-n", "1024", PDS_HOME=str(other)).exit_code == 0
+    result = pds("import", str(path), PDS_HOME=str(other))
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"^  purchases +{count} created$", result.output, re.MULTILINE)

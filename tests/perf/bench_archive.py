@@ -6,10 +6,10 @@ For each size it builds a store of purchase-like records (the generator of
 ``bench_store.py``) with every collection pds declares, then runs each phase in a
 fresh process:
 
-- export: ``export_archive`` of the whole store to a zip file (and once more with
-  ``--encrypt``'s envelope); records/s, peak resident memory while exporting
-  (sampled every 20 ms, with the CSV worker processes it starts) and the resident
-  memory of the opened store before it;
+- export: ``export_archive`` of the whole store to a zip file (once more with
+  ``--encrypt``'s envelope, and once more with ``--sqlite``'s ``pds.sqlite``);
+  records/s, peak resident memory while exporting (sampled every 20 ms, with the CSV
+  worker processes it starts) and the resident memory of the opened store before it;
 - import: ``restore`` of that zip into a new store (built beside it and swapped in);
   records/s, peak resident memory, and the resident memory of opening the restored
   store afterwards, in a process of its own.
@@ -45,7 +45,7 @@ from pds.store import ScryptParams, Store  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 ARCHIVE_PASSPHRASE = "benchmark archive passphrase"
-PHASES = ("build", "export", "export_encrypted", "import", "open_restored")
+PHASES = ("build", "export", "export_encrypted", "export_sqlite", "import", "open_restored")
 
 
 class PeakRss:
@@ -126,6 +126,10 @@ def phase_export_encrypted(work: Path, size: int) -> dict[str, Any]:
     return _export(work, size, "archive.zip.enc", ExportOptions(ARCHIVE_PASSPHRASE))
 
 
+def phase_export_sqlite(work: Path, size: int) -> dict[str, Any]:
+    return _export(work, size, "archive-sqlite.zip", ExportOptions(sqlite=True))
+
+
 def phase_import(work: Path, size: int) -> dict[str, Any]:
     store = Store.create(work / "target", PASSPHRASE, specs=SPECS, kdf=ScryptParams.fresh())
     try:
@@ -161,6 +165,7 @@ PHASE: dict[str, Callable[[Path, int], dict[str, Any]]] = {
     "build": phase_build,
     "export": phase_export,
     "export_encrypted": phase_export_encrypted,
+    "export_sqlite": phase_export_sqlite,
     "import": phase_import,
     "open_restored": phase_open_restored,
 }
@@ -204,15 +209,16 @@ def _mb(n: int) -> str:
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
         "| records | export (rec/s) | encrypted export (rec/s) | export RSS open / peak (MB)"
-        " | archive (MB) | import (rec/s) | import RSS before / peak (MB)"
-        " | restored store open RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | archive (MB) | with pds.sqlite (rec/s, RSS peak MB, archive MB)"
+        " | import (rec/s) | import RSS before / peak (MB) | restored store open RSS (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        ex, enc, im = r["export"], r["export_encrypted"], r["import"]
+        ex, enc, im, sq = r["export"], r["export_encrypted"], r["import"], r["export_sqlite"]
         lines.append(
             f"| {bench_store.human(r['size'])} | {ex['rate']:,.0f} | {enc['rate']:,.0f}"
             f" | {_mb(ex['rss_open'])} / {_mb(ex['rss_peak'])} | {_mb(ex['bytes'])}"
+            f" | {sq['rate']:,.0f}, {_mb(sq['rss_peak'])}, {_mb(sq['bytes'])}"
             f" | {im['rate']:,.0f} | {_mb(im['rss_before'])} / {_mb(im['rss_peak'])}"
             f" | {_mb(r['open_restored']['rss_open'])} |"
         )

@@ -15,13 +15,36 @@ import pytest
 
 import pds
 from pds.errors import ExportFailed
-from pds.tabular import CsvPlan, CsvWorkers, frames
+from pds.tabular import Column, CsvPlan, CsvWorkers, Table, frames
 from pds.tabular import workers as workers_module
+from pds.tabular.plan import ITEM, NAME, POSITION
 from pds.tabular.worker import serve
 from pds.tabular.workers import InlineCsv, _environment
 
-PLAN = CsvPlan(paths=(("id",), ("name",), ("tags",)), json_columns=(False, False, False))
-OTHER = CsvPlan.for_whole_records()
+PLAN = CsvPlan(
+    (
+        Table(
+            "things", (Column("id", ("id",)), Column("name", ("name",)), Column("tags", ("tags",)))
+        ),
+    )
+)
+OTHER = CsvPlan(
+    (
+        Table(
+            "others", (Column("id", ("id",)), Column("who", ("id",), NAME, names="n")), extra=True
+        ),
+        Table(
+            "other_tags",
+            (
+                Column("other_id", ("id",)),
+                Column("position", kind=POSITION, scope=POSITION),
+                Column("tag", scope=ITEM),
+            ),
+            items=("tags",),
+        ),
+    ),
+    names={"n": {"r1": "one"}},
+)
 
 
 def _batch(start: int, size: int) -> bytes:
@@ -34,7 +57,7 @@ def _batch(start: int, size: int) -> bytes:
 BATCHES = [_batch(n * 37, 37) for n in range(23)]
 
 
-def _texts(maker: InlineCsv | CsvWorkers, plan: CsvPlan) -> list[bytes]:
+def _texts(maker: InlineCsv | CsvWorkers, plan: CsvPlan) -> list[list[bytes]]:
     maker.use(plan)
     texts = [text for batch in BATCHES for text in maker.put(batch)]
     return texts + maker.drain()
@@ -45,7 +68,8 @@ def test_workers_make_the_texts_this_process_makes_in_order() -> None:
     with CsvWorkers(2, ahead=1) as workers:
         for plan in (PLAN, OTHER, PLAN):  # a new plan after a drain
             assert _texts(workers, plan) == expected[plan]
-    assert b'"r0","\'=n0","a; 0"\r\n' in expected[PLAN][0]
+    assert b'"r0","\'=n0","a; 0"\r\n' in expected[PLAN][0][0]
+    assert b'"r1","one",' in expected[OTHER][0][0] and b'"r1","2","1"' in expected[OTHER][0][1]
 
 
 def test_at_most_ahead_batches_per_worker_are_out() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 
 import orjson
@@ -68,3 +69,21 @@ def test_no_download_for_someone_not_logged_in(client: FlaskClient) -> None:
     response = client.post("/archive/export", data={"csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_download_with_a_sqlite_database(owner: FlaskClient, services: Services) -> None:
+    vendor = services.relationships.add({"kind": "vendor", "name": "Fresh Fields"})
+    services.purchases.add(
+        {"vendor_id": vendor["id"], "date": "2025-01-02", "currency": "EUR", "total": "4.20"}
+    )
+    form = {"csrf_token": _token(owner), "sqlite": "on"}
+    response = owner.post("/archive/export", data=form)
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        database = sqlite3.connect(":memory:")
+        database.deserialize(archive.read("pds.sqlite"))
+    rows = database.execute("SELECT vendor_name, total FROM purchases").fetchall()
+    assert rows == [("Fresh Fields", 4.2)]
+    plain = owner.post("/archive/export", data={"csrf_token": _token(owner)})
+    with zipfile.ZipFile(io.BytesIO(plain.get_data())) as archive:
+        assert "pds.sqlite" not in archive.namelist()

@@ -5,7 +5,9 @@ Members::
     README.txt                    what this is, in words
     manifest.json                 format, versions, counts, SHA-256 of every other member
     data/<collection>.json        every record, one per line inside a JSON array
-    csv/<collection>.csv          the flat view (see ``csv_mapping``)
+    csv/<table>.csv               the flat view: a table per collection and per list
+                                  its records hold (see ``csv_mapping``)
+    pds.sqlite                    the same tables as one SQLite database (optional)
     schema/<collection>.schema.json
     audit/audit.jsonl             the audit log: one entry per line, hash-chained
 
@@ -24,7 +26,7 @@ import orjson
 from pds.errors import ArchiveInvalid
 
 FORMAT = "pds-archive"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a CSV per list, day and instant columns, pds.sqlite
 MANIFEST = "manifest.json"
 README = "README.txt"
 AUDIT = "audit/audit.jsonl"
@@ -145,9 +147,14 @@ def _manifest(raw: dict[str, Any], version: int) -> Manifest:
     )
 
 
+_VIEW_MEMBER = re.compile(r"^(csv/[a-z][a-z0-9_]*\.csv|pds\.sqlite)$")
+
+
 def expected_members(manifest: Manifest) -> set[str]:
-    """Every member an archive with this manifest holds (besides the manifest)."""
+    """Every member an archive with this manifest holds (besides the manifest): the ones
+    each collection has, and the views for people it lists (the CSV files of the lists
+    records hold, ``pds.sqlite``), which a restore checks but does not read."""
     names = {README, AUDIT}
     for collection in manifest.collections:
         names |= {data_name(collection), csv_name(collection), schema_name(collection)}
-    return names
+    return names | {name for name in manifest.files if _VIEW_MEMBER.match(name)}

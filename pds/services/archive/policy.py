@@ -27,7 +27,8 @@ from pds.services import collections as c
 class Policy:
     """``secret``: the whole collection is secret (key material, hashes of credentials).
     ``secret_fields``: top-level fields left out of each record unless secrets are asked
-    for. ``schema``: the marshmallow schema whose ``dump`` is the stored record (its JSON
+    for. ``why``: what the secret part is, in words. ``schema``: the marshmallow schema
+    whose ``dump`` is the stored record (its JSON
     Schema is generated from it); ``None`` means records are checked only as records
     (an object with a string ``id``)."""
 
@@ -47,7 +48,7 @@ POLICIES: dict[str, Policy] = {
     c.PREFERENCES: Policy(schema=PreferenceSchema),
     c.PROFILE: Policy(schema=ProfileSchema),
     c.CREDENTIALS: Policy(secret=True, why="password hash, TOTP seed, recovery code hashes"),
-    c.CLIENTS: Policy(secret_fields=("secret_hash",)),
+    c.CLIENTS: Policy(secret_fields=("secret_hash",), why="client secret hashes"),
     c.GRANTS: Policy(),
     c.TOKENS: Policy(secret=True, why="token hashes"),
     c.CODES: Policy(secret=True, why="authorization code hashes"),
@@ -56,9 +57,9 @@ POLICIES: dict[str, Policy] = {
     c.PROVIDER: Policy(secret=True, why="the pairwise-subject salt"),
     c.RFPS: Policy(),
     c.OFFERS: Policy(),
-    c.SUBSCRIPTIONS: Policy(secret_fields=("secret",)),  # webhook signing secrets
+    c.SUBSCRIPTIONS: Policy(secret_fields=("secret",), why="webhook signing secrets"),
     c.DELIVERIES: Policy(),
-    c.REMINDERS: Policy(secret_fields=("key",)),  # the calendar feed's key
+    c.REMINDERS: Policy(secret_fields=("key",), why="the calendar feed's secret key"),
     c.INSIGHTS: Policy(),  # the owner's answers to drift questions, tier labels, weights
     # the undo of the latest merge: the removed record and the kept one as they were are
     # the owner's data (an export taken within the day can still be undone after restore)

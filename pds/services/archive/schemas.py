@@ -38,6 +38,24 @@ _TYPES: dict[type, dict[str, Any]] = {
 }
 
 
+def temporal_kind(node: dict[str, Any]) -> str | None:
+    """``"day"``, ``"instant"`` or ``"when"`` (either) for a schema node of one of pds's
+    date types (or one ``shapes`` inferred), else ``None``."""
+    for kind, field in (("day", Day), ("instant", Instant), ("when", When)):
+        if node.get("pattern") == _TYPES[field]["pattern"]:
+            return kind
+    return None
+
+
+def temporal_node(kind: str) -> dict[str, Any]:
+    return dict(_TYPES[{"day": Day, "instant": Instant, "when": When}[kind]])
+
+
+def is_decimal(node: dict[str, Any]) -> bool:
+    """Whether a schema node is one of pds's exact decimals (a string of digits)."""
+    return str(node.get("pattern", "")).startswith(r"^-?\d{1,")
+
+
 def _field_attributes(self: Any, field: Any, **_: Any) -> dict[str, Any]:
     """What pds's own field types are in a stored record (apispec asks for each field)."""
     if isinstance(field, ExactDecimal):

@@ -3,6 +3,7 @@ envelope (chunks, their order, the final flag, the header)."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import os
@@ -12,8 +13,11 @@ import pytest
 
 from pds.errors import ArchiveInvalid
 from pds.services import Services
-from pds.services.archive.csv_mapping import csv_plan
+from pds.services.archive.csv_mapping import Shape, table_plan
 from pds.services.archive.envelope import MAGIC, DecryptingReader, EncryptingWriter
+from pds.services.archive.schemas import json_schema
+from pds.services.archive.shapes import inferred_schema
+from pds.tabular import CsvPlan
 from pds.tabular import workers as workers_module
 
 from .archivekit import export_to, members
@@ -21,27 +25,81 @@ from .archivekit import export_to, members
 PASS = "envelope passphrase"
 
 
+def _plan(collection: str, order_by: str | None = None) -> CsvPlan:
+    return table_plan(Shape(collection, json_schema(collection), order_by))
+
+
 def test_purchase_columns_follow_the_schema() -> None:
-    mapping = csv_plan("purchases")
-    assert mapping.columns == [
-        "id", "vendor_id", "date", "order_ref", "items", "total", "currency", "category",
+    plan = _plan("purchases", "date")
+    assert plan.main.column_names == [
+        "id", "vendor_id", "vendor_name", "date", "order_ref", "total", "currency", "category",
         "tags", "notes", "source", "status", "created_at", "updated_at",
+    ]  # fmt: skip
+    assert [table.name for table in plan.tables] == ["purchases", "purchase_items", "purchase_tags"]
+    assert plan.tables[1].column_names == [
+        "purchase_id", "vendor_name", "date", "position",
+        "description", "quantity", "unit_price", "currency", "sku",
     ]  # fmt: skip
 
 
-def test_nested_objects_become_dotted_columns_and_plain_records_one_json_column() -> None:
-    profile = csv_plan("profile")
-    assert "address.locality" in profile.columns and "address" not in profile.columns
+def test_a_day_or_instant_field_is_split_into_a_day_and_an_instant_column() -> None:
+    plan = _plan("interactions", "date")
+    records = [{"id": "a", "date": "2026-11-14"}, {"id": "b", "date": "2026-08-17T09:30:21Z"}]
+    rows = plan.rows(plan.main, records)
+    at = plan.main.column_names.index("date")
+    assert plan.main.column_names[at : at + 2] == ["date", "date_time"]
+    assert [row[at : at + 2] for row in rows] == [
+        ["2026-11-14", ""],
+        ["2026-08-17", "2026-08-17T09:30:21Z"],
+    ]
+
+
+def test_nested_objects_become_dotted_columns_and_plain_records_inferred_columns() -> None:
+    profile = _plan("profile")
+    assert "address.locality" in profile.main.column_names
+    assert "address" not in profile.main.column_names
     row = dict(
-        zip(profile.columns, profile.row({"id": "p", "address": {"locality": "B"}}), strict=True)
+        zip(
+            profile.main.column_names,
+            profile.rows(profile.main, [{"id": "p", "address": {"locality": "B"}}])[0],
+            strict=True,
+        )
     )
     assert row["address.locality"] == "B" and row["name"] == ""
-    grants = csv_plan("grants")
-    assert grants.columns == ["id", "record"]
-    assert grants.row({"id": "g1", "status": "active", "n": 2}) == [
-        "g1",
-        '{"status":"active","n":2}',
+    records = [
+        {
+            "id": "g1",
+            "client_id": "c1",
+            "status": "active",
+            "scopes": ["a", "b"],
+            "at": "2026-01-02",
+        },
+        {"id": "g2", "client_id": "c2", "status": "revoked", "at": "2026-01-03T04:05:06Z"},
     ]
+    grants = table_plan(
+        Shape("grants", inferred_schema(records)), {"clients.client_name": {"c1": "Shop"}}
+    )
+    assert grants.main.column_names == [
+        "id", "client_id", "client_name", "status", "scopes", "at", "at_time", "_extra",
+    ]  # fmt: skip
+    assert grants.rows(grants.main, records)[0] == [
+        "g1", "c1", "Shop", "active", "a; b", "2026-01-02", "", "",
+    ]  # fmt: skip
+    assert [table.name for table in grants.tables] == ["grants", "grant_scopes"]
+
+
+def test_a_lists_table_never_takes_a_collections_name() -> None:
+    shape = Shape("purchases", json_schema("purchases"), "date")
+    plan = table_plan(shape, reserved=frozenset({"purchases", "purchase_items"}))
+    assert [t.name for t in plan.tables] == ["purchases", "purchases__items", "purchase_tags"]
+
+
+def test_binary_fields_stay_out_of_the_tables() -> None:
+    photo = base64.b64encode(os.urandom(600)).decode()
+    records = [{"id": "p1", "relationship_id": "r1", "bytes": photo, "type": "image/jpeg"}]
+    plan = table_plan(Shape("photos", inferred_schema(records)))
+    assert plan.main.column_names == ["id", "relationship_id", "type", "_extra"]
+    assert plan.rows(plan.main, records) == [["p1", "r1", "image/jpeg", ""]]
 
 
 def test_the_csv_in_an_archive_reads_back_with_the_csv_module(archive: Path) -> None:
@@ -123,9 +181,13 @@ def test_csv_worker_processes_write_the_same_archive_as_this_process(
     export_to(source.store, inline, csv_workers=0)
     export_to(source.store, workers, csv_workers=2)
     made_inline, made_by_workers = members(inline), members(workers)
-    for name in ("csv/purchases.csv", "data/purchases.json"):
+    tables = [name for name in made_inline if name.startswith("csv/purchase")]
+    assert tables == ["csv/purchases.csv", "csv/purchase_items.csv", "csv/purchase_tags.csv"]
+    for name in (*tables, "data/purchases.json"):
         assert made_by_workers[name] == made_inline[name]
     assert made_inline["csv/purchases.csv"].count(b"\r\n") == 2513  # header, 12 + 2500
+    assert made_inline["csv/purchase_items.csv"].count(b"\r\n") == 2501  # an item each
+    assert b'"2023-01-01","1","thing 0","1","0.00"' in made_inline["csv/purchase_items.csv"]
 
 
 def test_without_worker_processes_the_export_converts_in_process(

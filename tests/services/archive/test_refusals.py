@@ -93,13 +93,13 @@ def test_a_tampered_readme_fails_its_checksum(
 @BOTH
 def test_a_future_format_version(run: Run, archive: Path, target: Store, tmp_path: Path) -> None:
     manifest = orjson.loads(members(archive)["manifest.json"])
-    manifest["format_version"] = 2
-    path = rezip(archive, tmp_path / "v2.zip", {"manifest.json": orjson.dumps(manifest)})
+    manifest["format_version"] = 3
+    path = rezip(archive, tmp_path / "v3.zip", {"manifest.json": orjson.dumps(manifest)})
     error = _refused(
         run,
         target,
         path,
-        "manifest.json: archive format version 2 is newer than this pds reads (1); upgrade pds",
+        "manifest.json: archive format version 3 is newer than this pds reads (2); upgrade pds",
     )
     assert error.details["reason"] == "future_version"
 
