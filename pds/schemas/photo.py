@@ -21,6 +21,7 @@ class PhotoSchema(Schema):
     media_type = Choice(PHOTO_TYPES, required=True)
     data = fields.String(
         required=True,
+        metadata={"format": "byte"},  # bytes as base64 (OpenAPI): kept out of CSV and SQLite
         validate=[
             validate.Length(min=4, max=_BASE64_LENGTH),
             validate.Regexp(r"^[A-Za-z0-9+/]+={0,2}$", error="Not standard base64."),

@@ -93,6 +93,7 @@ def test_the_archives_own_csv_imports_back(
     exported = tmp_path / "purchases.csv"
     with zipfile.ZipFile(archive) as members:
         exported.write_bytes(members.read("csv/purchases.csv"))
+        (tmp_path / "purchase_items.csv").write_bytes(members.read("csv/purchase_items.csv"))
     result = pds("import", "purchases", str(exported))
     assert result.exit_code == 0, result.output
     assert "created 0 purchases and 0 vendors (none); 5 already imported" in result.output

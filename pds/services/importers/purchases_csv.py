@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from pds.errors import ValidationFailed
 from pds.services.container import Services
+from pds.services.importers.archive_items import items_beside
 from pds.services.importers.columns import SYNONYMS, ColumnChoice
 from pds.services.importers.csv_source import read_table
 from pds.services.importers.purchase_plan import COLUMNS, Row, import_rows
@@ -61,10 +62,11 @@ def import_purchases_csv(
     if date_format and not options.date_format:
         options = replace(options, date_format=date_format)
     label = name or (Path(source).name if isinstance(source, str | Path) else "file")
+    archive_items = items_beside(source) if preset == "csv" else None
     try:
         table = read_table(
             source,
-            known=COLUMNS,
+            known=(*COLUMNS, "id") if archive_items is not None else COLUMNS,
             required=("date",),
             mapping=mapping,
             synonyms=synonyms,
@@ -95,9 +97,20 @@ def import_purchases_csv(
         delimiter=table.delimiter,
     )
     rows: list[Row] = [(f"line {line}", cells) for line, cells in table.rows]
+    if archive_items is not None:
+        rows = [(line, _with_items(cells, archive_items)) for line, cells in rows]
     if preset == "amazon" and "vendor" not in fields:
         rows = [(line, {**cells, "vendor": "Amazon"}) for line, cells in rows]
     return import_rows(services, rows, report, options)
+
+
+def _with_items(cells: dict[str, str], items: Mapping[str, str]) -> dict[str, str]:
+    """An archive row with its line items from ``purchase_items.csv`` (by its ``id``)."""
+    row = {k: v for k, v in cells.items() if k != "id"}
+    found = items.get(cells.get("id", ""))
+    if found and not row.get("items"):
+        row["items"] = found
+    return row
 
 
 def header_choices(
