@@ -56,6 +56,7 @@ class Vault:
                 {"home": str(home)},
             )
         home.mkdir(parents=True, exist_ok=True)
+        home.chmod(0o700)  # the owner's alone: its names, sizes and control socket too
         kdf = kdf or ScryptParams.fresh()
         store_id = secrets.token_hex(16)
         kek = AESGCM(crypto.derive_kek(passphrase, kdf))

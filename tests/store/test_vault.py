@@ -49,6 +49,11 @@ def test_create_then_unlock(home: Path) -> None:
         reopened.close()
 
 
+def test_a_new_store_directory_is_the_owners_alone(home: Path) -> None:
+    create_store(home).close()
+    assert home.stat().st_mode & 0o777 == 0o700
+
+
 def test_create_refuses_existing_store(store: Store, home: Path) -> None:
     with pytest.raises(StoreExists):
         Store.create(home, PASSPHRASE, specs=SPECS, kdf=cheap_kdf())
