@@ -31,6 +31,7 @@ from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
 from pds.web.headers import add_security_headers
 from pds.web.sessions import ServerSessions
+from pds.web.wording_filters import register_wording
 
 
 def register_web(app: Flask) -> None:
@@ -39,6 +40,7 @@ def register_web(app: Flask) -> None:
     app.session_interface = ServerSessions.for_settings(settings)
     register_error_handlers(app)
     register_csrf(app)
+    register_wording(app)
     app.after_request(add_security_headers)
     app.register_blueprint(health.bp)
     app.register_blueprint(portal.bp)
