@@ -22,7 +22,12 @@ AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
 
 
 class AmountUnclear(ValueError):
-    """The text is not an amount, or could be read two ways (``message`` says which)."""
+    """The text is not an amount, or could be read two ways (``ambiguous``); the message
+    says which and how to write it."""
+
+    def __init__(self, message: str, *, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,9 @@ class OwnerLocale:
 
     @property
     def zone_name(self) -> str:
-        """The zone for people: ``Central European Time (Berlin)`` style, or its key."""
+        """The zone for people: ``Central European Time``, ``UTC``, else its key."""
+        if self.zone.key in ("UTC", "Etc/UTC", "Etc/GMT"):
+            return "UTC"
         try:
             return str(get_timezone_name(self.zone, locale=self.locale))
         except (LookupError, ValueError):
@@ -92,7 +99,8 @@ class OwnerLocale:
         if AMBIGUOUS.match(cleaned):
             raise AmountUnclear(
                 f"{text.strip()} could be a thousand or a fraction: write the cents too "
-                f"(e.g. {self.amount(Decimal('1000'))}) or leave out the separator."
+                f"(e.g. {self.amount(Decimal('1000'))}) or leave out the separator.",
+                ambiguous=True,
             )
         try:
             return Decimal(parse_decimal(cleaned, locale=self.locale, strict=True))

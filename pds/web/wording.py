@@ -17,6 +17,9 @@ OPERATORS = {
     "le": "at most",
     "gt": "more than",
     "ge": "at least",
+    "in": "is one of",
+    "before": "before",
+    "after": "after",
 }
 # what a vendor's API call did, by method and route (under /api/v1); {n} is the count
 CALLS = {
@@ -72,6 +75,11 @@ OWNER_ACTIONS = {
     "totp.enabled": "You turned on two-step login",
     "totp.disabled": "You turned off two-step login",
     "keys.rotate": "You renewed the key that encrypts your records",
+}
+PURCHASE_REACHES = {
+    "vendor": "only those made with this vendor",
+    "categories": "those in the categories",
+    "all": "all of them",
 }
 REASONS = {"revoked": "by you", "blocked": "vendor blocked", "expired": "it ended"}
 SHORT_WORDS = {"eu", "uk", "us", "id", "url", "tv", "usb", "eur", "usd", "gbp"}
@@ -131,17 +139,27 @@ def join_list(words: list[str]) -> str:
     return ", ".join(words) if words else "none"
 
 
+def operator_words(operator: str) -> str:
+    """A requirement's operator (``ge``) as words (``at least``)."""
+    return OPERATORS.get(operator, operator)
+
+
 def requirement_sentence(requirement: Mapping[str, Any]) -> str:
     """An RFP requirement as a sentence: ``battery_hours ge 20`` -> ``battery hours at
     least 20``; a list of values reads as alternatives."""
     key = humanise(str(requirement.get("key", ""))).lower()
     operator = str(requirement.get("operator", ""))
     value = requirement.get("value")
-    if isinstance(value, (list, tuple)) and operator in ("eq", "ne"):
+    if isinstance(value, (list, tuple)) and operator in ("eq", "ne", "in"):
         alternatives = [value_words(v) for v in value]
-        verb = "is one of" if operator == "eq" else "is none of"
+        verb = "is none of" if operator == "ne" else "is one of"
         return f"{key} {verb} {join_list(alternatives)}"
     return f"{key} {OPERATORS.get(operator, operator)} {value_words(value)}"
+
+
+def purchase_reach(reach: str | None) -> str:
+    """Which purchases a grant reaches (``vendor`` | ``categories`` | ``all``), in words."""
+    return PURCHASE_REACHES.get(reach or "vendor", humanise(str(reach)).lower())
 
 
 def grant_status(grant: Mapping[str, Any]) -> str:
@@ -165,7 +183,7 @@ def vendor_did(entry: Any, vendor: str) -> str:
 
 def call_words(endpoint: str, count: int | None) -> str:
     """One API route (``GET /api/v1/preferences``) as what the vendor did."""
-    method, _, path = endpoint.partition(" ")
+    method, _, path = endpoint.partition(" ") if " " in endpoint else ("GET", "", endpoint)
     route = f"{method} {path.removeprefix(API_PREFIX)}"
     phrase = CALLS.get(route, "used your store's API")
     if "{n}" in phrase:

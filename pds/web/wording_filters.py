@@ -55,7 +55,9 @@ def register_wording(app: Flask) -> None:
         "pref_label": wording.humanise,
         "value_words": wording.value_words,
         "requirement": wording.requirement_sentence,
+        "operator_words": wording.operator_words,
         "grant_status": wording.grant_status,
+        "purchase_reach": wording.purchase_reach,
         "when": lambda v: owner_locale().when(v),
         "day": lambda v: owner_locale().day(v),
         "amount": lambda v, currency=None: owner_locale().amount(v, currency),
@@ -65,5 +67,6 @@ def register_wording(app: Flask) -> None:
         vendor_name=vendor_name,
         source_name=source_name,
         vendor_did=vendor_did,
+        call_words=wording.call_words,
         owner_locale=owner_locale,
     )

@@ -69,7 +69,9 @@ def test_the_scan_finds_each_kind_of_jargon() -> None:
 
 
 @pytest.fixture(scope="module")
-def busy_store(browser: Browser, portal: str, owner_state: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def busy_store(
+    browser: Browser, portal: str, owner_state: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
     """The demo store after a shop connected and worked, a grant was revoked and an RFP
     got an offer; yields the pages to read and the client ids that must not show."""
     context = new_context(browser, portal, storage_state=owner_state)

@@ -75,8 +75,9 @@ def test_access_log_shows_what_a_vendor_did(owner: FlaskClient, vendor: Vendor) 
     vendor.userinfo(tokens["access_token"])
     html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
     assert "What Example Shop has seen" in html
-    assert "1 call to your store's API, 1 record returned" in html
-    assert "GET /oauth/userinfo" in html
+    assert "1 visit to your store, 1 record sent" in html
+    assert "Example Shop started using the access you allowed" in html
+    assert "GET /oauth/userinfo" in html  # in the technical details
     assert "token.authorization_code" in html
     rows = re.findall(r"<tr>\s*<td>", html)
     assert len(rows) == 2
@@ -181,9 +182,9 @@ def test_vendor_page_lists_the_records_it_was_sent(
     services.purchases.delete(gone["id"])
     html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
     assert "Records it was sent" in html
-    assert "Preference <code>clothing.size</code>" in html
-    assert "Purchase 2025-05-10, Example Shop, 5.50 EUR" in html
-    assert f"purchase {gone['id']} <em>(since deleted)</em>" in html
+    assert "Preference: Clothing: size" in html
+    assert "Purchase of 10 May 2025, Example Shop, €5.50" in html
+    assert "A purchase <em>(since deleted)</em>" in html
     assert "diet.kind" not in html  # private: never sent, never listed
 
 
