@@ -59,7 +59,7 @@ VENDOR_ACTIONS = {
     "subscription.update": "changed its RFP notifications",
     "subscription.delete": "stopped its RFP notifications",
     "subscription.rotate": "renewed its RFP notification secret",
-    "purchase.create": "sent you a receipt",
+    "purchase.create": "added a receipt to your purchases",
 }
 # what the owner's own audited actions mean ({vendor} is the vendor's name when known)
 OWNER_ACTIONS = {
@@ -186,9 +186,9 @@ def call_words(endpoint: str, count: int | None) -> str:
     method, _, path = endpoint.partition(" ") if " " in endpoint else ("GET", "", endpoint)
     route = f"{method} {path.removeprefix(API_PREFIX)}"
     phrase = CALLS.get(route, "used your store's API")
-    if "{n}" in phrase:
-        return phrase.format(n=count if count is not None else "some")
-    return phrase
+    if "{n} of " in phrase and count == 0:
+        return "asked for " + phrase.split("{n} of ", 1)[1] + "; none were sent"
+    return phrase.format(n=count if count is not None else "some")
 
 
 def owner_did(action: str, vendor: str = "a vendor", scopes: Iterable[str] = ()) -> str:

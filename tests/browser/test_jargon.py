@@ -91,10 +91,15 @@ def busy_store(
     pseudonym = re.search(r"rfp-[a-z2-7]{16}", owner.content())
     assert pseudonym
     seller.offer(pseudonym.group(0), "129.00")
-    pages = [*NAV_PAGES.values(), *EXTRA_PAGES, rfp_page, f"/access-log?vendor={shop.client_id}"]
-    pages += record_pages(owner)
+    access_page = f"/access-log?vendor={shop.client_id}"
+    pages = [*NAV_PAGES.values(), *EXTRA_PAGES, rfp_page, access_page, *record_pages(owner)]
     context.close()
-    yield {"pages": pages, "client_ids": [shop.client_id, gone.client_id, seller.client_id]}
+    yield {
+        "pages": pages,
+        "rfp": rfp_page,
+        "access": access_page,
+        "client_ids": [shop.client_id, gone.client_id, seller.client_id],
+    }
 
 
 def publish_rfp(owner: Page) -> str:
@@ -147,3 +152,30 @@ def test_no_page_speaks_protocol(
             problems[path] = sorted(set(found))
     context.close()
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_the_pages_say_it_in_words(
+    busy_store: dict[str, Any], browser: Browser, portal: str, owner_state: dict[str, Any]
+) -> None:
+    """What the scan lets through is there, in words (so it does not pass on empty pages)."""
+    context = new_context(browser, portal, storage_state=owner_state)
+    page = context.new_page()
+    said = {
+        "/vendors": ["See your purchases", "Sign you in", "revoked (by you)"],
+        busy_store["access"]: [
+            "Demo Shop asked for your purchases; none were sent",
+            "Demo Shop sent you a receipt",
+            "Demo Shop started using the access you allowed",
+        ],
+        "/purchases": ["new from Demo Shop"],
+        "/": ["Sound Corner made an offer"],
+    }
+    for path, sentences in said.items():
+        page.goto(path)
+        text = page.evaluate(WITHOUT_DETAILS)
+        for sentence in sentences:
+            assert sentence in text, (path, sentence)
+    page.goto(busy_store["rfp"])
+    expect(page.get_by_text("battery hours at least 20")).to_be_visible()
+    expect(page.get_by_text("Central European Time")).to_be_visible()
+    context.close()
