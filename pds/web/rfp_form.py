@@ -224,9 +224,10 @@ def _budget(values: Mapping[str, Any], owner: OwnerLocale) -> dict[str, Any] | N
     }
     unclear: dict[str, list[str]] = {}
     for end in ("min", "max"):
-        if parts[end] is not None:
+        typed = parts[end]
+        if typed is not None:
             try:
-                parts[end] = str(owner.parse_amount(parts[end]))
+                parts[end] = str(owner.parse_amount(typed))
             except AmountUnclear as refused:  # not a number: the schema says so with the rest
                 if refused.ambiguous:
                     unclear[f"budget.{end}"] = [str(refused)]

@@ -196,3 +196,19 @@ def test_an_unknown_purchase_is_a_portal_404(owner: FlaskClient) -> None:
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "404 · Not found" in html and "Back to the dashboard" in html
+
+
+def test_amounts_are_read_as_the_owner_writes_them(owner: FlaskClient, services: Services) -> None:
+    shop = _vendor(services)
+    token = csrf_of(owner.get("/purchases/new").get_data(as_text=True))
+    form = {"csrf_token": token, "vendor_id": shop["id"], "date": "2025-03-01", "currency": "EUR"}
+    item = {"items-0-description": "Boots", "items-0-quantity": "1"}
+    added = owner.post("/purchases/new", data={**form, **item, "items-0-unit_price": "120,00"})
+    assert added.status_code == 303
+    [bought] = services.purchases.list().items
+    assert bought["total"] == "120.00"
+    unclear = owner.post("/purchases/new", data={**form, **item, "items-0-unit_price": "1,000"})
+    page = unclear.get_data(as_text=True)
+    assert unclear.status_code == 422
+    assert "1,000 could be a thousand or a fraction" in page
+    assert len(services.purchases.list().items) == 1

@@ -714,3 +714,31 @@ def test_the_winner_is_told_how_to_ask_for_the_address_only_when_shared(
     ]
     consent = json.loads(told["body"])["data"]["consent"]
     assert (consent is not None) is share
+
+
+def test_the_budget_takes_a_decimal_comma_and_refuses_what_reads_two_ways(
+    owner: FlaskClient, services: Services
+) -> None:
+    response = write(owner, budget_min=None, budget_max="120,00")
+    assert response.status_code == 303
+    assert only_rfp(services)["budget"]["max"] == "120.00"
+    refused = write(owner, budget_min=None, budget_max="1.000")
+    assert refused.status_code == 422
+    assert error_of(refused.get_data(as_text=True), "budget_max").startswith(
+        "1.000 could be a thousand or a fraction"
+    )
+    assert len(services.rfps.list()) == 1
+
+
+def test_the_deadline_is_typed_in_the_owners_time_zone(
+    owner: FlaskClient, services: Services
+) -> None:
+    services.profile.update({"zoneinfo": "Europe/Berlin"})
+    assert "In your time zone, Central European Time" in owner.get("/rfps/new").get_data(True)
+    write(owner, deadline="2030-01-10T12:00")
+    rfp = only_rfp(services)
+    assert rfp["deadline"] == "2030-01-10T11:00:00Z"
+    edit_page = owner.get(f"/rfps/{rfp['id']}/edit").get_data(as_text=True)
+    assert 'value="2030-01-10T12:00"' in edit_page
+    shown = owner.get(f"/rfps/{rfp['id']}").get_data(as_text=True)
+    assert "offers until 10 Jan 2030, 12:00 (Central European Time)" in shown
