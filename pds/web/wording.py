@@ -81,6 +81,15 @@ PURCHASE_REACHES = {
     "categories": "those in the categories",
     "all": "all of them",
 }
+# what a webhook told a vendor (pds.services.intents.webhooks.EVENTS)
+WEBHOOK_EVENTS = {
+    "rfp.published": "The RFP was published",
+    "rfp.updated": "The RFP was amended",
+    "rfp.closed": "The RFP was closed",
+    "offer.awarded": "Its offer won",
+    "offer.not_selected": "Its offer was not chosen",
+    "offer.answered": "You answered its question",
+}
 REASONS = {"revoked": "by you", "blocked": "vendor blocked", "expired": "it ended"}
 SHORT_WORDS = {"eu", "uk", "us", "id", "url", "tv", "usb", "eur", "usd", "gbp"}
 
@@ -160,6 +169,11 @@ def requirement_sentence(requirement: Mapping[str, Any]) -> str:
 def purchase_reach(reach: str | None) -> str:
     """Which purchases a grant reaches (``vendor`` | ``categories`` | ``all``), in words."""
     return PURCHASE_REACHES.get(reach or "vendor", humanise(str(reach)).lower())
+
+
+def webhook_event(event: str) -> str:
+    """What a webhook message told the vendor, as a sentence."""
+    return WEBHOOK_EVENTS.get(event, humanise(event))
 
 
 def grant_status(grant: Mapping[str, Any]) -> str:

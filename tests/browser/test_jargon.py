@@ -92,7 +92,8 @@ def busy_store(
     assert pseudonym
     seller.offer(pseudonym.group(0), "129.00")
     access_page = f"/access-log?vendor={shop.client_id}"
-    pages = [*NAV_PAGES.values(), *EXTRA_PAGES, rfp_page, access_page, *record_pages(owner)]
+    rfp_pages = [rfp_page, f"{rfp_page}/preview", f"{rfp_page}/deliveries"]
+    pages = [*NAV_PAGES.values(), *EXTRA_PAGES, *rfp_pages, access_page, *record_pages(owner)]
     context.close()
     yield {
         "pages": pages,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from babel.dates import format_datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -681,15 +682,17 @@ def test_the_delivery_log_shows_each_event_and_its_attempts(
     assert f'href="{page}"' in owner.get(f"/rfps/{rfp['id']}").get_data(as_text=True)
     text = owner.get(page).get_data(as_text=True)
     [row] = re.findall(r"<tbody>(.*?)</tbody>", text, re.S)
-    assert "<code>rfp.published</code>" in row
+    assert "The RFP was published" in row
+    assert "<code>rfp.published</code>" in row  # in the technical details
     assert "<td>Velo Shop</td>" in row
     assert "<td>pending</td>" in row
-    assert re.findall(r"<li>[0-9: -]+: (.*?)</li>", row) == [
+    assert re.findall(r"<li>\d+ \w{3} \d{4}, [0-9:]+: (.*?)</li>", row) == [
         "HTTP 503 (41 ms)",
         "connection refused (2 ms)",
     ]
     next_at = services.webhooks.get(delivery["id"])["next_attempt_at"]
-    assert f"<td>{next_at[:19].replace('T', ' ')}</td>" in row
+    shown = format_datetime(datetime.fromisoformat(next_at), "d MMM y, HH:mm", locale="en_GB")
+    assert f"<td>{shown}</td>" in row
 
 
 def test_an_rfp_nobody_heard_of_has_an_empty_log(owner: FlaskClient, services: Services) -> None:

@@ -127,3 +127,9 @@ def test_owner_actions_read_as_sentences() -> None:
     )
     assert wording.owner_did("grant.revoked", "Demo Shop") == "You revoked Demo Shop's access"
     assert wording.owner_did("login.ok") == "You signed in"
+
+
+def test_webhook_messages_read_as_sentences() -> None:
+    assert wording.webhook_event("rfp.published") == "The RFP was published"
+    assert wording.webhook_event("offer.not_selected") == "Its offer was not chosen"
+    assert wording.webhook_event("rfp.reopened") == "Rfp: reopened"
