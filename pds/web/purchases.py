@@ -83,7 +83,7 @@ def new() -> Page:
         record = services().purchases.add(_purchase_input(request.form, editing=False))
     except ValidationFailed as exc:
         return _form_page(None, request.form, exc.flat("-")), 422
-    flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} added.")
+    flash(f"Purchase of {_said(record)} added.")
     return redirect(url_for("purchases.index"), 303)
 
 
@@ -107,7 +107,7 @@ def delete(purchase_id: str) -> Page:
         vendor = services().relationships.find(record["vendor_id"]) or {}
         return render_template("purchase_delete.html", purchase=record, vendor=vendor)
     services().purchases.delete(purchase_id)
-    flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} deleted.")
+    flash(f"Purchase of {_said(record)} deleted.")
     return redirect(url_for("purchases.index"), 303)
 
 
@@ -116,6 +116,12 @@ def review(purchase_id: str) -> Response:
     services().purchases.update(purchase_id, {"status": "reviewed"})
     flash("Receipt marked as reviewed.")
     return redirect(url_for("purchases.index", status="new"), 303)
+
+
+def _said(record: Mapping[str, Any]) -> str:
+    """A purchase as the owner reads it: ``€19.90 on 6 May 2025``."""
+    owner = owner_locale()
+    return f"{owner.amount(record['total'], record['currency'])} on {owner.day(record['date'])}"
 
 
 def _form_page(

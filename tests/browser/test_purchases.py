@@ -43,7 +43,7 @@ def test_add_and_edit_a_purchase(owner: Page) -> None:
     owner.get_by_label("Unit price").first.fill("48.50")
     fill(owner, "Category", "home")
     owner.get_by_role("button", name="Add purchase").click()
-    expect(owner.get_by_role("status")).to_have_text("Purchase of 48.50 EUR on 2025-05-04 added.")
+    expect(owner.get_by_role("status")).to_have_text("Purchase of €48.50 on 4 May 2025 added.")
 
     owner.get_by_label("Search").fill("Walnut desk lamp")
     owner.get_by_role("button", name="Show").click()

@@ -28,8 +28,14 @@ def test_vendors_page_lists_clients_and_grants(owner: FlaskClient, vendor: Vendo
     authorized_tokens(owner, vendor)
     html = owner.get("/vendors").get_data(as_text=True)
     assert "Example Shop" in html
-    assert "openid profile offline_access purchases:read" in html
     assert ">Revoke</button>" in html
+    words, details = html.split("<summary>Technical details</summary>", 1)
+    for title in ("Sign you in", "Keep access while you are away", "See your purchases"):
+        assert f"<li>{title}</li>" in words
+    assert "(verified: you are sent back there)" in words
+    assert "purchases:read" not in words and vendor.client_id not in words
+    assert "openid profile offline_access purchases:read" in details
+    assert f"<code>{vendor.client_id}</code>" in details
 
 
 def test_owner_revokes_in_the_portal_and_the_next_call_is_refused(

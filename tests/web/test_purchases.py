@@ -96,7 +96,7 @@ def test_adding_a_purchase_with_line_items(owner: FlaskClient, services: Service
     (record,) = services.purchases.list().items
     assert record["total"] == "19.90" and record["tags"] == ["gift", "winter"]
     assert record["items"][0]["description"] == "Scarf" and record["source"] == "owner"
-    assert "Purchase of 19.90 EUR on 2025-05-06 added." in owner.get("/purchases").get_data(True)
+    assert "Purchase of €19.90 on 6 May 2025 added." in owner.get("/purchases").get_data(True)
 
 
 def test_field_errors_sit_beside_their_fields_and_keep_the_input(
