@@ -32,6 +32,7 @@ from pds.web.headers import add_security_headers
 from pds.web.proxies import TrustedProxies
 from pds.web.request_log import register_request_log
 from pds.web.sessions import ServerSessions
+from pds.web.wording_filters import register_wording
 
 
 def register_web(app: PdsFlask) -> None:
@@ -43,6 +44,7 @@ def register_web(app: PdsFlask) -> None:
         app.front = TrustedProxies(app.wsgi_app, settings.trusted_proxies)
     register_error_handlers(app)
     register_csrf(app)
+    register_wording(app)
     app.after_request(add_security_headers)
     app.register_blueprint(health.bp)
     app.register_blueprint(portal.bp)

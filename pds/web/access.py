@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from pds.services.identity.clients import is_new
+from pds.services.identity.clients import is_new, verified_domain_of
 from pds.web.context import services
 from pds.web.errors import go_back_when_refused
 from pds.web.guard import portal_blueprint
@@ -29,6 +29,7 @@ def vendors() -> str:
         clients=clients,
         grants=grants,
         is_new=is_new,
+        verified_site=verified_domain_of,
         holding_back=services().rfp_vendors_need_approval,
     )
 

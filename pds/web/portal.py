@@ -113,7 +113,6 @@ def dashboard() -> str:
         drifts=drift_rows(svc, limit=5),
         occasions=svc.reminders.occasions(runtime().settings.birthday_days_ahead),
         today=svc.reminders.today(),
-        clients={c["id"]: c["client_name"] for c in svc.clients.list()},
         recent_since=(svc.clock().date() - timedelta(days=RECENT_DAYS - 1)).isoformat(),
         per_month=pictures.spending_per_month(svc.purchases.spending_per_month()),
         per_vendor=pictures.spending_per_vendor(svc.purchases.spending_per_vendor()),

@@ -15,6 +15,8 @@ from pds.schemas.purchase import STATUSES
 from pds.web.context import services
 from pds.web.forms import all_relationships, tag_list
 from pds.web.guard import portal_blueprint
+from pds.web.owner_locale import AmountUnclear
+from pds.web.wording_filters import owner_locale
 
 bp = portal_blueprint("purchases", __name__)
 PAGE_SIZE = 25
@@ -81,7 +83,7 @@ def new() -> Page:
         record = services().purchases.add(_purchase_input(request.form, editing=False))
     except ValidationFailed as exc:
         return _form_page(None, request.form, exc.flat("-")), 422
-    flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} added.")
+    flash(f"Purchase of {_said(record)} added.")
     return redirect(url_for("purchases.index"), 303)
 
 
@@ -105,7 +107,7 @@ def delete(purchase_id: str) -> Page:
         vendor = services().relationships.find(record["vendor_id"]) or {}
         return render_template("purchase_delete.html", purchase=record, vendor=vendor)
     services().purchases.delete(purchase_id)
-    flash(f"Purchase of {record['total']} {record['currency']} on {record['date']} deleted.")
+    flash(f"Purchase of {_said(record)} deleted.")
     return redirect(url_for("purchases.index"), 303)
 
 
@@ -114,6 +116,12 @@ def review(purchase_id: str) -> Response:
     services().purchases.update(purchase_id, {"status": "reviewed"})
     flash("Receipt marked as reviewed.")
     return redirect(url_for("purchases.index", status="new"), 303)
+
+
+def _said(record: Mapping[str, Any]) -> str:
+    """A purchase as the owner reads it: ``€19.90 on 6 May 2025``."""
+    owner = owner_locale()
+    return f"{owner.amount(record['total'], record['currency'])} on {owner.day(record['date'])}"
 
 
 def _form_page(
@@ -140,7 +148,13 @@ def _item_count(form: Mapping[str, Any]) -> int:
 
 
 def _purchase_input(form: Mapping[str, Any], *, editing: bool) -> dict[str, Any]:
-    """The purchase the form describes; blank optional fields are left out (or cleared)."""
+    """The purchase the form describes; blank optional fields are left out (or cleared).
+    Amounts are read as the owner writes them (``120,00``); one that could be read two
+    ways (``1,000``) is refused with ``ValidationFailed`` naming its field."""
+    unclear: dict[str, Any] = {}
+    form = _amounts_read(form, unclear)
+    if unclear:
+        raise ValidationFailed("invalid input", unclear)
     data: dict[str, Any] = {
         "vendor_id": form.get("vendor_id", ""),
         "date": form.get("date", "").strip(),
@@ -159,6 +173,28 @@ def _purchase_input(form: Mapping[str, Any], *, editing: bool) -> dict[str, Any]
     if editing and not items and "total" not in data:
         data["total"] = None  # no items, no total: the schema asks for one
     return data
+
+
+def _amounts_read(form: Mapping[str, Any], unclear: dict[str, Any]) -> dict[str, Any]:
+    """``form`` with its amounts (total, unit prices) as plain decimals; the ones that
+    could be read two ways go to ``unclear`` (text that is no number at all stays as
+    typed, for the schema to name with the rest)."""
+    read = dict(form.items())
+    owner = owner_locale()
+    for name, text in form.items():
+        row = name.removeprefix("items-").removesuffix("-unit_price")
+        if name != "total" and not (name.endswith("-unit_price") and row.isdigit()):
+            continue
+        if not text.strip():
+            continue
+        try:
+            read[name] = str(owner.parse_amount(text))
+        except AmountUnclear as refused:
+            if refused.ambiguous and name == "total":
+                unclear["total"] = [str(refused)]
+            elif refused.ambiguous:
+                unclear.setdefault("items", {})[row] = {"unit_price": [str(refused)]}
+    return read
 
 
 def _items(form: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -3,8 +3,8 @@ domain's field errors keyed by the form's field names.
 
 Requirements are rows ``req-<n>-key``, ``req-<n>-operator``, ``req-<n>-value``; a row left
 empty is skipped. A value is a number or ``true``/``false`` when it reads as one, and a
-comma-separated list for the ``in`` operator. The deadline is a ``datetime-local`` value,
-taken as UTC.
+comma-separated list for the ``in`` operator. The deadline is a ``datetime-local`` value
+in the owner's time zone; budget amounts are read as the owner writes them (``120,00``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -19,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from pds.errors import ValidationFailed
 from pds.schemas.rfp import MAX_REQUIREMENTS
 from pds.services.intents.rfp_lifecycle import AMENDABLE
+from pds.web.owner_locale import AmountUnclear, OwnerLocale
 
 BLANK_ROWS = 5
 #: What an open RFP may still change (``rfps.amend``).
@@ -73,7 +75,7 @@ def empty_form() -> RfpForm:
     return RfpForm(values, _padded([]))
 
 
-def form_of(rfp: Mapping[str, Any]) -> RfpForm:
+def form_of(rfp: Mapping[str, Any], owner: OwnerLocale) -> RfpForm:
     """The form's values for the owner's fields of ``rfp``."""
     budget = rfp.get("budget", {})
     hint = rfp.get("location_hint", {})
@@ -84,7 +86,7 @@ def form_of(rfp: Mapping[str, Any]) -> RfpForm:
         "budget_min": budget.get("min", ""),
         "budget_max": budget.get("max", ""),
         "budget_currency": budget.get("currency", ""),
-        "deadline": _local(rfp.get("deadline", "")),
+        "deadline": owner.local_input(rfp.get("deadline") or None),
         "quantity": str(rfp.get("quantity", 1)),
         "country": hint.get("country", ""),
         "region": hint.get("region", ""),
@@ -117,9 +119,10 @@ def posted_form(form: MultiDict[str, str]) -> RfpForm:
     return RfpForm(values, rows if rows else _padded([]))
 
 
-def rfp_data(form: RfpForm) -> dict[str, Any]:
+def rfp_data(form: RfpForm, owner: OwnerLocale) -> dict[str, Any]:
     """The RFP data the form stands for (``None`` for a field left empty, which clears it);
-    notes on ``form`` which row each requirement came from."""
+    notes on ``form`` which row each requirement came from. An amount that cannot be read
+    for sure (``1,000``) is refused with ``ValidationFailed`` naming it."""
     values = form.values
     requirements, form.row_of = [], []
     for index, row in enumerate(form.rows):
@@ -132,8 +135,8 @@ def rfp_data(form: RfpForm) -> dict[str, Any]:
         "description": values["description"] or None,
         "category": values["category"],
         "requirements": requirements or None,
-        "budget": _budget(values),
-        "deadline": values["deadline"] or None,
+        "budget": _budget(values, owner),
+        "deadline": _instant(values["deadline"], owner),
         "quantity": _quantity(values["quantity"]),
         "location_hint": _hint(values),
         "visibility": values["visibility"],
@@ -143,10 +146,10 @@ def rfp_data(form: RfpForm) -> dict[str, Any]:
     }
 
 
-def amendments(form: RfpForm, current: RfpForm) -> dict[str, Any]:
+def amendments(form: RfpForm, current: RfpForm, owner: OwnerLocale) -> dict[str, Any]:
     """The amendable fields whose text the owner changed from ``current``, as RFP data."""
-    data = rfp_data(form)
-    before = rfp_data(current)
+    data = rfp_data(form, owner)
+    before = rfp_data(current, owner)
     return {key: data[key] for key in AMENDABLE if data[key] != before[key]}
 
 
@@ -177,11 +180,19 @@ def _padded(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows + [dict.fromkeys(_ROW_PARTS, "") for _ in range(max(blanks, 0))]
 
 
-def _local(instant: str) -> str:
-    """``2025-03-10T12:00:00Z`` as a ``datetime-local`` value (to the minute when it can)."""
-    if not instant:
-        return ""
-    return instant[:16] if instant.endswith(":00Z") else instant.rstrip("Z")[:19]
+def _instant(text: str, owner: OwnerLocale) -> str | None:
+    """A ``datetime-local`` value in the owner's zone as a UTC instant; text that is not
+    one goes on as typed, for the schema to say what is wrong with it."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=owner.zone)
+    return local.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def _scalar(text: str) -> Any:
@@ -205,12 +216,23 @@ def _requirement(row: Mapping[str, str]) -> dict[str, Any]:
     return {"key": row["key"], "operator": operator or None, "value": value}
 
 
-def _budget(values: Mapping[str, Any]) -> dict[str, Any] | None:
+def _budget(values: Mapping[str, Any], owner: OwnerLocale) -> dict[str, Any] | None:
     parts = {
         "min": values["budget_min"].strip() or None,
         "max": values["budget_max"].strip() or None,
         "currency": values["budget_currency"].strip() or None,
     }
+    unclear: dict[str, list[str]] = {}
+    for end in ("min", "max"):
+        typed = parts[end]
+        if typed is not None:
+            try:
+                parts[end] = str(owner.parse_amount(typed))
+            except AmountUnclear as refused:  # not a number: the schema says so with the rest
+                if refused.ambiguous:
+                    unclear[f"budget.{end}"] = [str(refused)]
+    if unclear:
+        raise ValidationFailed("invalid input", unclear)
     return parts if any(parts.values()) else None
 
 

@@ -34,6 +34,8 @@ from pds.web.rfp_form import (
     posted_form,
     rfp_data,
 )
+from pds.web.wording import value_words
+from pds.web.wording_filters import owner_locale
 
 bp = portal_blueprint("rfps", __name__)
 Page = str | Response | tuple[str, int]
@@ -60,7 +62,7 @@ def new() -> Page:
         return _form_page(empty_form(), None)
     form = posted_form(request.form)
     try:
-        rfp = services().rfps.draft(rfp_data(form))
+        rfp = services().rfps.draft(rfp_data(form, owner_locale()))
     except ValidationFailed as exc:
         return _form_page(form.with_errors(exc), None), 422
     return _after_save(rfp, form)
@@ -73,10 +75,10 @@ def edit(rfp_id: str) -> Page:
         flash(f"This RFP is {rfp['status']}; only a draft can be edited.")
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
-        return _form_page(form_of(rfp), rfp)
+        return _form_page(form_of(rfp, owner_locale()), rfp)
     form = posted_form(request.form)
     try:
-        rfp = services().rfps.update_draft(rfp_id, rfp_data(form))
+        rfp = services().rfps.update_draft(rfp_id, rfp_data(form, owner_locale()))
     except ValidationFailed as exc:
         return _form_page(form.with_errors(exc), rfp), 422
     return _after_save(rfp, form)
@@ -116,13 +118,13 @@ def amend(rfp_id: str) -> Page:
         flash(f"This RFP is {rfp['status']}; only an open RFP can be amended.")
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
-        return _form_page(form_of(rfp), rfp, amending=True)
+        return _form_page(form_of(rfp, owner_locale()), rfp, amending=True)
     form = posted_form(request.form)
-    changes = amendments(form, form_of(rfp))
-    if not changes:
-        flash("Nothing changed.")
-        return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
     try:
+        changes = amendments(form, form_of(rfp, owner_locale()), owner_locale())
+        if not changes:
+            flash("Nothing changed.")
+            return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
         services().rfps.amend(rfp_id, changes)
     except ValidationFailed as exc:
         return _form_page(form.with_errors(exc), rfp, amending=True), 422
@@ -215,7 +217,7 @@ def _publish(rfp: Mapping[str, Any], form: RfpForm | None) -> Page:
     try:
         published = services().rfps.publish(rfp["id"])
     except ValidationFailed as exc:
-        shown = form or form_of(rfp)
+        shown = form or form_of(rfp, owner_locale())
         return _form_page(shown.with_errors(exc), rfp, not_published=True), 422
     flash(f"Published: vendors see it as {published['pseudonym']}.")
     return redirect(url_for("rfps.show", rfp_id=rfp["id"]), code=303)
@@ -293,4 +295,4 @@ def _vendor_name(client_id: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value_words(value)

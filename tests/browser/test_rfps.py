@@ -17,10 +17,10 @@ def test_write_publish_and_award(owner: Page, portal: str) -> None:
     owner.get_by_label("Title", exact=True).fill("Headphones for the train")
     owner.get_by_label("Description", exact=True).fill("Over-ear, comfortable for two hours.")
     owner.get_by_label("Category", exact=True).fill("electronics")
-    owner.get_by_label("Budget up to", exact=True).fill("150")
+    owner.get_by_label("Budget up to", exact=True).fill("150,00")  # a decimal comma is fine
     owner.get_by_label("Currency", exact=True).fill("EUR")
     deadline = datetime.now(UTC) + timedelta(days=3)
-    owner.get_by_label("Deadline (UTC)", exact=True).fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    owner.get_by_label("Deadline", exact=True).fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     owner.get_by_label("Quantity", exact=True).fill("1")
     owner.get_by_role("button", name="Publish").click()
 
@@ -34,7 +34,7 @@ def test_write_publish_and_award(owner: Page, portal: str) -> None:
     owner.reload()
     offers = owner.get_by_role("table").filter(has_text="Side by side")
     expect(offers.get_by_role("columnheader", name="Sound Corner")).to_be_visible()
-    expect(offers.get_by_role("row", name=re.compile("^Price"))).to_contain_text("129.00")
+    expect(offers.get_by_role("row", name=re.compile("^Price"))).to_contain_text("€129.00")
     owner.get_by_role("button", name="Award to Sound Corner").click()
     expect(owner.get_by_role("status")).to_contain_text(
         "Awarded to Sound Corner. The other vendors are told they were not selected."

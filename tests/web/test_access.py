@@ -28,8 +28,14 @@ def test_vendors_page_lists_clients_and_grants(owner: FlaskClient, vendor: Vendo
     authorized_tokens(owner, vendor)
     html = owner.get("/vendors").get_data(as_text=True)
     assert "Example Shop" in html
-    assert "openid profile offline_access purchases:read" in html
     assert ">Revoke</button>" in html
+    words, details = html.split("<summary>Technical details</summary>", 1)
+    for title in ("Sign you in", "Keep access while you are away", "See your purchases"):
+        assert f"<li>{title}</li>" in words
+    assert "(verified: you are sent back there)" in words
+    assert "purchases:read" not in words and vendor.client_id not in words
+    assert "openid profile offline_access purchases:read" in details
+    assert f"<code>{vendor.client_id}</code>" in details
 
 
 def test_owner_revokes_in_the_portal_and_the_next_call_is_refused(
@@ -75,8 +81,9 @@ def test_access_log_shows_what_a_vendor_did(owner: FlaskClient, vendor: Vendor) 
     vendor.userinfo(tokens["access_token"])
     html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
     assert "What Example Shop has seen" in html
-    assert "1 call to your store's API, 1 record returned" in html
-    assert "GET /oauth/userinfo" in html
+    assert "1 visit to your store, 1 record sent" in html
+    assert "Example Shop started using the access you allowed" in html
+    assert "GET /oauth/userinfo" in html  # in the technical details
     assert "token.authorization_code" in html
     rows = re.findall(r"<tr>\s*<td>", html)
     assert len(rows) == 2
@@ -181,9 +188,9 @@ def test_vendor_page_lists_the_records_it_was_sent(
     services.purchases.delete(gone["id"])
     html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
     assert "Records it was sent" in html
-    assert "Preference <code>clothing.size</code>" in html
-    assert "Purchase 2025-05-10, Example Shop, 5.50 EUR" in html
-    assert f"purchase {gone['id']} <em>(since deleted)</em>" in html
+    assert "Preference: Clothing: size" in html
+    assert "Purchase of 10 May 2025, Example Shop, €5.50" in html
+    assert "A purchase <em>(since deleted)</em>" in html
     assert "diet.kind" not in html  # private: never sent, never listed
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from babel.dates import format_datetime
 from flask.testing import FlaskClient
 
 from pds.services import Services
@@ -50,7 +51,7 @@ def test_a_new_store_needs_nothing_and_says_what_to_do(owner: FlaskClient) -> No
     since = days_ago(6)
     assert item(page, "access") == (
         f"/access-log?since={since}",
-        "0 API calls by vendors in the last 7 days .",
+        "0 times vendors used your data in the last 7 days .",
     )
     assert "No purchases in the last 12 months." in page
     assert 'href="/purchases/new"' in page and 'href="/purchases/import"' in page
@@ -101,15 +102,17 @@ def test_each_item_counts_and_links_to_its_list(owner: FlaskClient, services: Se
         "2 receipts pushed by vendors, not reviewed yet.",
     )
     link, text = item(page, "grants")
-    expires = soon["expires_at"][:16].replace("T", " ")
+    expires = format_datetime(
+        datetime.fromisoformat(soon["expires_at"]), "d MMM y, HH:mm", locale="en_GB"
+    )
     assert (link, text) == (
         "/vendors",
-        f"1 grant expiring in the next 14 days , of 2 active. Velo <Shop>: expires {expires} UTC",
+        f"1 grant expiring in the next 14 days , of 2 active. Velo <Shop>: access ends {expires}",
     )
     link, text = item(page, "access")
     assert link == f"/access-log?since={days_ago(6)}"
-    assert text.startswith("3 API calls by vendors in the last 7 days .")
-    assert text.count("Velo <Shop>: /api/v1/purchases") == 3
+    assert text.startswith("3 times vendors used your data in the last 7 days .")
+    assert text.count("Velo <Shop> read 2 of your purchases") == 3
     assert "Velo &lt;Shop&gt;" in page  # escaped
     assert 'id="spending-month"' in page and 'id="spending-vendor"' in page
     assert "19.98 EUR" in page  # this month's (or the two months') spending, in the tables

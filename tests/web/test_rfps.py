@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from babel.dates import format_datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -167,8 +168,8 @@ def test_every_field_of_the_form_has_a_label(owner: FlaskClient, services: Servi
         assert f'<label for="{field_id}">' in page, field_id
     assert 'type="hidden" name="csrf_token"' in page
     assert '<input id="deadline" name="deadline" type="datetime-local"' in page
-    assert "Your time zone is UTC for now" in page
-    assert '<label for="disclose-1"><code>clothing.size</code>: M</label>' in page
+    assert "In your time zone, UTC (set in your profile)" in page
+    assert '<label for="disclose-1">Clothing: size: M</label>' in page
     assert '<label for="chosen-1">Velo Shop</label>' in page
 
 
@@ -272,7 +273,7 @@ def test_chosen_vendors_and_disclosure_come_from_checkboxes(
     edit_page = owner.get(f"/rfps/{rfp['id']}/edit").get_data(as_text=True)
     assert (
         '<input id="disclose-1" name="disclosure" type="checkbox" value="clothing.size" checked>'
-        '\n    <label for="disclose-1"><code>clothing.size</code>: (no longer recorded)</label>'
+        '\n    <label for="disclose-1">Clothing: size: (no longer recorded)</label>'
     ) in edit_page
     response = write(owner, visibility="chosen")
     assert response.status_code == 422
@@ -305,7 +306,7 @@ def test_preview_shows_exactly_what_publishing_gives_vendors(
     assert previewed["disclosed"] == {"clothing.size": "M"}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:00Z", previewed["published_at"])
     seen = page[page.index('<section aria-labelledby="rendered">') : page.index("</pre>")]
-    assert "<code>clothing.size</code>: M" in seen
+    assert "Clothing: size: M" in seen
     for private in ("Ada Lovelace", "ada@example.org", "undisclosed-value-xyz", rfp["id"]):
         assert private not in seen
     assert press(owner, f"/rfps/{rfp['id']}/preview", f"/rfps/{rfp['id']}/publish").status_code == (
@@ -453,9 +454,9 @@ def test_offers_side_by_side_sorted_by_price_or_delivery(
     page = f"/rfps/{compared['rfp']['id']}"
     text = owner.get(page).get_data(as_text=True)
     assert vendor_columns(text) == ["Velo Shop", "Rad Haus"]
-    for cell in ("799.00", "699.00", "2030-03-20", "Two years warranty.", "In stock in silver."):
+    for cell in ("€799.00", "€699.00", "20 Mar 2030", "Two years warranty.", "In stock in silver."):
         assert cell in text
-    assert "1 × Road bike, size M at 799.00 EUR" in text
+    assert "1 × Road bike, size M at €799.00" in text
     assert f'href="{page}?sort=price"' in text
     assert vendor_columns(owner.get(f"{page}?sort=price").get_data(as_text=True)) == [
         "Rad Haus",
@@ -490,12 +491,15 @@ def test_each_vendor_comes_with_the_owners_history(
     text = owner.get(f"/rfps/{compared['rfp']['id']}").get_data(as_text=True)
     cells = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', text, re.S))
     assert re.findall(r"<td>(.*?)</td>", cells["Your purchases from them"]) == [
-        "2, last 2025-01-15",
+        "2, last 15 Jan 2025",
         "none (not in your relationships)",
     ]
-    assert re.findall(r"<td>(.*?)</td>", cells["Grants"]) == ["1 active of 2", "0 active of 0"]
+    assert re.findall(r"<td>(.*?)</td>", cells["Grants"]) == [
+        "1 active of 2 permissions",
+        "0 active of 0 permissions",
+    ]
     assert re.findall(r"<td>(.*?)</td>", cells["Interactions"]) == [
-        "3, last 2025-02-01",
+        "3, last 1 Feb 2025",
         "none",
     ]
 
@@ -678,15 +682,17 @@ def test_the_delivery_log_shows_each_event_and_its_attempts(
     assert f'href="{page}"' in owner.get(f"/rfps/{rfp['id']}").get_data(as_text=True)
     text = owner.get(page).get_data(as_text=True)
     [row] = re.findall(r"<tbody>(.*?)</tbody>", text, re.S)
-    assert "<code>rfp.published</code>" in row
+    assert "The RFP was published" in row
+    assert "<code>rfp.published</code>" in row  # in the technical details
     assert "<td>Velo Shop</td>" in row
     assert "<td>pending</td>" in row
-    assert re.findall(r"<li>[0-9: -]+: (.*?)</li>", row) == [
+    assert re.findall(r"<li>\d+ \w{3} \d{4}, [0-9:]+: (.*?)</li>", row) == [
         "HTTP 503 (41 ms)",
         "connection refused (2 ms)",
     ]
     next_at = services.webhooks.get(delivery["id"])["next_attempt_at"]
-    assert f"<td>{next_at[:19].replace('T', ' ')}</td>" in row
+    shown = format_datetime(datetime.fromisoformat(next_at), "d MMM y, HH:mm", locale="en_GB")
+    assert f"<td>{shown}</td>" in row
 
 
 def test_an_rfp_nobody_heard_of_has_an_empty_log(owner: FlaskClient, services: Services) -> None:
@@ -711,3 +717,31 @@ def test_the_winner_is_told_how_to_ask_for_the_address_only_when_shared(
     ]
     consent = json.loads(told["body"])["data"]["consent"]
     assert (consent is not None) is share
+
+
+def test_the_budget_takes_a_decimal_comma_and_refuses_what_reads_two_ways(
+    owner: FlaskClient, services: Services
+) -> None:
+    response = write(owner, budget_min=None, budget_max="120,00")
+    assert response.status_code == 303
+    assert only_rfp(services)["budget"]["max"] == "120.00"
+    refused = write(owner, budget_min=None, budget_max="1.000")
+    assert refused.status_code == 422
+    assert error_of(refused.get_data(as_text=True), "budget_max").startswith(
+        "1.000 could be a thousand or a fraction"
+    )
+    assert len(services.rfps.list()) == 1
+
+
+def test_the_deadline_is_typed_in_the_owners_time_zone(
+    owner: FlaskClient, services: Services
+) -> None:
+    services.profile.update({"zoneinfo": "Europe/Berlin"})
+    assert "In your time zone, Central European Time" in owner.get("/rfps/new").get_data(True)
+    write(owner, deadline="2030-01-10T12:00")
+    rfp = only_rfp(services)
+    assert rfp["deadline"] == "2030-01-10T11:00:00Z"
+    edit_page = owner.get(f"/rfps/{rfp['id']}/edit").get_data(as_text=True)
+    assert 'value="2030-01-10T12:00"' in edit_page
+    shown = owner.get(f"/rfps/{rfp['id']}").get_data(as_text=True)
+    assert "offers until 10 Jan 2030, 12:00 (Central European Time)" in shown

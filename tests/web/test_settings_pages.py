@@ -89,7 +89,10 @@ def test_rotating_the_data_key_shows_progress(
         state = rotation().wait(30)
     assert state is not None and state.status == "done" and state.generation == 2
     html = owner.get("/settings/data-key").get_data(as_text=True)
-    assert "data key generation 2 is now in use" in html and 'http-equiv="refresh"' not in html
+    assert (
+        "re-encrypted under the new key, now in use" in html and 'http-equiv="refresh"' not in html
+    )
+    assert "Data key generation 2." in html  # in the technical details
     assert services.preferences.get("clothing.size")["value"] == "M"
 
 
