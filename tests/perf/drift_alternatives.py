@@ -12,6 +12,8 @@ Experiments (each alone and "or" the shipped rule, ``drift.detect``; figures as 
   rhythm 4 times slower) against "the current segment goes on", over the five most
   probable run lengths, once the silence passes 1.5 times the longest gap of the
   most probable segment;
+- ``joint``: the bocpd odds, asked only once the silence reaches ``--scale`` (0.8)
+  times the shipped rule's threshold: with the shipped rule, a joint score;
 - ``shift``: the same run-length posterior; score: the posterior probability that a
   segment began within the last 6 gaps with a mean log-gap at least 2.5 times (log)
   above the median of the gaps before (at least 6 of them): slowdowns;
@@ -266,6 +268,22 @@ def bocpd_silence(hazard: float = 0.01, gate: float = 1.5) -> Score:
     return score
 
 
+def joint(scale: float = 0.8) -> Score:
+    """bocpd's odds, asked only once the silence reaches ``scale`` times the shipped
+    rule's threshold (used "or" the shipped rule: a changepoint lets it ask sooner)."""
+    odds = bocpd_silence(gate=0.0)
+
+    def score(gaps: Gaps, silence: int, memo: Any) -> tuple[float, Any]:
+        if memo is None:
+            memo = [silence_threshold(gaps), None]
+        if silence < scale * memo[0]:
+            return -math.inf, memo
+        value, memo[1] = odds(gaps, silence, memo[1])
+        return value, memo
+
+    return score
+
+
 def bocpd_shift(hazard: float = 0.005, window: int = 6, factor: float = 2.5) -> Score:
     model = Incremental(hazard)
 
@@ -413,10 +431,11 @@ def cost() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("experiment", choices=("bocpd", "shift", "cusum", "bound", "cost"))
+    parser.add_argument("experiment", choices=("bocpd", "joint", "shift", "cusum", "bound", "cost"))
     parser.add_argument("--histories", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--thresholds", type=float, nargs="*")
+    parser.add_argument("--scale", type=float, default=0.8, help="joint: share of the threshold")
     args = parser.parse_args()
     if args.experiment == "cost":
         cost()
@@ -428,6 +447,7 @@ def main() -> None:
         return
     scores: dict[str, tuple[Callable[[], Score], list[float]]] = {
         "bocpd": (bocpd_silence, [6, 8, 10, 12, 15]),
+        "joint": (lambda: joint(args.scale), [4, 6, 8]),
         "shift": (bocpd_shift, [0.5, 0.7, 0.9, 0.95]),
         "cusum": (cusum, [3, 5, 8, 10]),
     }
