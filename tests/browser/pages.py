@@ -16,6 +16,8 @@ NAV_PAGES = {
     "purchases": "/purchases",
     "preferences": "/preferences",
     "relationships": "/relationships",
+    "reminders": "/reminders",
+    "insights": "/insights",
     "rfps": "/rfps",
     "vendors": "/vendors",
     "access-log": "/access-log",

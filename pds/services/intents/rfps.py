@@ -269,8 +269,9 @@ class RfpService(CollectionService):
             where={"status": AWARDED},
             descending=True,
             limit=1,
-            predicate=lambda r: r.get("awarded_client_id") == client_id
-            and r.get("share_shipping") is True,
+            predicate=lambda r: (
+                r.get("awarded_client_id") == client_id and r.get("share_shipping") is True
+            ),
         )
         return found[0] if found else None
 
