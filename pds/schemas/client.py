@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from marshmallow import EXCLUDE, fields, ValidationError, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
 from pds.schemas.common import Choice, Schema, Text, UniqueList
 from pds.schemas.contact import Email, Url, registrable_domain
