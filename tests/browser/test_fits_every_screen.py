@@ -54,7 +54,9 @@ def small_text(page: Page) -> list[str]:
 def first_href(page: Page, path: str, pattern: str) -> str:
     """The first link on ``path`` whose address matches ``pattern``."""
     page.goto(path)
-    hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = page.locator("main a[href]").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     for href in hrefs:
         if re.fullmatch(pattern, href):
             return str(href)
@@ -85,7 +87,9 @@ def every_page(browser: Browser, portal: str, owner_state: dict[str, Any]) -> It
     each kind (a connected shop first, so the vendor and access pages have something)."""
     context = new_context(browser, portal, storage_state=owner_state)
     owner = context.new_page()
-    approve(owner, ConnectingShop.register(portal, "Hafenblick Buchhandlung"), "Hafenblick Buchhandlung")
+    approve(
+        owner, ConnectingShop.register(portal, "Hafenblick Buchhandlung"), "Hafenblick Buchhandlung"
+    )
     owner.goto("/")
     nav = owner.get_by_role("navigation", name="Main").get_by_role("link")
     pages = {f"nav {link.inner_text()}": str(link.get_attribute("href")) for link in nav.all()}
