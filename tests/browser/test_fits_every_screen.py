@@ -34,7 +34,8 @@ SMALL_TEXT = """(limit) => {
     if (el.closest('[hidden], details:not([open]) > :not(summary)')) continue;
     let size = parseFloat(style.fontSize);
     if (el instanceof SVGElement && el.getScreenCTM()) size *= el.getScreenCTM().a;
-    if (size < limit) small.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}": ${size.toFixed(1)}px`);
+    const text = el.textContent.trim().slice(0, 40);
+    if (size < limit) small.push(`${el.tagName.toLowerCase()} "${text}": ${size.toFixed(1)}px`);
   }
   return small;
 }"""
