@@ -123,3 +123,13 @@ def test_the_one_day_default_is_what_allow_records(
     [grant] = services.grants.list(client_id=vendor.client_id)
     created = datetime.fromisoformat(grant["created_at"])
     assert datetime.fromisoformat(grant["expires_at"]) - created == timedelta(days=1)
+
+
+def test_a_known_vendor_is_known_since_its_record_was_made(
+    owner: FlaskClient, vendor: Vendor, services: Services
+) -> None:
+    assert consent(owner, vendor.authorize_path()).status_code == 303
+    [record] = services.relationships.vendors_named_like("Example Shop")
+    html = page_of(owner, vendor.authorize_path())
+    assert f'<span class="badge">Known since {record["created_at"][:10]}</span>' in html
+    assert "New to you" not in html
