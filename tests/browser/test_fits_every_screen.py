@@ -1,7 +1,7 @@
 """Every page of the portal at a phone's width (390 px) and on a desktop (1280 px): the
 pages of the main navigation, as the page lists them, plus one record page of each kind
-(purchase, person, vendor, RFP with an offer, preference edit) and a consent page of a
-real authorization request. None is wider than the screen, no visible text is smaller
+(purchase, person, vendor, RFP with an offer, preference edit), the forms one step from
+them, and a consent page of a real authorization request. None is wider than the screen, no visible text is smaller
 than 11 px (chart text included, as drawn), and axe finds nothing serious or critical."""
 
 from __future__ import annotations
@@ -20,6 +20,15 @@ from tests.browser.test_accessibility import blocking_violations
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SMALLEST_TEXT_PX = 11
+#: The forms one step from the navigation's pages.
+FORMS = {
+    "new purchase": "/purchases/new",
+    "purchase import": "/purchases/import",
+    "new relationship": "/relationships/new",
+    "new rfp": "/rfps/new",
+    "security settings": "/settings/security",
+    "terms": "/settings/terms",
+}
 
 #: Each visible element with text of its own whose text is drawn smaller than the limit:
 #: CSS pixels for HTML, and for SVG text its font size scaled as the chart is drawn.
@@ -99,6 +108,7 @@ def every_page(browser: Browser, portal: str, owner_state: dict[str, Any]) -> It
     pages["vendor"] = first_href(owner, "/relationships?kind=vendor", r"/relationships/[^/?]+")
     pages["preference edit"] = first_href(owner, "/preferences", r"/preferences/[^/]+/edit")
     pages["rfp with an offer"] = published_rfp(owner, portal)
+    pages.update(FORMS)
     consent_shop = ConnectingShop.register(portal, "Kaffeerösterei Nordwind")
     pages["consent"] = consent_shop.authorize_path(SCOPE)
     context.close()
