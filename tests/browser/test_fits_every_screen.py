@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import new_context
 from tests.browser.shops import SCOPE, ConnectingShop, RfpShop, approve
 from tests.browser.test_accessibility import blocking_violations
+from tests.conftest import OWNER_PASSWORD
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SMALLEST_TEXT_PX = 11
@@ -135,3 +136,23 @@ def test_every_page_fits_reads_and_passes_axe(
     finally:
         context.close()
     assert not problems, f"at {size} width:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=WIDTHS.keys())
+def test_two_step_login_setup_shows_a_qr_code_and_fits(
+    browser: Browser, portal: str, owner_state: dict[str, Any], size: str
+) -> None:
+    """Setting up only begins (nothing is turned on until a code is confirmed)."""
+    context = new_context(browser, portal, storage_state=owner_state, viewport=WIDTHS[size])
+    page = context.new_page()
+    try:
+        page.goto("/settings/security")
+        page.locator("#enrol-password").fill(OWNER_PASSWORD)
+        page.get_by_role("button", name="Set up two-step login").click()
+        qr = page.get_by_role("img", name="QR code of the link for your authenticator app")
+        expect(qr).to_be_visible()
+        assert qr.bounding_box()["width"] >= 150  # type: ignore[index]
+        assert overflow(page) == 0 and small_text(page) == []
+        assert blocking_violations(page) == []
+    finally:
+        context.close()
