@@ -1,8 +1,9 @@
 """Every page of the portal at a phone's width (390 px) and on a desktop (1280 px): the
 pages of the main navigation, as the page lists them, plus one record page of each kind
 (purchase, person, vendor, RFP with an offer, preference edit), the forms one step from
-them, and a consent page of a real authorization request. None is wider than the screen, no visible text is smaller
-than 11 px (chart text included, as drawn), and axe finds nothing serious or critical."""
+them, and a consent page of a real authorization request. None is wider than the screen,
+no visible text is smaller than 11 px (chart text included, as drawn), and axe finds
+nothing serious or critical."""
 
 from __future__ import annotations
 
