@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from marshmallow import EXCLUDE, ValidationError, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
 from pds.schemas.common import Choice, Schema, Text, UniqueList
 from pds.schemas.contact import Email, Url, registrable_domain
@@ -35,6 +35,7 @@ MAX_REDIRECT_URIS = 10
 LOOPBACK_HOSTS = ("localhost",)
 #: The pages a client names about itself: each must be on its verified domain.
 SITE_URIS = ("client_uri", "logo_uri", "policy_uri", "tos_uri")
+MAX_PURPOSE_LENGTH = 200
 
 
 def host_of(uri: str) -> str:
@@ -94,6 +95,13 @@ class ClientMetadataSchema(Schema):
     )
     response_types = UniqueList(Choice(RESPONSE_TYPES))
     scope = Text(max_length=1000)
+    #: An extension of RFC 7591: why the vendor asks for each scope, in its own words,
+    #: shown to the owner on the consent page and kept in the grant.
+    purpose = fields.Dict(
+        keys=Text(max_length=100),
+        values=Text(max_length=MAX_PURPOSE_LENGTH),
+        validate=validate.Length(max=20),
+    )
     id_token_signed_response_alg = Text(max_length=10)
     software_id = Text(max_length=200)
     software_version = Text(max_length=50)

@@ -156,9 +156,17 @@ def table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], *, h
     return f'<details class="chart-numbers"><summary>The numbers</summary>{markup}</details>'
 
 
+#: Charts without text, which may shrink with the page (a sparkline in a list row).
+TEXTLESS_KINDS = frozenset({"spark"})
+
+
 def figure(chart_id: str, kind: str, picture: str, caption: str, numbers: str) -> Markup:
     """The chart, its caption and its numbers, as markup Jinja embeds as it is."""
     shown = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    if kind not in TEXTLESS_KINDS:
+        # never drawn smaller than its size (its text stays legible): on a narrow screen
+        # it scrolls sideways in this box, which the keyboard can reach
+        picture = f'<div class="chart-plot" tabindex="0">{picture}</div>'
     return Markup(
         f'<figure class="chart chart-{escape(kind)}" id="{escape(chart_id)}">'
         f"{picture}{shown}{numbers}</figure>"

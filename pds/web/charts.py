@@ -221,7 +221,7 @@ def _grid(top_value: float, plot_h: int, plot_bottom: int | None = None) -> str:
                 stroke__width=1,
             )
         )
-        lines.append(text(LEFT - 6, y + 4, tick_text(top_value * share), anchor="end", size=10))
+        lines.append(text(LEFT - 6, y + 4, tick_text(top_value * share), anchor="end"))
     return "".join(lines)
 
 

@@ -38,6 +38,8 @@ from policies.terms import summary
 
 bp = portal_blueprint("consent", __name__)
 DEFAULT_EXPIRY = "30d"
+SHIPPING_EXPIRY = "1d"  # a shipping address after an award: for this one order
+SHIPPING_SCOPES = frozenset({"openid", "address"})
 REACH_CHOICES = ("vendor", "categories", "all")
 
 
@@ -77,13 +79,14 @@ def authorize() -> Any:
     client = grant.request.client
     requested = scope_to_list(grant.request.scope) or []
     back_to = urlsplit(grant.redirect_uri).hostname or ""
+    award = _shipping_award(client.record, requested)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
-        page = _page(client.record, back_to, requested, _defaults(requested))
+        page = _page(client.record, back_to, requested, _defaults(requested, award), award)
         return _with_form_target(page, grant)
     if request.form.get("decision") != "allow":
         services().consent.deny(client.record)
         return _see_other(_authorization_response(grant, None))
-    choices = _choices_from_form()
+    choices = _choices_from_form(award)
     try:
         record = services().consent.allow(
             client.record,
@@ -93,7 +96,7 @@ def authorize() -> Any:
             expiry=choices["expiry"],
         )
     except ValidationFailed as exc:
-        page = _page(client.record, back_to, requested, choices, exc.details)
+        page = _page(client.record, back_to, requested, choices, award, exc.details)
         return _with_form_target(page, grant, 400)
     owner = Owner(record, owner_auth_time())
     return _see_other(_authorization_response(grant, owner))
@@ -144,12 +147,24 @@ def _max_age() -> int | None:
     return int(text)
 
 
-def _defaults(requested: list[str]) -> dict[str, Any]:
+def _shipping_award(client: dict[str, Any], requested: list[str]) -> dict[str, Any] | None:
+    """The award a request for the shipping address (and nothing else) follows: the RFP
+    and its winning offer (``None`` for any other request)."""
+    if "address" not in requested or not set(requested) <= SHIPPING_SCOPES:
+        return None
+    rfp = services().rfps.shipping_award_to(client["id"])
+    if rfp is None:
+        return None
+    return {"rfp": rfp, "offer": services().offers.find(rfp["awarded_offer_id"]) or {}}
+
+
+def _defaults(requested: list[str], award: dict[str, Any] | None) -> dict[str, Any]:
     constraints: dict[str, Any] = {"purchases": "vendor", "categories": [], "since": None}
-    return {"scopes": requested, "constraints": constraints, "expiry": DEFAULT_EXPIRY}
+    expiry = SHIPPING_EXPIRY if award else DEFAULT_EXPIRY
+    return {"scopes": requested, "constraints": constraints, "expiry": expiry}
 
 
-def _choices_from_form() -> dict[str, Any]:
+def _choices_from_form(award: dict[str, Any] | None) -> dict[str, Any]:
     form = request.form
     categories = [c.strip() for c in form.get("categories", "").split(",") if c.strip()]
     return {
@@ -159,7 +174,7 @@ def _choices_from_form() -> dict[str, Any]:
             "categories": categories,
             "since": form.get("since") or None,
         },
-        "expiry": form.get("expiry", DEFAULT_EXPIRY),
+        "expiry": form.get("expiry", SHIPPING_EXPIRY if award else DEFAULT_EXPIRY),
     }
 
 
@@ -168,6 +183,7 @@ def _page(
     back_to: str,
     requested: list[str],
     choices: dict[str, Any],
+    award: dict[str, Any] | None,
     errors: dict[str, Any] | None = None,
 ) -> str:
     consent = services().consent
@@ -179,6 +195,8 @@ def _page(
         local=is_loopback(back_to),
         facts=consent.vendor_facts(client),
         scopes=consent.scopes(requested),
+        purposes=client.get("purpose") or {},
+        award=award,
         terms=terms,
         terms_lines=summary(terms),
         choices=choices,

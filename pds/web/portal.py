@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -64,20 +66,34 @@ def check_owner_password(password: str) -> PasswordRefused | None:
     return None
 
 
+def _login_page(totp: bool, error: str | None = None) -> str:
+    return render_template("login.html", totp=totp, error=error, asking=_asking_vendor())
+
+
+def _asking_vendor() -> dict[str, Any] | None:
+    """The registered vendor whose authorization request waits behind this login (the
+    ``next`` target), or ``None``."""
+    target = urlsplit(safe_next(request.args.get("next", "")))
+    if target.path != url_for("consent.authorize"):
+        return None
+    client_id = parse_qs(target.query).get("client_id", [""])[0]
+    return services().clients.find(client_id) if client_id else None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     totp = services().credentials.totp_enabled()
     if request.method != "POST":  # GET, or HEAD: never the POST branch
-        return render_template("login.html", totp=totp)
+        return _login_page(totp)
     admission = login_throttle().admit(client_address())
     if not admission.allowed:
-        html = render_template("login.html", totp=totp, error=throttled_message(admission))
+        html = _login_page(totp, throttled_message(admission))
         return html, 429, {"Retry-After": str(admission.retry_after)}
     failure = _check_factors(totp)
     if failure:
         services().credentials.log_login_failed(address=client_address(), reason=failure)
         error = WRONG_PASSWORD_OR_CODE if totp else WRONG_PASSWORD
-        return render_template("login.html", totp=totp, error=error), 401
+        return _login_page(totp, error), 401
     login_throttle().succeeded(client_address())
     services().credentials.log_login_ok(address=client_address(), factors=2 if totp else 1)
     target = safe_next(request.args.get("next", ""))

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
 from pds.schemas.purchase import STATUSES
+from pds.services.records.purchase_browsing import SORTS
 from pds.web.context import services
 from pds.web.forms import all_relationships, tag_list
 from pds.web.guard import portal_blueprint
@@ -20,6 +21,7 @@ from pds.web.wording_filters import owner_locale
 
 bp = portal_blueprint("purchases", __name__)
 PAGE_SIZE = 25
+DEFAULT_SORT = "-date"
 FILTERS = ("vendor", "category", "since", "until", "q", "status")
 ITEM_FIELDS = ("description", "quantity", "unit_price")
 BLANK_ITEM_ROWS = 2
@@ -36,29 +38,34 @@ def _filters() -> dict[str, str]:
 @bp.get("/purchases")
 def index() -> tuple[str, int]:
     filters = _filters()
+    sort = request.args.get("sort") or DEFAULT_SORT
     cursor = request.args.get("after") or None
     vendors = all_relationships(services(), "vendor")
     try:
-        page = services().purchases.list(
+        found = services().purchases.browse(
             vendor_id=filters.get("vendor"),
             category=filters.get("category"),
             since=filters.get("since"),
             until=filters.get("until"),
             status=filters.get("status"),
             text=filters.get("q"),
-            cursor=cursor,
+            sort=sort,
+            after=cursor,
             limit=PAGE_SIZE,
         )
-        purchases, next_cursor, errors = page.items, page.next_cursor, {}
+        errors: dict[str, Any] = {}
     except ValidationFailed as exc:
-        purchases, next_cursor = [], None
+        found = None
         errors = {_FILTER_NAMES.get(k, k): v for k, v in exc.flat("-").items()}
     html = render_template(
         "purchases.html",
-        purchases=purchases,
-        next_cursor=next_cursor,
+        found=found,
+        purchases=found.items if found else [],
+        next_cursor=found.next_cursor if found else None,
         cursor=cursor,
         filters=filters,
+        sort=sort if sort in SORTS else DEFAULT_SORT,
+        listing=filters if sort == DEFAULT_SORT else {**filters, "sort": sort},
         vendors=vendors,
         vendor_names={v["id"]: v["name"] for v in vendors},
         statuses=STATUSES,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import segno
 from flask import (
     current_app,
     flash,
@@ -22,6 +23,7 @@ from flask import (
     session,
     url_for,
 )
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
@@ -113,10 +115,23 @@ def begin_totp() -> Page:
 def _setup_page(status: int = 200, errors: dict[str, Any] | None = None) -> Page:
     secret = session[SETUP]
     account = urlsplit(current_app.config["PDS_SETTINGS"].issuer_url).netloc
+    uri = otpauth_uri(secret, account)
     html = render_template(
-        "security_totp.html", secret=secret, uri=otpauth_uri(secret, account), errors=errors or {}
+        "security_totp.html", secret=secret, uri=uri, qr=qr_svg(uri), errors=errors or {}
     )
     return html, status
+
+
+QR_LABEL = "QR code of the link for your authenticator app"
+
+
+def qr_svg(text: str) -> Markup:
+    """``text`` as a QR code: an inline SVG image (so no request leaves the page)."""
+    svg = segno.make(text, error="m").svg_inline(
+        scale=4, border=4, light="#fff", svgclass="qr", omitsize=True
+    )
+    # named for assistive technology (the <svg> segno writes has no role of its own)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{QR_LABEL}" ', 1))
 
 
 @bp.get("/totp")

@@ -41,7 +41,7 @@ def test_consent_page_says_who_asks_for_what(owner: FlaskClient, vendor: Vendor)
     assert "No: you have no record of this vendor yet." in html
     assert "Only my purchases from this vendor" in html
     assert 'name="grant_scope" type="checkbox" value="email" checked' in html
-    assert "Your terms, which Example Shop accepts (version 1)" in html
+    assert "Example Shop accepts your terms (version 1)" in html
     assert ">Allow</button>" in html and ">Deny</button>" in html
 
 

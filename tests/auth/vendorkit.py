@@ -106,8 +106,8 @@ def consent(owner: FlaskClient, path: str, decision: str = "allow", **choices: A
     if "grant_scope" not in choices:
         requested = query_of(path)["scope"].split()
         form["grant_scope"] = requested
-    form.update(choices)
-    return owner.post(path, data=form)
+    form.update(choices)  # a choice of None leaves that field out
+    return owner.post(path, data={key: value for key, value in form.items() if value is not None})
 
 
 def code_from(response: Any) -> str:

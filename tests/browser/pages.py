@@ -16,6 +16,8 @@ NAV_PAGES = {
     "purchases": "/purchases",
     "preferences": "/preferences",
     "relationships": "/relationships",
+    "reminders": "/reminders",
+    "insights": "/insights",
     "rfps": "/rfps",
     "vendors": "/vendors",
     "access-log": "/access-log",
@@ -25,6 +27,7 @@ NAV_PAGES = {
 PHONE = "dashboard-phone"
 LOGIN = "login"
 CONSENT = "consent"
+CONSENT_PHONE = "consent-phone"
 
 
 def screenshot(name: str) -> Path:
@@ -32,4 +35,4 @@ def screenshot(name: str) -> Path:
 
 
 def all_names() -> list[str]:
-    return [*NAV_PAGES, PHONE, LOGIN, CONSENT]
+    return [*NAV_PAGES, PHONE, LOGIN, CONSENT, CONSENT_PHONE]

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import new_context
 from tests.browser.pages import (
     CONSENT,
+    CONSENT_PHONE,
     LOGIN,
     NAV_PAGES,
     PHONE,
@@ -50,6 +51,9 @@ def test_screenshots_of_the_main_pages(
         page.goto("/")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         take(page, PHONE)
+        page.goto(shop.authorize_path("openid profile purchases:read purchases:write"))
+        expect(page.get_by_role("button", name="Allow")).to_be_visible()
+        take(page, CONSENT_PHONE)
     finally:
         phone.close()
 

@@ -31,7 +31,11 @@ def test_approve_read_the_access_log_and_revoke(owner: Page, portal: str) -> Non
 
     owner.goto("/vendors")
     card = owner.get_by_role("region", name=name)
-    card.get_by_role("button", name=f"Revoke this grant of {name}").click()
+    revoke = card.get_by_role("button", name=f"Revoke this grant of {name}", exact=True)
+    expect(revoke).to_be_hidden()  # a second step: the danger summary opens the question
+    card.get_by_label(f"Revoke this grant of {name}…", exact=True).click()
+    expect(card.get_by_text("It loses this access at once.")).to_be_visible()
+    revoke.click()
     card = owner.get_by_role("region", name=name)
     expect(card.get_by_role("cell", name="revoked (by you)")).to_be_visible()
     expect(card.get_by_role("button", name=f"Revoke this grant of {name}")).to_have_count(0)

@@ -21,7 +21,7 @@ from tests.conftest import csrf_of
 from tests.vendors.conftest import ISSUER, path_of
 from tests.vendors.flask_transport import FlaskTransport
 from vendors.demo_shop import create_app
-from vendors.demo_shop.connection import SCOPES
+from vendors.demo_shop.connection import PURPOSES, SCOPES
 from vendors.sdk import AuthorizationRequest
 
 SHOP = "http://127.0.0.1:8001"
@@ -136,6 +136,10 @@ def test_the_shop_registers_once_and_again_only_for_a_new_address(
     moved = create_app(ISSUER, state, "http://127.0.0.1:8002", session=http)
     assert moved.extensions["demo_shop"].ensure_registered() != client_id
     assert [c["client_name"] for c in services.clients.list()] == ["Demo Shop", "Demo Shop"]
+    # it says why it asks for each scope it registers (shown on the consent page)
+    registered = services.clients.get(client_id)
+    assert set(registered["purpose"]) == set(registered["scope"].split())
+    assert registered["purpose"]["purchases:read"] == PURPOSES["purchases:read"]
 
 
 def test_disconnect_gives_the_grant_back(

@@ -202,3 +202,21 @@ def test_audit_entry_names_at_most_the_bound_of_records(services: Any) -> None:
     assert event["records"] == ids[:MAX_RECORD_IDS]
     seen = services.access_log.records_seen("shop")
     assert [f"{s.kind}:{s.record_id}" for s in seen] == ids[:MAX_RECORD_IDS]
+
+
+def test_revoke_and_block_are_danger_actions_behind_a_second_step(
+    owner: FlaskClient, vendor: Vendor
+) -> None:
+    authorized_tokens(owner, vendor)
+    html = owner.get("/vendors").get_data(as_text=True)
+    for action, path in (
+        ("Revoke", "/grants/"),
+        ("Block Example Shop", f"/vendors/{vendor.client_id}/block"),
+    ):
+        opened = html.index(f">{action}…</summary>")
+        details = html[
+            html.rindex('<details class="confirm">', 0, opened) : html.index("</details>", opened)
+        ]
+        assert '<summary class="button danger"' in details and path in details
+        assert '<button type="submit" class="danger"' in details
+    assert "<script" not in html

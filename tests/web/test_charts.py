@@ -29,7 +29,7 @@ def parsed(markup: Markup) -> ET.Element:
 
 
 def svg_of(figure: ET.Element) -> ET.Element:
-    found = figure.find(f"{SVG}svg")
+    found = figure.find(f".//{SVG}svg")
     assert found is not None
     return found
 
@@ -162,3 +162,19 @@ def test_spending_pictures_name_the_currency_and_what_they_leave_out() -> None:
     assert table_rows(parsed(spending_per_vendor(vendors) or Markup()))[1] == ["Shop", "5.00 EUR"]
     assert spending_per_month(MonthlySpending(None, (), {}, ())) is None
     assert spending_per_vendor(VendorSpending(None, (), ())) is None
+
+
+def test_chart_text_is_never_drawn_under_11_px() -> None:
+    """Charts with text keep their drawn size (text 11 units = 11 px), scrolling sideways
+    in a box the keyboard reaches on a narrow screen; a sparkline has no text and shrinks."""
+    bars = parsed(stacked_bars("spend", "Spending", ["Jan 2025"], [("food", [Decimal("10.50")])]))
+    hbars = parsed(horizontal_bars("top", "Top", [("Shop", Decimal(3))]))
+    for figure in (bars, hbars):
+        [plot] = figure.findall("div[@class='chart-plot']")
+        assert plot.get("tabindex") == "0"
+        sizes = [float(t.get("font-size", "0")) for t in svg_of(figure).iter(f"{SVG}text")]
+        assert sizes and min(sizes) >= 11
+    spark = parsed(sparkline("rhythm", "Contact", ["Jan", "Feb"], [1, 2]))
+    assert spark.find("div[@class='chart-plot']") is None and not list(
+        svg_of(spark).iter(f"{SVG}text")
+    )

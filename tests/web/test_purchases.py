@@ -212,3 +212,59 @@ def test_amounts_are_read_as_the_owner_writes_them(owner: FlaskClient, services:
     assert unclear.status_code == 422
     assert "1,000 could be a thousand or a fraction" in page
     assert len(services.purchases.list().items) == 1
+def _amounts_in_order(page: str) -> list[str]:
+    return re.findall(r'<td data-label="Total" class="num">([0-9.]+) ', page)
+
+
+def test_the_list_counts_and_totals_the_matches_per_currency(
+    owner: FlaskClient, services: Services
+) -> None:
+    shop, bakery = _vendor(services), _vendor(services, "Corner Bakery")
+    _buy(services, shop, "2025-01-02", "11.00", category="groceries")
+    _buy(services, shop, "2025-01-03", "5.50", category="groceries", currency="USD")
+    _buy(services, shop, "2025-01-04", "2.25", category="groceries")
+    _buy(services, bakery, "2025-02-03", "22.00", category="bread")
+    page = owner.get("/purchases?category=groceries").get_data(as_text=True)
+    assert "<strong>3 purchases</strong> match these filters, in all" in page
+    assert '<span class="amount">13.25 EUR</span>, <span class="amount">5.50 USD</span>.' in page
+    whole = owner.get("/purchases").get_data(as_text=True)
+    assert "<strong>4 purchases</strong>, in all" in whole
+    assert '<span class="amount">35.25 EUR</span>' in whole
+
+
+def test_the_list_sorts_by_date_vendor_or_total_across_pages(
+    owner: FlaskClient, services: Services
+) -> None:
+    shop, bakery = _vendor(services, "Zebra Shoes"), _vendor(services, "Acorn Bakery")
+    _buy(services, shop, "2025-01-02", "30.00")
+    _buy(services, bakery, "2025-01-03", "10.00")
+    _buy(services, shop, "2025-01-04", "20.00")
+    assert _amounts_in_order(owner.get("/purchases").get_data(as_text=True)) == [
+        "20.00",
+        "10.00",
+        "30.00",
+    ]
+    by_total = owner.get("/purchases?sort=-total").get_data(as_text=True)
+    assert _amounts_in_order(by_total) == ["30.00", "20.00", "10.00"]
+    assert (
+        '<th scope="col" class="num" aria-sort="descending"><a href="/purchases?sort=total">'
+        in (by_total)
+    )
+    by_vendor = owner.get("/purchases?sort=vendor").get_data(as_text=True)
+    assert _amounts_in_order(by_vendor) == ["10.00", "20.00", "30.00"]  # Acorn, then Zebra
+    assert _amounts_in_order(owner.get("/purchases?sort=date").get_data(as_text=True)) == [
+        "30.00",
+        "10.00",
+        "20.00",
+    ]
+    refused = owner.get("/purchases?sort=colour")
+    assert refused.status_code == 422
+    assert "This order is unknown: Must be one of: -date, date" in refused.get_data(as_text=True)
+    for day in range(5, 30):
+        _buy(services, bakery, f"2025-01-{day:02d}", "1.00")
+    first = owner.get("/purchases?sort=-total").get_data(as_text=True)
+    after = re.search(r'href="/purchases\?after=([^"&]+)&amp;sort=-total" rel="next"', first)
+    assert after, "the next page keeps the order"
+    second = owner.get(f"/purchases?after={after.group(1)}&sort=-total").get_data(as_text=True)
+    assert _amounts_in_order(first)[:3] == ["30.00", "20.00", "10.00"]
+    assert _amounts_in_order(second) == ["1.00", "1.00", "1.00"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from html import unescape as html_unescape
 
 import pyotp
 import pytest
@@ -13,6 +14,7 @@ from werkzeug.test import TestResponse
 
 from pds.runtime.current import runtime_of
 from pds.services.identity.login_throttle import LoginThrottle
+from pds.web.security import qr_svg
 from tests.conftest import OWNER_PASSWORD, csrf_of, log_in, services_of
 
 PAGE = "/settings/security"
@@ -79,6 +81,9 @@ def test_turning_on_two_step_login_shows_the_key_then_the_codes_once(
         uri.group(1)
         == f"otpauth://totp/pds:127.0.0.1%3A8000?secret={secret.group(1)}&amp;issuer=pds"
     )
+    # the same link as a QR code, drawn in the page: no image is fetched
+    assert str(qr_svg(html_unescape(uri.group(1)))) in html
+    assert '<svg role="img" aria-label="QR code of the link' in html and "<img" not in html
     wrong = owner.post(f"{PAGE}/totp", data={"csrf_token": csrf_of(html), "code": "12345"})
     assert wrong.status_code == 422
     page = wrong.get_data(as_text=True)

@@ -43,6 +43,20 @@ SCOPES = (
     "relationship:read",
 )
 RFP_SCOPES = ("address", "rfp:respond")  # to ship an award; to answer RFPs
+#: Why the shop asks for each scope (the ``purpose`` registration metadata), shown to the
+#: owner on the consent page.
+PURPOSES = {
+    "openid": "To let you sign in to the shop with your data store.",
+    "profile": "To greet you by name and show prices in your language.",
+    "email": "To send your order confirmations.",
+    "offline_access": "To file your receipts while you are away.",
+    "purchases:read": "To show your order history with us in one place.",
+    "purchases:write": "To put the receipt of each order into your store.",
+    "preferences:read": "To suggest sizes and styles that suit you.",
+    "relationship:read": "To know how you like to be contacted.",
+    "address": "To ship the order you awarded us.",
+    "rfp:respond": "To answer your requests for proposals.",
+}
 CONNECT = "connect"  # what a pending authorization is for (else "award:<offer id>")
 PENDING_SECONDS = 600  # an owner has ten minutes to answer the consent page
 STATE_FILE = "shop.json"
@@ -119,6 +133,7 @@ class ShopConnection:
                 self.client_name,
                 [self._redirect_uri],
                 scope=" ".join(scopes),
+                purpose={scope: PURPOSES[scope] for scope in scopes},
                 grant_types=self._grant_types,
                 software_id="pds-demo-shop",
                 **extra,

@@ -71,6 +71,7 @@ class ClientService(CollectionService):
                 metadata["scope"] = " ".join(parse_scope(metadata["scope"]))
             except UnknownScope as exc:
                 problems["scope"] = [f"Unknown scope: {', '.join(exc.names)}."]
+        problems.update(_purpose_problems(metadata))
         alg = metadata.get("id_token_signed_response_alg")
         if alg is not None and alg not in tuple(algorithms):
             problems["id_token_signed_response_alg"] = [f"Must be one of: {', '.join(algorithms)}."]
@@ -234,3 +235,21 @@ def require_approved(ctx: Context, client: Mapping[str, Any]) -> None:
             f"client {client['id']} is awaiting the owner's approval to answer RFPs",
             {"client_id": ["Awaiting the owner's approval."]},
         )
+
+
+def _purpose_problems(metadata: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A ``purpose`` names only known scopes, and only those the client registers (if it
+    names its ``scope``)."""
+    named = list(metadata.get("purpose", {}))
+    if not named:
+        return {}
+    try:
+        parse_scope(" ".join(named))
+    except UnknownScope as exc:
+        return {"purpose": [f"Unknown scope: {', '.join(exc.names)}."]}
+    if "scope" in metadata:
+        registered = set(metadata["scope"].split())
+        extra = [name for name in named if name not in registered]
+        if extra:
+            return {"purpose": [f"Not among the registered scope: {', '.join(extra)}."]}
+    return {}

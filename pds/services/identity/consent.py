@@ -113,6 +113,7 @@ class ConsentService:
                 expiry=expiry,
                 terms_version=int(self._terms.pin()["version"]),
                 vendor_id=vendor["id"],
+                purposes=client.get("purpose") or {},
             )
 
     def deny(self, client: Mapping[str, Any]) -> None:

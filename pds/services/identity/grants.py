@@ -61,8 +61,10 @@ class GrantService(CollectionService):
         terms_version: int,
         vendor_id: str | None,
         actor: str = "owner",
+        purposes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Record the owner's decision to let ``client_id`` reach ``scopes``."""
+        """Record the owner's decision to let ``client_id`` reach ``scopes`` (with the
+        vendor's stated ``purposes`` of the scopes granted, as the owner saw them)."""
         problems: dict[str, list[str]] = {}
         try:
             granted = parse_scope(" ".join(scopes))
@@ -87,6 +89,7 @@ class GrantService(CollectionService):
             "client_id": client_id,
             "vendor_id": vendor_id,
             "scopes": list(granted),
+            "purposes": {s: purposes[s] for s in granted if purposes and s in purposes},
             "constraints": narrowed,
             "expires_at": (now + lifetime).isoformat() if lifetime else None,
             "terms_version": terms_version,

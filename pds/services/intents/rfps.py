@@ -230,7 +230,11 @@ class RfpService(CollectionService):
             check_transition(rfp, AWARDED)
             winner, others = self._offers.settle(rfp["id"], offer_id)
             vendor_id = self._winner_relationship(rfp, winner)
-            awarded = {"awarded_offer_id": winner["id"]}
+            awarded = {
+                "awarded_offer_id": winner["id"],
+                "awarded_client_id": winner["client_id"],
+                "share_shipping": share_shipping,
+            }
             record = self._move(rfp, AWARDED, "owner", awarded, counterpart_id=vendor_id)
             self._tell_award(record, winner, others, share_shipping)
             return record
@@ -257,6 +261,19 @@ class RfpService(CollectionService):
             return None
         found = self._col.query(where={"pseudonym": pseudonym}, limit=1)
         return self._expired_if_due(found[0]) if found else None
+
+    def shipping_award_to(self, client_id: str) -> dict[str, Any] | None:
+        """The newest RFP awarded to ``client_id`` with the shipping address on offer (the
+        award its consent request for the address follows), or ``None``."""
+        found = self._col.query(
+            where={"status": AWARDED},
+            descending=True,
+            limit=1,
+            predicate=lambda r: (
+                r.get("awarded_client_id") == client_id and r.get("share_shipping") is True
+            ),
+        )
+        return found[0] if found else None
 
     def list(
         self, *, status: str | None = None, category: str | None = None

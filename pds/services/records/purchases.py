@@ -19,12 +19,13 @@ from typing import Any
 
 from pds.errors import ValidationFailed
 from pds.schemas import PurchaseQuerySchema, PurchaseSchema, load
-from pds.schemas.query import day_bounds
+from pds.schemas.query import MAX_LIMIT, day_bounds
 from pds.services.base import RecordService, build_all, present
 from pds.services.collections import PURCHASES
 from pds.services.context import Context, check_actor
 from pds.services.paging import Page
 from pds.services.periods import first_day, first_day_after, last_months
+from pds.services.records.purchase_browsing import Browsing, browse
 from pds.services.records.spending import MonthlySpending, VendorSpending, per_month, per_vendor
 from pds.services.relationships.interactions import InteractionService
 from pds.services.relationships.relationships import VENDOR, RelationshipService
@@ -238,6 +239,30 @@ class PurchaseService(RecordService):
         start, end = day_bounds(query.get("since"), query.get("until"))
         predicate = _both(within, _matching(text.strip())) if text and text.strip() else within
         return self._page(query, where=where, start=start, end=end, predicate=predicate)
+
+    def browse(
+        self,
+        *,
+        sort: str = "-date",
+        after: str | None = None,
+        limit: int = 50,
+        **filters: Any,
+    ) -> Browsing:
+        """One page of every purchase the ``filters`` of ``list`` match, in the ``sort``
+        order (``SORTS``), with their count and totals per currency."""
+        found: list[dict[str, Any]] = []
+        cursor = None
+        while True:  # every match, a page at a time (the filters checked by ``list``)
+            page = self.list(**filters, cursor=cursor, limit=MAX_LIMIT)
+            found.extend(page.items)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        names = {}
+        for vendor_id in {p["vendor_id"] for p in found}:
+            record = self._relationships.find(vendor_id)
+            names[vendor_id] = record["name"] if record else ""
+        return browse(found, names, sort=sort, after=after, limit=limit)
 
 
 Predicate = Callable[[dict[str, Any]], bool]
