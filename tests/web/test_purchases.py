@@ -212,6 +212,8 @@ def test_amounts_are_read_as_the_owner_writes_them(owner: FlaskClient, services:
     assert unclear.status_code == 422
     assert "1,000 could be a thousand or a fraction" in page
     assert len(services.purchases.list().items) == 1
+
+
 def _amounts_in_order(page: str) -> list[str]:
     return re.findall(r'<td data-label="Total" class="num">([0-9.]+) ', page)
 
