@@ -83,7 +83,7 @@ def published_rfp(owner: Page, portal: str) -> str:
     owner.get_by_label("Budget up to", exact=True).fill("180")
     owner.get_by_label("Currency", exact=True).fill("EUR")
     deadline = datetime.now(UTC) + timedelta(days=3)
-    owner.get_by_label("Deadline (UTC)", exact=True).fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    owner.get_by_label("Deadline", exact=True).fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     owner.get_by_role("button", name="Publish").click()
     published = owner.get_by_text(re.compile(r"Published: vendors see it as rfp-[a-z2-7]{16}"))
     expect(published).to_be_visible()

@@ -83,9 +83,9 @@ def busy_store(
     gone = ConnectingShop.register(portal, "Gone Books")
     approve(owner, gone, "Gone Books")
     owner.goto("/vendors")
-    owner.get_by_role("region", name="Gone Books").get_by_role(
-        "button", name="Revoke this grant of Gone Books"
-    ).click()
+    card = owner.get_by_role("region", name="Gone Books")
+    card.get_by_label("Revoke this grant of Gone Books…", exact=True).click()  # the question
+    card.get_by_role("button", name="Revoke this grant of Gone Books", exact=True).click()
     seller = RfpShop.register(portal, "Sound Corner")
     rfp_page = publish_rfp(owner)
     pseudonym = re.search(r"rfp-[a-z2-7]{16}", owner.content())

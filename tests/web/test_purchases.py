@@ -215,7 +215,7 @@ def test_amounts_are_read_as_the_owner_writes_them(owner: FlaskClient, services:
 
 
 def _amounts_in_order(page: str) -> list[str]:
-    return re.findall(r'<td data-label="Total" class="num">([0-9.]+) ', page)
+    return re.findall(r'<td data-label="Total" class="num">€([0-9.]+)</td>', page)
 
 
 def test_the_list_counts_and_totals_the_matches_per_currency(
@@ -228,10 +228,10 @@ def test_the_list_counts_and_totals_the_matches_per_currency(
     _buy(services, bakery, "2025-02-03", "22.00", category="bread")
     page = owner.get("/purchases?category=groceries").get_data(as_text=True)
     assert "<strong>3 purchases</strong> match these filters, in all" in page
-    assert '<span class="amount">13.25 EUR</span>, <span class="amount">5.50 USD</span>.' in page
+    assert '<span class="amount">€13.25</span>, <span class="amount">US$5.50</span>.' in page
     whole = owner.get("/purchases").get_data(as_text=True)
     assert "<strong>4 purchases</strong>, in all" in whole
-    assert '<span class="amount">35.25 EUR</span>' in whole
+    assert '<span class="amount">€35.25</span>' in whole
 
 
 def test_the_list_sorts_by_date_vendor_or_total_across_pages(
