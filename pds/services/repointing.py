@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from pds.services.base import CollectionService
 from pds.store import Collection
 
 
@@ -53,3 +54,25 @@ def point_back(
         record = collection.find(record_id)
         if record is not None and record.get(field) == new_id:
             collection.update(record_id, {field: old_id})
+
+
+class PointsAtVendor(CollectionService):
+    """A service whose records name a relationship in ``vendor_id`` (grants, clients):
+    their ``Repointer``."""
+
+    def pointing_at(self, relationship_id: str) -> int:
+        """How many records have ``vendor_id`` ``relationship_id``."""
+        return len(self._with_vendor(relationship_id))
+
+    def repoint_relationship(self, old_id: str, new_id: str) -> list[str]:
+        """Point the records of ``old_id`` at ``new_id`` (two relationships merged)."""
+        with self._ctx.store.transaction():
+            return repoint(self._col, self._with_vendor(old_id), "vendor_id", new_id)
+
+    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
+        """Point the records ``record_ids`` at ``old_id`` again (a merge undone)."""
+        with self._ctx.store.transaction():
+            point_back(self._col, record_ids, "vendor_id", old_id, new_id)
+
+    def _with_vendor(self, relationship_id: str) -> list[dict[str, Any]]:
+        return self._col.query(predicate=lambda r: r.get("vendor_id") == relationship_id)

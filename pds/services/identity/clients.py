@@ -12,20 +12,18 @@ relationship record it made for the client as ``vendor_id``.
 
 from __future__ import annotations
 
-import builtins
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pds.errors import AwaitingApproval, PermissionDenied, ValidationFailed
 from pds.schemas import load
 from pds.schemas.client import ClientMetadataSchema, verified_domain
-from pds.services.base import CollectionService
 from pds.services.collections import CLIENTS
 from pds.services.context import Context
-from pds.services.repointing import point_back, repoint
+from pds.services.repointing import PointsAtVendor
 from pds.services.vendor_text import without_invisible
 from policies.scopes import UnknownScope, parse_scope
 
@@ -53,7 +51,7 @@ def public_view(client: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in client.items() if key not in PRIVATE_FIELDS}
 
 
-class ClientService(CollectionService):
+class ClientService(PointsAtVendor):
     collection_name = CLIENTS
     noun = "client"
     key_field = "client_id"
@@ -149,25 +147,6 @@ class ClientService(CollectionService):
             self.get(client_id)
             kept: dict[str, Any] = self._col.update(client_id, {"vendor_id": vendor_id})
         return kept
-
-    # -- merging relationships (``repointing.Repointer``) --------------------------------
-
-    def pointing_at(self, relationship_id: str) -> int:
-        """How many clients have ``vendor_id`` ``relationship_id``."""
-        return len(self._with_vendor(relationship_id))
-
-    def repoint_relationship(self, old_id: str, new_id: str) -> builtins.list[str]:
-        """Point the clients of ``old_id`` at ``new_id`` (two relationships merged)."""
-        with self._ctx.store.transaction():
-            return repoint(self._col, self._with_vendor(old_id), "vendor_id", new_id)
-
-    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
-        """Point the clients ``record_ids`` at ``old_id`` again (a merge undone)."""
-        with self._ctx.store.transaction():
-            point_back(self._col, record_ids, "vendor_id", old_id, new_id)
-
-    def _with_vendor(self, relationship_id: str) -> builtins.list[dict[str, Any]]:
-        return self._col.query(predicate=lambda r: r.get("vendor_id") == relationship_id)
 
     def block(self, client_id: str, *, actor: str = "owner") -> dict[str, Any]:
         """Block a client and revoke every grant it holds, at once."""

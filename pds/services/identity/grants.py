@@ -13,16 +13,15 @@ on its first token request. Revoking it ends its tokens; blocking the vendor sto
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from pds.errors import ValidationFailed
-from pds.services.base import CollectionService
 from pds.services.collections import GRANTS
 from pds.services.context import Context
 from pds.services.identity.tokens import TokenService
-from pds.services.repointing import point_back, repoint
+from pds.services.repointing import PointsAtVendor
 from policies.access import ConstraintsInvalid, grant_status, validate_constraints
 from policies.scopes import UnknownScope, parse_scope
 
@@ -43,7 +42,7 @@ EXPIRY_CHOICES: dict[str, timedelta | None] = {
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most this often
 
 
-class GrantService(CollectionService):
+class GrantService(PointsAtVendor):
     collection_name = GRANTS
     noun = "grant"
 
@@ -187,25 +186,6 @@ class GrantService(CollectionService):
         with self._ctx.store.transaction():
             if self.find(grant["id"]) is not None:
                 self._col.update(grant["id"], {"last_used_at": now.isoformat()})
-
-    # -- merging relationships (``repointing.Repointer``) --------------------------------
-
-    def pointing_at(self, relationship_id: str) -> int:
-        """How many grants have ``vendor_id`` ``relationship_id``."""
-        return len(self._with_vendor(relationship_id))
-
-    def repoint_relationship(self, old_id: str, new_id: str) -> builtins.list[str]:
-        """Point the grants of ``old_id`` at ``new_id`` (two relationships merged)."""
-        with self._ctx.store.transaction():
-            return repoint(self._col, self._with_vendor(old_id), "vendor_id", new_id)
-
-    def point_back(self, record_ids: Sequence[str], old_id: str, new_id: str) -> None:
-        """Point the grants ``record_ids`` at ``old_id`` again (a merge undone)."""
-        with self._ctx.store.transaction():
-            point_back(self._col, record_ids, "vendor_id", old_id, new_id)
-
-    def _with_vendor(self, relationship_id: str) -> builtins.list[dict[str, Any]]:
-        return self._col.query(predicate=lambda r: r.get("vendor_id") == relationship_id)
 
 
 def grant_label(grant: Mapping[str, Any]) -> str:
