@@ -38,7 +38,7 @@ FORMATS = (
     ("csv", "CSV (a spreadsheet, a bank's or shop's CSV export)"),
     ("amazon", "Amazon order history (CSV)"),
     ("bank", "Bank or card statement (OFX/QFX, camt.053, MT940)"),
-    ("receipts", "E-mail receipts (one .eml, or a zip of .eml files)"),
+    ("receipts", "E-mail receipts (an mbox file, one .eml, or a zip of .eml files)"),
     ("calendar", "Calendar (.ics): meetings with your people and vendors"),
     ("contacts", "Contacts (.vcf vCard): people and organisations"),
 )

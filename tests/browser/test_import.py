@@ -75,10 +75,10 @@ def test_a_camt053_bank_statement(owner: Page) -> None:
 
 
 CARDS = (
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ines Duarte\r\nEMAIL:ines@example.org\r\nEND:VCARD\r\n"
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nORG:Heron Hardware\r\nGEO:geo:52.5,13.4\r\nEND:VCARD\r\n"
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\nEMAIL:not-an-address\r\nEND:VCARD\r\n"
-).encode()
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ines Duarte\r\nEMAIL:ines@example.org\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nORG:Heron Hardware\r\nGEO:geo:52.5,13.4\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\nEMAIL:not-an-address\r\nEND:VCARD\r\n"
+)
 
 
 def test_a_vcard_file_its_faulty_card_skipped(owner: Page) -> None:

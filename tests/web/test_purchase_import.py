@@ -133,6 +133,15 @@ def test_receipts_from_a_zip_of_eml_files(owner: FlaskClient, services: Services
     assert "bank.csv: no .eml files." in response.get_data(as_text=True)
 
 
+def test_receipts_from_an_mbox_file(owner: FlaskClient, services: Services) -> None:
+    data = (DATA / "receipts.mbox").read_bytes()
+    html = _upload(owner, data, format="receipts").get_data(as_text=True)
+    assert "2 receipt(s) found in 3 message(s)" in html and "PLB-2044" in html
+    assert services.purchases.count() == 0
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert services.purchases.count() == 2
+
+
 def test_a_calendar_file_becomes_meetings(owner: FlaskClient, services: Services) -> None:
     services.relationships.add(
         {"kind": "person", "name": "Ana Lima", "emails": ["ana@example.org"]}

@@ -89,11 +89,11 @@ def import_vcard(
     reason, and the others are imported; without it any fault refuses the whole file."""
     check_actor(actor)
     if isinstance(source, bytes):
-        path, data = Path(name or "contacts.vcf"), source
+        path, raw = Path(name or "contacts.vcf"), source
     else:
         path = Path(source)
-        data = read_source(path)
-    text = _decode(data, path)
+        raw = read_source(path)
+    text = _decode(raw, path)
     report = ImportReport(source=path.name, what="contacts", dry_run=dry_run)
     cards = split_cards(text, report)
     report.items_read = len(cards)
