@@ -76,9 +76,7 @@ def preview() -> Page:
         report = _run(pending, dry_run=True)
     except ValidationFailed as exc:
         return _page(form, _field_errors(exc), pending, 422)
-    if isinstance(report, ItemReport) and report.errors:
-        return _page(form, {"file": detail_lines(report.errors)}, pending, 422, report=report)
-    return _page(form, {}, pending, report=report)
+    return _preview(form, pending, report)
 
 
 @bp.post("/purchases/import/commit")
@@ -94,7 +92,7 @@ def commit() -> Page:
             report = _run(pending, dry_run=True)
         except ValidationFailed as exc:
             return _page(pending["form"], _field_errors(exc), pending, 422)
-        return _page(pending["form"], {}, pending, 422, report=report)
+        return _preview(pending["form"], pending, report, 422)
     session.pop(PENDING, None)
     flash(_imported(report))
     return redirect(
@@ -103,6 +101,18 @@ def commit() -> Page:
         ),
         303,
     )
+
+
+def _preview(
+    form: dict[str, Any],
+    pending: dict[str, Any],
+    report: ImportReport | ItemReport,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The dry run's report; a faulty card or event is an error of the file, by name."""
+    if isinstance(report, ItemReport) and report.errors:
+        return _page(form, {"file": detail_lines(report.errors)}, pending, 422, report=report)
+    return _page(form, {}, pending, status, report=report)
 
 
 def _form_of(values: Any) -> dict[str, Any]:

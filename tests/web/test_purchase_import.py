@@ -206,6 +206,7 @@ def test_a_faulty_card_is_a_file_error_naming_it_and_can_be_skipped(
     assert services.relationships.count() == 0
     response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
     assert response.status_code == 422 and services.relationships.count() == 0
+    assert 'id="f-file-error">card 5 (line 31): emails' in response.get_data(as_text=True)
     token = csrf_of(response.get_data(as_text=True))
     form = {"csrf_token": token, "format": "contacts", "skip_invalid": "on"}
     response = owner.post("/purchases/import", data=form, content_type="multipart/form-data")
