@@ -120,3 +120,4 @@ def test_the_progress_note_shows_while_the_file_is_read(owner: Page) -> None:
     expect(note.locator("progress")).to_be_visible()
     expect(form).to_have_attribute("aria-busy", "true")
     expect(owner.get_by_role("button", name="Preview")).to_be_disabled()
+    assert_accessible(owner)  # the progress note as it is shown

@@ -232,5 +232,5 @@ def test_a_vcard_preview_refuses_a_post_without_the_csrf_token(
 def test_the_page_loads_its_progress_script_from_static(owner: FlaskClient) -> None:
     html = owner.get("/purchases/import").get_data(as_text=True)
     assert '<script src="/static/import_progress.js" defer></script>' in html
-    assert 'data-progress="Reading"' in html and "<progress></progress>" in html
+    assert 'data-progress="Reading"' in html and '<progress aria-hidden="true"></progress>' in html
     assert owner.get("/static/import_progress.js").status_code == 200
