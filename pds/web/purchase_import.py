@@ -1,5 +1,5 @@
-"""The portal's Import page: purchases (CSV, Amazon, bank statements, e-mail receipts) and
-meetings (a calendar file), previewed, then imported.
+"""The portal's Import page: purchases (CSV, Amazon, bank statements, e-mail receipts),
+meetings (a calendar file) and contacts (a vCard file), previewed, then imported.
 
 One page: the file, its format and the options; for CSV files the columns, each read as
 a field (detected, or chosen in a select: the mapping step); below, the dry run's report
@@ -8,7 +8,8 @@ checks again with the chosen mapping and options; "Import" commits it all or not
 
 The upload waits in the server-side session (in this process's memory: never on disk,
 never in a cookie) with its mapping and options until it is imported or replaced, so an
-error never loses the chosen file. Uploads are capped at ``MAX_BYTES``.
+error never loses the chosen file. Uploads are capped at ``MAX_BYTES``. A calendar's or
+vCard file's faulty items (each named: "card 5 (line 31)") are errors of the file field.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from pds.errors import ValidationFailed
+from pds.errors import ValidationFailed, detail_lines
 from pds.services.importers.bank import import_statement
 from pds.services.importers.calendar_ics import import_calendar
 from pds.services.importers.outcome import ImportReport as ItemReport
@@ -26,6 +27,7 @@ from pds.services.importers.purchase_plan import COLUMNS
 from pds.services.importers.purchase_report import MATCHING, ImportReport, PurchaseImportOptions
 from pds.services.importers.purchases_csv import header_choices, import_purchases_csv
 from pds.services.importers.receipts import import_receipts
+from pds.services.importers.vcard import import_vcard
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
@@ -36,8 +38,9 @@ FORMATS = (
     ("csv", "CSV (a spreadsheet, a bank's or shop's CSV export)"),
     ("amazon", "Amazon order history (CSV)"),
     ("bank", "Bank or card statement (OFX/QFX, camt.053, MT940)"),
-    ("receipts", "E-mail receipts (one .eml, or a zip of .eml files)"),
+    ("receipts", "E-mail receipts (an mbox file, one .eml, or a zip of .eml files)"),
     ("calendar", "Calendar (.ics): meetings with your people and vendors"),
+    ("contacts", "Contacts (.vcf vCard): people and organisations"),
 )
 TABULAR = ("csv", "amazon")
 FLAGS = ("create_vendors", "skip_invalid", "debits_as_purchases")
@@ -73,7 +76,7 @@ def preview() -> Page:
         report = _run(pending, dry_run=True)
     except ValidationFailed as exc:
         return _page(form, _field_errors(exc), pending, 422)
-    return _page(form, {}, pending, report=report)
+    return _preview(form, pending, report)
 
 
 @bp.post("/purchases/import/commit")
@@ -89,7 +92,7 @@ def commit() -> Page:
             report = _run(pending, dry_run=True)
         except ValidationFailed as exc:
             return _page(pending["form"], _field_errors(exc), pending, 422)
-        return _page(pending["form"], {}, pending, 422, report=report)
+        return _preview(pending["form"], pending, report, 422)
     session.pop(PENDING, None)
     flash(_imported(report))
     return redirect(
@@ -98,6 +101,18 @@ def commit() -> Page:
         ),
         303,
     )
+
+
+def _preview(
+    form: dict[str, Any],
+    pending: dict[str, Any],
+    report: ImportReport | ItemReport,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The dry run's report; a faulty card or event is an error of the file, by name."""
+    if isinstance(report, ItemReport) and report.errors:
+        return _page(form, {"file": detail_lines(report.errors)}, pending, 422, report=report)
+    return _page(form, {}, pending, status, report=report)
 
 
 def _form_of(values: Any) -> dict[str, Any]:
@@ -133,6 +148,9 @@ def _run(pending: dict[str, Any], *, dry_run: bool) -> ImportReport | ItemReport
     form, data, name = pending["form"], pending["data"], pending["name"]
     if form.get("format") == "calendar":
         return import_calendar(services(), data, dry_run=dry_run, name=name)
+    if form.get("format") == "contacts":
+        skip_invalid = form.get("skip_invalid") == "on"
+        return import_vcard(services(), data, dry_run=dry_run, skip_invalid=skip_invalid, name=name)
     options = _options(form, dry_run)
     if form.get("format") == "bank":
         return import_statement(services(), data, options=options, name=name)
@@ -181,8 +199,8 @@ def _page(
 
 def _imported(report: ImportReport | ItemReport) -> str:
     if isinstance(report, ItemReport):
-        created = report.count("created")
-        return f"Imported {created} {report.what}: {report.count('skipped')} skipped."
+        counts = ", ".join(f"{report.count(o)} {o}" for o in ("created", "merged", "skipped"))
+        return f"Imported {report.what}: {counts}."
     purchases, vendors = report.purchases_created, len(report.vendors_created)
     text = f"Imported {purchases} purchase{'s' if purchases != 1 else ''}"
     if vendors:

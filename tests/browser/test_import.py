@@ -72,3 +72,52 @@ def test_a_camt053_bank_statement(owner: Page) -> None:
     choose_file(owner, "februar.xml", data, "application/xml")
     expect(owner.get_by_role("status")).to_contain_text("0 purchases would be created")
     expect(owner.get_by_role("status")).to_contain_text("2 already imported")
+
+
+CARDS = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ines Duarte\r\nEMAIL:ines@example.org\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nORG:Heron Hardware\r\nGEO:geo:52.5,13.4\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\nEMAIL:not-an-address\r\nEND:VCARD\r\n"
+)
+
+
+def test_a_vcard_file_its_faulty_card_skipped(owner: Page) -> None:
+    owner.goto("/purchases/import")
+    owner.get_by_label("Format", exact=True).select_option("contacts")
+    choose_file(owner, "people.vcf", CARDS, "text/vcard")
+    expect(owner.locator("#f-file-error")).to_have_text(
+        "card 3 (line 11): emails: 0: Not a valid e-mail address."
+    )
+    expect(owner.locator("#f-file-hint")).to_contain_text("Keeping people.vcf")
+    expect(owner.get_by_role("button", name="Import 2 contacts")).to_have_count(0)
+    assert_accessible(owner)  # the card's error on the file field
+    owner.get_by_text("Options", exact=True).click()
+    owner.get_by_label("Import the good rows, skip the faulty ones").check()
+    owner.get_by_role("button", name="Preview").click()
+    expect(owner.get_by_role("status")).to_have_text(
+        "3 contacts read; would be: 2 created, 0 merged, 1 skipped."
+    )
+    expect(owner.get_by_text("Not kept (pds has no place for them yet)")).to_contain_text("GEO (1)")
+    owner.get_by_role("button", name="Import 2 contacts").click()
+    expect(owner.get_by_role("status")).to_contain_text(
+        "Imported contacts: 2 created, 0 merged, 1 skipped."
+    )
+    owner.goto("/relationships?q=Heron")
+    expect(owner.get_by_role("link", name="Heron Hardware")).to_be_visible()
+
+
+def test_the_progress_note_shows_while_the_file_is_read(owner: Page) -> None:
+    owner.goto("/purchases/import")
+    form = owner.locator("form[data-progress=Reading]")
+    note = form.locator("[data-progress-note]")
+    expect(note).to_be_hidden()
+    # Hold the submission (after the page's own listener on document has run) to see the
+    # state a slow upload shows.
+    owner.evaluate("window.addEventListener('submit', (event) => event.preventDefault())")
+    owner.get_by_label("Format", exact=True).select_option("contacts")
+    choose_file(owner, "people.vcf", CARDS, "text/vcard")
+    expect(note).to_have_text(f"Reading people.vcf ({len(CARDS)} bytes)…")
+    expect(note.locator("progress")).to_be_visible()
+    expect(form).to_have_attribute("aria-busy", "true")
+    expect(owner.get_by_role("button", name="Preview")).to_be_disabled()
+    assert_accessible(owner)  # the progress note as it is shown

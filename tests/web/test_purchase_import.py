@@ -133,6 +133,15 @@ def test_receipts_from_a_zip_of_eml_files(owner: FlaskClient, services: Services
     assert "bank.csv: no .eml files." in response.get_data(as_text=True)
 
 
+def test_receipts_from_an_mbox_file(owner: FlaskClient, services: Services) -> None:
+    data = (DATA / "receipts.mbox").read_bytes()
+    html = _upload(owner, data, format="receipts").get_data(as_text=True)
+    assert "2 receipt(s) found in 3 message(s)" in html and "PLB-2044" in html
+    assert services.purchases.count() == 0
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert services.purchases.count() == 2
+
+
 def test_a_calendar_file_becomes_meetings(owner: FlaskClient, services: Services) -> None:
     services.relationships.add(
         {"kind": "person", "name": "Ana Lima", "emails": ["ana@example.org"]}
@@ -146,3 +155,82 @@ def test_a_calendar_file_becomes_meetings(owner: FlaskClient, services: Services
     assert response.status_code == 303 and services.interactions.count() == 1
     html = _upload(owner, data, format="calendar").get_data(as_text=True)
     assert "would be: 0 created" in html and "already imported" in html
+
+
+CARDS = (DATA / "contacts.vcf").read_bytes()
+GOOD_CARDS = b"BEGIN:VCARD".join(CARDS.split(b"BEGIN:VCARD")[:-1])  # without the faulty card 5
+ODD_CARDS = b"BEGIN:VCARD\r\nVERSION:3.0\r\nORG:Moss & Fern\r\nEND:VCARD\r\n" + (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+49 30 5550123\r\nGEO:geo:52.5,13.4\r\nEND:VCARD\r\n"
+)
+
+
+def test_a_vcard_file_is_previewed_then_imported(owner: FlaskClient, services: Services) -> None:
+    before = services.relationships.all_records()
+    response = _upload(owner, GOOD_CARDS, format="contacts")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Import preview: bank.csv" in html
+    assert "4 contacts read; would be: 3 created, 1 merged, 0 skipped." in html
+    assert "card 3 (line 19): merged:" in html and ">Import 4 contacts</button>" in html
+    assert services.relationships.all_records() == before  # the dry run wrote nothing
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303
+    names = sorted(r["name"] for r in services.relationships.all_records())
+    assert names == ["Ana Lima", "Dr. Wei Chen", "Jonas Becker"]
+    assert "Imported contacts: 3 created, 1 merged, 0 skipped." in owner.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    html = _upload(owner, GOOD_CARDS, format="contacts").get_data(as_text=True)
+    assert "would be: 0 created, 0 merged, 4 skipped." in html and "Import 0" not in html
+
+
+def test_a_company_card_and_a_bare_number_and_what_is_not_kept(
+    owner: FlaskClient, services: Services
+) -> None:
+    html = _upload(owner, ODD_CARDS, format="contacts").get_data(as_text=True)
+    assert "2 contacts read; would be: 2 created" in html
+    assert "Not kept (pds has no place for them yet): " in html and "GEO (1)" in html
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    kinds = {r["name"]: r["kind"] for r in services.relationships.all_records()}
+    assert kinds == {"Moss & Fern": "vendor", "+49 30 5550123": "person"}
+
+
+def test_a_faulty_card_is_a_file_error_naming_it_and_can_be_skipped(
+    owner: FlaskClient, services: Services
+) -> None:
+    response = _upload(owner, CARDS, format="contacts")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="f-file-error">card 5 (line 31): emails: 0: Not a valid e-mail address.' in html
+    assert "Keeping bank.csv" in html and "Import 4 contacts" not in html
+    assert services.relationships.count() == 0
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 422 and services.relationships.count() == 0
+    assert 'id="f-file-error">card 5 (line 31): emails' in response.get_data(as_text=True)
+    token = csrf_of(response.get_data(as_text=True))
+    form = {"csrf_token": token, "format": "contacts", "skip_invalid": "on"}
+    response = owner.post("/purchases/import", data=form, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "card 5 (line 31): skipped: invalid:" in html
+    owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert services.relationships.count() == 3
+
+
+def test_a_vcard_preview_refuses_a_post_without_the_csrf_token(
+    owner: FlaskClient, services: Services
+) -> None:
+    files = {"file": (io.BytesIO(GOOD_CARDS), "people.vcf")}
+    response = owner.post(
+        "/purchases/import",
+        data={"format": "contacts", **files},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Keeping" not in owner.get("/purchases/import").get_data(as_text=True)
+
+
+def test_the_page_loads_its_progress_script_from_static(owner: FlaskClient) -> None:
+    html = owner.get("/purchases/import").get_data(as_text=True)
+    assert '<script src="/static/import_progress.js" defer></script>' in html
+    assert 'data-progress="Reading"' in html and '<progress aria-hidden="true"></progress>' in html
+    assert owner.get("/static/import_progress.js").status_code == 200

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import mailbox
+import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -86,11 +87,36 @@ def messages_of(path: Path) -> Iterator[tuple[str, EmailMessage]]:
     if path.suffix.lower() == ".eml":
         yield path.name, _parse(data)
         return
-    if not data.lstrip(b"\r\n").startswith(b"From "):
+    if not is_mbox(data):
         raise ValidationFailed(
             f"{path.name} is not an mbox file",
             {"file": [f"{path.name}: an mbox file starts with a 'From ' line."]},
         )
+    yield from _mbox_messages(path)
+
+
+def is_mbox(data: bytes) -> bool:
+    """Whether ``data`` reads as an mbox file: it starts with a ``From `` line."""
+    return data.lstrip(b"\r\n").startswith(b"From ")
+
+
+def mbox_upload_messages(data: bytes, name: str) -> Iterator[tuple[str, EmailMessage]]:
+    """Each message of an uploaded mbox file, read by ``mailbox`` from an anonymous
+    in-memory file (``memfd``): the upload never touches the disk."""
+    if not hasattr(os, "memfd_create"):
+        raise ValidationFailed(
+            f"{name}: an uploaded mbox file cannot be read on this system",
+            {"file": [f"{name}: upload the messages as a zip of .eml files instead."]},
+        )
+    descriptor = os.memfd_create("upload.mbox")
+    try:
+        os.write(descriptor, data)
+        yield from _mbox_messages(Path(f"/proc/self/fd/{descriptor}"))
+    finally:
+        os.close(descriptor)
+
+
+def _mbox_messages(path: Path) -> Iterator[tuple[str, EmailMessage]]:
     box = mailbox.mbox(path, create=False)
     try:
         for number, key in enumerate(box.keys(), start=1):

@@ -30,7 +30,7 @@ from typing import Any
 
 from pds.errors import ValidationFailed
 from pds.services.container import Services
-from pds.services.importers.mail import MAX_NOTE, messages_of
+from pds.services.importers.mail import MAX_NOTE, is_mbox, mbox_upload_messages, messages_of
 from pds.services.importers.outcome import stable_id
 from pds.services.importers.purchase_plan import Row, import_rows
 from pds.services.importers.purchase_report import ImportReport, PurchaseImportOptions
@@ -49,7 +49,7 @@ def import_receipts(
     **option_values: Any,
 ) -> ImportReport:
     """Import the receipts in the mbox file or ``.eml`` folder ``source`` (or, as bytes,
-    one ``.eml`` or a zip of ``.eml`` files); see the module."""
+    one ``.eml``, a zip of ``.eml`` files or an mbox file); see the module."""
     options = options or PurchaseImportOptions(**option_values)
     label_of_file = name or (Path(source).name if not isinstance(source, bytes) else "file")
     report = ImportReport(dry_run=options.dry_run, source=label_of_file, format="receipt")
@@ -96,8 +96,12 @@ def import_receipts(
 
 
 def messages_in_upload(data: bytes, name: str) -> Iterator[tuple[str, EmailMessage]]:
-    """The messages of an upload: a zip of ``.eml`` files (read in memory), else one."""
+    """The messages of an upload: a zip of ``.eml`` files (read in memory), an mbox file
+    (kept in memory), else one ``.eml``."""
     parser = BytesParser(policy=policy.default)
+    if is_mbox(data):
+        yield from mbox_upload_messages(data, name)
+        return
     if not zipfile.is_zipfile(io.BytesIO(data)):
         yield name, parser.parsebytes(data)
         return

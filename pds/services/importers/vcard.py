@@ -75,19 +75,25 @@ class CardData:
 
 def import_vcard(
     services: Services,
-    source: Path | str,
+    source: Path | str | bytes,
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
     actor: str = "owner",
+    name: str | None = None,
 ) -> ImportReport:
-    """Import the cards of the vCard file ``source`` as people; see the module doc.
+    """Import the cards of the vCard file ``source`` (a path, or its bytes and ``name``,
+    as uploaded) as people; see the module doc.
 
     With ``skip_invalid`` a faulty card (or stray line) is skipped, its errors as the
     reason, and the others are imported; without it any fault refuses the whole file."""
     check_actor(actor)
-    path = Path(source)
-    text = _decode(read_source(path), path)
+    if isinstance(source, bytes):
+        path, raw = Path(name or "contacts.vcf"), source
+    else:
+        path = Path(source)
+        raw = read_source(path)
+    text = _decode(raw, path)
     report = ImportReport(source=path.name, what="contacts", dry_run=dry_run)
     cards = split_cards(text, report)
     report.items_read = len(cards)

@@ -68,6 +68,17 @@ def test_vcard_dry_run_reports_every_card_and_writes_nothing(
     assert digest(store) == before
 
 
+def test_vcard_from_bytes_reads_as_from_the_file(services: Services, store: Store) -> None:
+    from_file = import_vcard(services, DATA / "contacts.vcf", dry_run=True)
+    data = (DATA / "contacts.vcf").read_bytes()
+    from_bytes = import_vcard(services, data, dry_run=True, name="upload.vcf")
+    assert from_bytes.source == "upload.vcf"
+    assert from_bytes.outcomes == from_file.outcomes and from_bytes.errors == from_file.errors
+    with pytest.raises(ValidationFailed) as caught:
+        import_vcard(services, "BEGIN:VCARD\nFN:\xe9\nEND:VCARD\n".encode("latin-1"), name="x.vcf")
+    assert caught.value.details == {"file": ["x.vcf: not valid UTF-8 at line 2."]}
+
+
 def test_vcard_with_an_invalid_card_is_refused_whole(services: Services, store: Store) -> None:
     before = digest(store)
     with pytest.raises(ValidationFailed) as caught:

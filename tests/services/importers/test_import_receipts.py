@@ -78,3 +78,15 @@ def test_a_deleted_receipt_comes_back_without_a_second_mail_entry(services: Serv
     report = import_receipts(services, MBOX)
     assert report.purchases_created == 1 and len(report.duplicates) == 1
     assert services.counts()["interactions"] == 4  # the mail's entry was kept, not doubled
+
+
+def test_an_uploaded_mbox_reads_as_the_file(services: Services) -> None:
+    data = MBOX.read_bytes()
+    dry = import_receipts(services, data, name="inbox.mbox", dry_run=True)
+    assert dry.source == "inbox.mbox" and dry.purchases_created == 2
+    assert dry.remarks == [
+        "2 receipt(s) found in 3 message(s); 1 without receipt markup left alone"
+    ]
+    assert services.counts()["purchases"] == 0
+    import_receipts(services, data, name="inbox.mbox")
+    assert [p["order_ref"] for p in purchases_of(services)] == ["INV-2026-0117", "PLB-2044"]
