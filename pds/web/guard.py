@@ -82,8 +82,20 @@ def guard() -> Response | None:
     return redirect(url_for("portal.login", next=this_request_target()))
 
 
-def portal_blueprint(name: str, import_name: str, url_prefix: str | None = None) -> Blueprint:
-    """A blueprint of the portal: each of its routes is guarded (see the module's text)."""
+def portal_blueprint(
+    name: str, import_name: str, url_prefix: str | None = None, *, max_body: int | None = None
+) -> Blueprint:
+    """A blueprint of the portal: each of its routes is guarded (see the module's text).
+
+    ``max_body`` raises (or lowers) the app's cap on a request's body for its routes (an
+    upload page), before the guard reads the form."""
     blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    if max_body is not None:
+        cap = max_body
+
+        def _body_cap() -> None:
+            request.max_content_length = cap
+
+        blueprint.before_request(_body_cap)
     blueprint.before_request(guard)
     return blueprint

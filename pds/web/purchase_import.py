@@ -31,9 +31,12 @@ from pds.services.importers.vcard import import_vcard
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
-bp = portal_blueprint("purchase_import", __name__)
 PENDING = "purchase_import"
+#: The largest file the page takes (a larger one is refused on the form).
 MAX_BYTES = 2 * 1024 * 1024
+#: What the rest of the form may add to the file in one request (the mapping, options).
+FORM_ROOM = 64 * 1024
+bp = portal_blueprint("purchase_import", __name__, max_body=MAX_BYTES + FORM_ROOM)
 FORMATS = (
     ("csv", "CSV (a spreadsheet, a bank's or shop's CSV export)"),
     ("amazon", "Amazon order history (CSV)"),
@@ -63,7 +66,12 @@ def preview() -> Page:
     uploaded = request.files.get("file")
     data = uploaded.read(MAX_BYTES + 1) if uploaded and uploaded.filename else b""
     if len(data) > MAX_BYTES:
-        return _page(form, {"file": ["The file is larger than 2 MB."]}, pending, 422)
+        return _page(
+            form,
+            {"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]},
+            pending,
+            422,
+        )
     if data:  # a new file: the columns chosen for the one it replaces do not apply
         name = uploaded.filename if uploaded and uploaded.filename else "file"
         pending = {"data": data, "name": name}
