@@ -8,7 +8,7 @@ DEMO_PASSWORD := demo-owner-password
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install chromium lint typecheck bench docs clean
+.PHONY: run test install chromium lint typecheck bench docs clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,11 @@ docs: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## the portal's translations: extract its text, merge it into every language's
+## catalogue (pds/web/translations/<lang>/LC_MESSAGES/messages.po), compile the .mo files
+TRANSLATIONS := pds/web/translations
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(TRANSLATIONS)/messages.pot pds/web
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)

@@ -7,12 +7,14 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import ValidationError, fields, validates
+from marshmallow import ValidationError, fields, validate, validates
 
 from pds.schemas.common import Id, Schema, Text
 from pds.schemas.contact import Email, Phone, Url
 from pds.schemas.temporal import Day, Instant
 
+#: the languages the portal is translated into
+PORTAL_LANGUAGES = ("en", "de")
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
 
@@ -83,6 +85,10 @@ class ProfileSchema(Schema):
     birthdate = Day()
     locale = Locale()
     zoneinfo = ZoneName()
+    #: the portal's language (not a claim: vendors never see it)
+    language = fields.String(
+        validate=validate.OneOf(PORTAL_LANGUAGES, error="Choose English or Deutsch.")
+    )
     created_at = Instant()
     updated_at = Instant()
 
@@ -93,5 +99,5 @@ class ProfileSchema(Schema):
 
 
 #: The OpenID Connect claims a profile can hold: its fields but the record's own id and
-#: creation time (``updated_at`` is a standard claim).
-PROFILE_CLAIMS = frozenset(ProfileSchema().fields) - {"id", "created_at"}
+#: creation time (``updated_at`` is a standard claim) and the portal's language.
+PROFILE_CLAIMS = frozenset(ProfileSchema().fields) - {"id", "created_at", "language"}

@@ -29,6 +29,7 @@ from pds.web.csrf import register_csrf
 from pds.web.errors import register_error_handlers
 from pds.web.flask_app import PdsFlask
 from pds.web.headers import add_security_headers
+from pds.web.i18n import register_i18n
 from pds.web.proxies import TrustedProxies
 from pds.web.request_log import register_request_log
 from pds.web.sessions import ServerSessions
@@ -45,6 +46,7 @@ def register_web(app: PdsFlask) -> None:
     register_error_handlers(app)
     register_csrf(app)
     register_wording(app)
+    register_i18n(app)
     app.after_request(add_security_headers)
     app.register_blueprint(health.bp)
     app.register_blueprint(portal.bp)

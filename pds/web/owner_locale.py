@@ -36,10 +36,16 @@ class OwnerLocale:
 
     zone: ZoneInfo
     locale: Locale
+    language: str | None = None  # the portal's language, when the owner chose one
 
     @classmethod
     def of(cls, profile: dict[str, object]) -> OwnerLocale:
-        return cls(_zone(profile.get("zoneinfo")), _locale(profile.get("locale")))
+        language = profile.get("language")
+        return cls(
+            _zone(profile.get("zoneinfo")),
+            _locale(profile.get("locale")),
+            language if isinstance(language, str) else None,
+        )
 
     @property
     def zone_name(self) -> str:

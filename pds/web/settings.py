@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
@@ -50,12 +51,17 @@ def _page(**forms: tuple[Mapping[str, Any], dict[str, list[str]]]) -> str:
     profile = services().profile.get()
     profile_form, profile_errors = forms.get("profile", (_profile_form(profile), {}))
     _, passphrase_errors = forms.get("passphrase", ({}, {}))
+    language_form, language_errors = forms.get(
+        "language", ({"language": profile.get("language") or ""}, {})
+    )
     svc = services()
     return render_template(
         "settings.html",
         profile_form=profile_form,
         profile_errors=profile_errors,
         passphrase_errors=passphrase_errors,
+        language_form=language_form,
+        language_errors=language_errors,
         totp=svc.credentials.totp_enabled(),
         stats=svc.store_facts(),
         rotation=rotation().state,
@@ -79,6 +85,17 @@ def profile() -> Page:
         return _page(profile=(form, errors)), 422
     flash("Profile saved. Vendors see its claims only as your grants allow.")
     return redirect(url_for("settings.index") + "#profile", 303)
+
+
+@bp.post("/language")
+def language() -> Page:
+    chosen = request.form.get("language", "").strip() or None
+    try:
+        services().profile.update({"language": chosen})
+    except ValidationFailed as exc:
+        return _page(language=({"language": chosen or ""}, exc.details)), 422
+    flash(gettext("Language saved."))
+    return redirect(url_for("settings.index") + "#language", 303)
 
 
 @bp.post("/passphrase")

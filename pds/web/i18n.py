@@ -1,0 +1,45 @@
+"""The portal in the owner's language (Flask-Babel): their profile's ``language`` when
+they chose one, else the browser's best match among the translated languages, else
+English. Catalogues are gettext files in ``pds/web/translations`` (``make messages``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel, get_locale
+
+from pds.schemas.profile import PORTAL_LANGUAGES
+from pds.web.wording_filters import owner_locale
+
+DEFAULT_LANGUAGE = "en"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def portal_language() -> str:
+    """The language the page is written in: ``en`` or ``de``."""
+    chosen = owner_locale().language
+    if chosen in PORTAL_LANGUAGES:
+        return chosen
+    best = request.accept_languages.best_match(PORTAL_LANGUAGES)
+    return best or DEFAULT_LANGUAGE
+
+
+def portal_timezone() -> str:
+    return owner_locale().zone.key
+
+
+def current_language() -> str:
+    """The page's language tag, for ``<html lang>``."""
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def register_i18n(app: Flask) -> None:
+    app.jinja_env.globals["current_language"] = current_language
+    Babel(
+        app,
+        locale_selector=portal_language,
+        timezone_selector=portal_timezone,
+        default_translation_directories=str(TRANSLATIONS),
+    )
