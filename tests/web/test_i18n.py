@@ -29,7 +29,6 @@ NOT_LANGUAGE = {"pds"}
 READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "data-label"}
 #: templates not marked yet (each one leaves this list when it is marked and translated)
 PENDING = {
-    "_contact_log.html",
     "_relationship_fields.html",
     "_relationship_record.html",
     "access_log.html",
@@ -43,9 +42,6 @@ PENDING = {
     "purchases_import.html",
     "relationship.html",
     "relationship_edit.html",
-    "relationship_merge.html",
-    "relationship_merge_confirm.html",
-    "relationship_new.html",
     "relationships.html",
     "reminders.html",
     "rfps.html",
