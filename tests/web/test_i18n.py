@@ -33,7 +33,6 @@ PENDING = {
     "access_log.html",
     "archive.html",
     "consent.html",
-    "dashboard.html",
     "insights.html",
     "purchases.html",
     "purchases_import.html",
@@ -171,3 +170,9 @@ def test_the_purchase_form_speaks_german(owner: FlaskClient, services: Services)
     assert "<h1>Einen Einkauf hinzufügen</h1>" in html
     assert '<label for="f-items-0-description">Posten 1</label>' in html
     assert '<label for="f-items-1-description">Posten 2</label>' in html
+
+
+def test_the_dashboard_speaks_german(owner: FlaskClient) -> None:
+    html = owner.get("/", headers={"Accept-Language": "de"}).get_data(True)
+    assert "<h1>Ihr Datenspeicher</h1>" in html and "Keine neuen Belege von Anbietern." in html
+    assert "0 gültige Angebote" in html and "zu 0 offenen Anfragen" in html
