@@ -37,7 +37,6 @@ PENDING = {
     "purchases_import.html",
     "relationship.html",
     "relationship_edit.html",
-    "relationships.html",
     "reminders.html",
     "rfps_form.html",
     "rfps_show.html",
