@@ -33,7 +33,6 @@ PENDING = {
     "access_log.html",
     "archive.html",
     "consent.html",
-    "purchases.html",
     "purchases_import.html",
     "relationship.html",
     "relationship_edit.html",
