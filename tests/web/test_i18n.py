@@ -31,7 +31,6 @@ READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "data-label"}
 PENDING = {
     "_relationship_record.html",
     "access_log.html",
-    "archive.html",
     "consent.html",
     "purchases_import.html",
     "relationship.html",
