@@ -170,6 +170,8 @@ class AuditLog:
         return _RECORD.pack(4 + len(body), gen) + body
 
     def _unseal(self, seq: int, raw: bytes) -> bytes:
+        if len(raw) < _RECORD.size:  # a damaged length can frame a record too short to hold one
+            raise self._damaged(f"entry {seq + 1} is too short to be a record")
         length, gen = _RECORD.unpack_from(raw)
         try:
             return crypto.unseal(self._vault.cipher(gen), raw[8 : 4 + length], self._aad(seq, gen))

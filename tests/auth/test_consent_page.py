@@ -96,7 +96,7 @@ def test_shipping_consent_after_an_award_names_the_order_for_one_day(
 ) -> None:
     _awarded_with_shipping(services, vendor.client_id)
     html = page_of(owner, vendor.authorize_path("openid address"))
-    assert "For your order from the RFP “Noise-cancelling headphones”: 199.00 EUR" in html
+    assert "For your order from the RFP “Noise-cancelling headphones”: €199.00" in html
     assert '<option value="1d" selected>after 1 day (this order only)</option>' in html
     assert 'name="since"' not in html
     # any other request of the same vendor is an ordinary one

@@ -39,13 +39,13 @@ def test_a_csv_file_through_the_mapping_step(owner: Page) -> None:
     expect(owner.get_by_role("heading", level=1)).to_have_text("Import preview: konto.csv")
     expect(owner.get_by_role("status")).to_contain_text("2 rows read; 2 purchases would be created")
     planned = owner.get_by_role("region", name="Purchases that would be created")
-    expect(planned.get_by_role("row").filter(has_text="Terrarium")).to_contain_text("1234.50 EUR")
+    expect(planned.get_by_role("row").filter(has_text="Terrarium")).to_contain_text("€1,234.50")
     expect(owner.get_by_label("Read Tag as")).to_have_value("date")  # the mapping is kept
     assert_accessible(owner)  # the preview
     owner.get_by_role("button", name="Import 2 purchases").click()
     expect(owner.get_by_role("status")).to_contain_text("Imported 2 purchases and 1 new vendor.")
     owner.goto("/purchases?q=Terrarium")
-    expect(owner.get_by_role("row").filter(has_text="Terrarium")).to_contain_text("1234.50 EUR")
+    expect(owner.get_by_role("row").filter(has_text="Terrarium")).to_contain_text("€1,234.50")
 
 
 def test_a_camt053_bank_statement(owner: Page) -> None:

@@ -80,7 +80,7 @@ def test_import_a_csv_file(owner: Page) -> None:
     expect(owner.get_by_role("status")).to_contain_text("2 rows read; 2 purchases would be created")
     planned = owner.get_by_role("region", name="Purchases that would be created")
     expect(planned.get_by_role("row").filter(has_text="A field guide to mosses")).to_contain_text(
-        "24.90 EUR"
+        "€24.90"
     )
     owner.get_by_role("button", name="Import 2 purchases").click()
     expect(owner.get_by_role("status")).to_contain_text("Imported 2 purchases")

@@ -150,6 +150,19 @@ def test_flipped_byte_in_the_audit_log(home: Path, entry: int, region: str) -> N
     expect_refused(home, log, verify=True)
 
 
+def test_an_audit_record_framed_too_short_is_refused(home: Path) -> None:
+    """A damaged length can frame a record shorter than its own header (a crash, not a refusal, before)."""
+    files = small_store(home)
+    log = files["log"]
+    store = open_store(home)
+    start = store.audit._offsets[1]
+    store.close()
+    raw = bytearray(log.read_bytes())
+    raw[start : start + 4] = (0).to_bytes(4, "big")
+    log.write_bytes(bytes(raw))
+    expect_refused(home, log, verify=True)
+
+
 def test_audit_log_magic(home: Path) -> None:
     files = small_store(home)
     flip(files["log"], 0)

@@ -30,7 +30,7 @@ def test_the_preview_shows_the_rows_then_import_commits(
     html = response.get_data(as_text=True)
     assert "2 purchases would be created" in html
     assert "2 new vendors: Fresh Fields, Corner Bakery" in html
-    assert "Apples" in html and "3.50 EUR" in html and ">Import 2 purchases</button>" in html
+    assert "Apples" in html and "€3.50" in html and ">Import 2 purchases</button>" in html
     assert services.purchases.count() == 0 and services.relationships.count() == 0
     response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
     assert response.status_code == 303
@@ -87,7 +87,7 @@ def test_the_mapping_step_keeps_the_file_and_previews_as_stored(
     response = owner.post("/purchases/import", data=form, content_type="multipart/form-data")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "2 purchases would be created" in html and "1234.50 EUR" in html
+    assert "2 purchases would be created" in html and "€1,234.50" in html
     assert '<option value="vendor" selected>' in html  # the mapping is kept
     response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
     assert response.status_code == 303 and services.purchases.count() == 2

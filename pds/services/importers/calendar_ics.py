@@ -34,8 +34,8 @@ from pds.services.importers.outcome import (
     AddressBook,
     ImportReport,
     InteractionPlan,
+    named_source,
     owner_addresses,
-    read_source,
 )
 
 MAX_OCCURRENCES = 366
@@ -56,11 +56,7 @@ def import_calendar(
     """Import the events of the iCalendar file ``source`` (a path, or its bytes and
     ``name``, as uploaded); see the module doc."""
     check_actor(actor)
-    if isinstance(source, bytes):
-        path, data = Path(name or "calendar.ics"), source
-    else:
-        path = Path(source)
-        data = read_source(path)
+    path, data = named_source(source, name, "calendar.ics")
     events = _events(data, path)
     report = ImportReport(source=path.name, what="events", dry_run=dry_run)
     report.items_read = len(events)

@@ -84,6 +84,14 @@ class ImportReport:
             )
 
 
+def named_source(source: Path | str | bytes, name: str | None, default: str) -> tuple[Path, bytes]:
+    """A file to import as its name and bytes: a path read (``read_source``), or bytes as
+    uploaded with their file ``name`` (``default`` when none was given)."""
+    if isinstance(source, bytes):
+        return Path(name or default), source
+    return Path(source), read_source(source)
+
+
 def read_source(path: Path | str) -> bytes:
     """The bytes of the file at ``path``; ``ValidationFailed`` naming it if unreadable."""
     try:

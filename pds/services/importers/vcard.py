@@ -38,7 +38,7 @@ from pds.errors import ValidationFailed, detail_lines
 from pds.schemas.relationship import MAX_CONTACTS
 from pds.services.container import Services
 from pds.services.context import check_actor
-from pds.services.importers.outcome import ImportReport, read_source
+from pds.services.importers.outcome import ImportReport, named_source
 from pds.services.importers.vcard_properties import CardReader
 from pds.services.relationships.relationships import PERSON, VENDOR
 
@@ -88,11 +88,7 @@ def import_vcard(
     With ``skip_invalid`` a faulty card (or stray line) is skipped, its errors as the
     reason, and the others are imported; without it any fault refuses the whole file."""
     check_actor(actor)
-    if isinstance(source, bytes):
-        path, raw = Path(name or "contacts.vcf"), source
-    else:
-        path = Path(source)
-        raw = read_source(path)
+    path, raw = named_source(source, name, "contacts.vcf")
     text = _decode(raw, path)
     report = ImportReport(source=path.name, what="contacts", dry_run=dry_run)
     cards = split_cards(text, report)
