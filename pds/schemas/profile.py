@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, fields, validate, validates
 
+from pds.i18n import LANGUAGES
 from pds.schemas.common import Id, Schema, Text
 from pds.schemas.contact import Email, Phone, Url
 from pds.schemas.temporal import Day, Instant
 
 #: the languages the portal is translated into
-PORTAL_LANGUAGES = ("en", "de")
+PORTAL_LANGUAGES = LANGUAGES  # the languages pds is translated into
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
 

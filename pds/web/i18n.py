@@ -1,19 +1,17 @@
 """The portal in the owner's language (Flask-Babel): their profile's ``language`` when
 they chose one, else the browser's best match among the translated languages, else
-English. Catalogues are gettext files in ``pds/web/translations`` (``make messages``)."""
+English. Catalogues are gettext files in ``pds/translations`` (``make messages``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 
+from pds.i18n import CATALOGUES, use_ambient_translations
 from pds.schemas.profile import PORTAL_LANGUAGES
 from pds.web.wording_filters import owner_locale
 
 DEFAULT_LANGUAGE = "en"
-TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def portal_language() -> str:
@@ -37,9 +35,10 @@ def current_language() -> str:
 
 def register_i18n(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
+    use_ambient_translations(get_translations)  # pds.i18n text on a page: the page's language
     Babel(
         app,
         locale_selector=portal_language,
         timezone_selector=portal_timezone,
-        default_translation_directories=str(TRANSLATIONS),
+        default_translation_directories=str(CATALOGUES),
     )
