@@ -50,6 +50,11 @@ def written_in(language: str) -> Iterator[None]:
         _chosen.reset(token)
 
 
+def N_(message: str) -> str:
+    """Mark text kept in a constant for extraction; translate it with ``gettext`` where used."""
+    return message
+
+
 def _translations() -> NullTranslations:
     return _chosen.get() or _ambient()
 
