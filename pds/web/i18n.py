@@ -9,14 +9,14 @@ from flask_babel import Babel, get_locale, get_translations
 
 from pds.i18n import CATALOGUES, use_ambient_translations
 from pds.schemas.profile import PORTAL_LANGUAGES
-from pds.web.wording_filters import owner_locale
+from pds.web.wording_filters import profile_locale
 
 DEFAULT_LANGUAGE = "en"
 
 
 def portal_language() -> str:
     """The language the page is written in: ``en`` or ``de``."""
-    chosen = owner_locale().language
+    chosen = profile_locale().language
     if chosen in PORTAL_LANGUAGES:
         return chosen
     best = request.accept_languages.best_match(PORTAL_LANGUAGES)
@@ -24,7 +24,7 @@ def portal_language() -> str:
 
 
 def portal_timezone() -> str:
-    return owner_locale().zone.key
+    return profile_locale().zone.key
 
 
 def current_language() -> str:

@@ -1,24 +1,33 @@
 """Dates and amounts as the owner writes them: their profile's time zone (``zoneinfo``)
-and language (``locale``), formatted and parsed by Babel."""
+and language (``locale``), formatted and parsed by Babel. A translated page (German) writes
+dates and numbers in its language, in the owner's region where Babel knows it (``de_CH``)
+else the language's own (``de``); an English page, the source language, keeps the
+profile's locale as it is (``en_US``, ``de_DE`` alike)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_name
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 
+from pds.i18n import gettext
+
 DEFAULT_LOCALE = "en_GB"
+SOURCE_LANGUAGE = "en"  # pages in it write in the profile's locale, whatever its language
 # one separator with one or two digits after it: a decimal point or comma, whatever the
 # locale (grouping always takes three digits)
 PLAIN_DECIMALS = re.compile(r"^[+-]?\d+(?:[.,]\d{1,2})?$")
 # one separator with exactly three digits after it: a thousand or a decimal?
 AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+# how a page in these languages writes a day, where the locale's medium date is all digits
+# (German 03.12.2026): a Babel skeleton, "3. Dez. 2026"
+DAY_SKELETONS = {"de": "yMMMd"}
 
 
 class AmountUnclear(ValueError):
@@ -37,6 +46,7 @@ class OwnerLocale:
     zone: ZoneInfo
     locale: Locale
     language: str | None = None  # the portal's language, when the owner chose one
+    page_language: str | None = None  # the language of the page written (``on_page``)
 
     @classmethod
     def of(cls, profile: dict[str, object]) -> OwnerLocale:
@@ -46,6 +56,16 @@ class OwnerLocale:
             _locale(profile.get("locale")),
             language if isinstance(language, str) else None,
         )
+
+    def on_page(self, language: str | None) -> OwnerLocale:
+        """The owner's formats on a page written in ``language``: their own locale when it
+        is in that language or the page is English, else that language in their region."""
+        if not language or language == SOURCE_LANGUAGE:
+            return self
+        locale = self.locale
+        if locale.language != language:
+            locale = _locale(f"{language}_{locale.territory}", Locale.parse(language))
+        return replace(self, locale=locale, page_language=language)
 
     @property
     def zone_name(self) -> str:
@@ -63,7 +83,7 @@ class OwnerLocale:
         if moment is None:
             return ""
         local = moment.astimezone(self.zone)
-        day = format_date(local.date(), "medium", locale=self.locale)
+        day = self._day(local.date())
         clock = format_time(local.time(), "short", locale=self.locale)
         return str(self.locale.datetime_formats["medium"]).format(clock, day)
 
@@ -77,6 +97,12 @@ class OwnerLocale:
             value = value.astimezone(self.zone).date()
         if isinstance(value, str):
             value = date.fromisoformat(value)
+        return self._day(value)
+
+    def _day(self, value: date) -> str:
+        skeleton = DAY_SKELETONS.get(self.page_language or "")
+        if skeleton:
+            return str(format_skeleton(skeleton, value, locale=self.locale))
         return str(format_date(value, "medium", locale=self.locale))
 
     def local_input(self, instant: str | datetime | None) -> str:
@@ -104,15 +130,20 @@ class OwnerLocale:
             return Decimal(cleaned.replace(",", "."))
         if AMBIGUOUS.match(cleaned):
             raise AmountUnclear(
-                f"{text.strip()} could be a thousand or a fraction: write the cents too "
-                f"(e.g. {self.amount(Decimal('1000'))}) or leave out the separator.",
+                gettext(
+                    "%(text)s could be a thousand or a fraction: write the cents too "
+                    "(e.g. %(example)s) or leave out the separator.",
+                    text=text.strip(),
+                    example=self.amount(Decimal("1000")),
+                ),
                 ambiguous=True,
             )
         try:
             return Decimal(parse_decimal(cleaned, locale=self.locale, strict=True))
         except (NumberFormatError, InvalidOperation) as refused:
             example = self.amount(Decimal("1234.5"))
-            raise AmountUnclear(f"Not an amount: write it like {example}.") from refused
+            message = gettext("Not an amount: write it like %(example)s.", example=example)
+            raise AmountUnclear(message) from refused
 
 
 def _zone(name: object) -> ZoneInfo:
@@ -122,13 +153,13 @@ def _zone(name: object) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _locale(tag: object) -> Locale:
+def _locale(tag: object, default: Locale | None = None) -> Locale:
     try:
         if isinstance(tag, str) and tag:
             return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         pass
-    return Locale.parse(DEFAULT_LOCALE)
+    return default or Locale.parse(DEFAULT_LOCALE)
 
 
 def _instant(value: str | datetime | None) -> datetime | None:

@@ -8,89 +8,89 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pds.i18n import N_, gettext, ngettext
 from policies.scopes import CATALOGUE
 
 OPERATORS = {
-    "eq": "is",
-    "ne": "is not",
-    "lt": "less than",
-    "le": "at most",
-    "gt": "more than",
-    "ge": "at least",
-    "in": "is one of",
-    "before": "before",
-    "after": "after",
+    "eq": N_("is"),
+    "ne": N_("is not"),
+    "lt": N_("less than"),
+    "le": N_("at most"),
+    "gt": N_("more than"),
+    "ge": N_("at least"),
+    "in": N_("is one of"),
+    "before": N_("before"),
+    "after": N_("after"),
 }
-# what a vendor's API call did, by method and route (under /api/v1); {n} is the count
+# what a vendor's API call did, by method and route (under /api/v1)
 CALLS = {
-    "GET /me": "read your profile",
-    "GET /preferences": "read {n} of your preferences",
-    "GET /relationship": "read what you share about your relationship with it",
-    "GET /purchases": "read {n} of your purchases",
-    "GET /purchases/<purchase_id>": "read one of your purchases",
-    "POST /purchases": "sent you a receipt",
-    "GET /rfps": "looked through your RFPs",
-    "GET /rfps/<pseudonym>": "read one of your RFPs",
-    "PUT /rfps/<pseudonym>/offer": "made or changed an offer",
-    "GET /offers": "read its offers",
-    "GET /offers/<offer_id>": "read one of its offers",
-    "POST /offers/<offer_id>/withdraw": "withdrew an offer",
-    "POST /offers/<offer_id>/questions": "asked you a question about an RFP",
-    "GET /subscription": "checked its RFP notifications",
-    "PUT /subscription": "set up RFP notifications",
-    "POST /subscription": "set up RFP notifications",
-    "DELETE /subscription": "stopped its RFP notifications",
-    "POST /subscription/secret": "renewed its RFP notification secret",
+    "GET /me": N_("read your profile"),
+    "GET /relationship": N_("read what you share about your relationship with it"),
+    "GET /purchases/<purchase_id>": N_("read one of your purchases"),
+    "POST /purchases": N_("sent you a receipt"),
+    "GET /rfps": N_("looked through your RFPs"),
+    "GET /rfps/<pseudonym>": N_("read one of your RFPs"),
+    "PUT /rfps/<pseudonym>/offer": N_("made or changed an offer"),
+    "GET /offers": N_("read its offers"),
+    "GET /offers/<offer_id>": N_("read one of its offers"),
+    "POST /offers/<offer_id>/withdraw": N_("withdrew an offer"),
+    "POST /offers/<offer_id>/questions": N_("asked you a question about an RFP"),
+    "GET /subscription": N_("checked its RFP notifications"),
+    "PUT /subscription": N_("set up RFP notifications"),
+    "POST /subscription": N_("set up RFP notifications"),
+    "DELETE /subscription": N_("stopped its RFP notifications"),
+    "POST /subscription/secret": N_("renewed its RFP notification secret"),
 }
 API_PREFIX = "/api/v1"
 # what a vendor's other audited actions mean (the actor is "vendor:<client id>")
 VENDOR_ACTIONS = {
-    "token.authorization_code": "started using the access you allowed",
-    "token.refresh_token": "renewed its access",
-    "token.client_credentials": "connected to answer your RFPs",
-    "token.revoke": "gave up its access",
-    "grant.standing": "was let in to answer your RFPs",
-    "grant.revoked": "lost its access",
-    "grant.expired": "lost its access: it ended",
-    "offer.submit": "made an offer",
-    "offer.update": "changed its offer",
-    "offer.withdraw": "withdrew its offer",
-    "subscription.create": "set up RFP notifications",
-    "subscription.update": "changed its RFP notifications",
-    "subscription.delete": "stopped its RFP notifications",
-    "subscription.rotate": "renewed its RFP notification secret",
-    "purchase.create": "added a receipt to your purchases",
+    "token.authorization_code": N_("started using the access you allowed"),
+    "token.refresh_token": N_("renewed its access"),
+    "token.client_credentials": N_("connected to answer your RFPs"),
+    "token.revoke": N_("gave up its access"),
+    "grant.standing": N_("was let in to answer your RFPs"),
+    "grant.revoked": N_("lost its access"),
+    "grant.expired": N_("lost its access: it ended"),
+    "offer.submit": N_("made an offer"),
+    "offer.update": N_("changed its offer"),
+    "offer.withdraw": N_("withdrew its offer"),
+    "subscription.create": N_("set up RFP notifications"),
+    "subscription.update": N_("changed its RFP notifications"),
+    "subscription.delete": N_("stopped its RFP notifications"),
+    "subscription.rotate": N_("renewed its RFP notification secret"),
+    "purchase.create": N_("added a receipt to your purchases"),
 }
-# what the owner's own audited actions mean ({vendor} is the vendor's name when known)
+# what the owner's own audited actions mean (%(vendor)s is the vendor's name when known)
 OWNER_ACTIONS = {
-    "grant.allow": "You allowed {vendor} access: {what}",
-    "grant.deny": "You said no to {vendor}",
-    "grant.revoked": "You revoked {vendor}'s access",
-    "client.block": "You blocked {vendor}",
-    "client.unblock": "You unblocked {vendor}",
-    "client.approve": "You approved {vendor}",
-    "login.ok": "You signed in",
-    "login.failed": "Someone failed to sign in as you",
-    "password.changed": "You changed your password",
-    "totp.enabled": "You turned on two-step login",
-    "totp.disabled": "You turned off two-step login",
-    "keys.rotate": "You renewed the key that encrypts your records",
+    "grant.allow": N_("You allowed %(vendor)s access: %(what)s"),
+    "grant.deny": N_("You said no to %(vendor)s"),
+    "grant.revoked": N_("You revoked %(vendor)s's access"),
+    "client.block": N_("You blocked %(vendor)s"),
+    "client.unblock": N_("You unblocked %(vendor)s"),
+    "client.approve": N_("You approved %(vendor)s"),
+    "login.ok": N_("You signed in"),
+    "login.failed": N_("Someone failed to sign in as you"),
+    "password.changed": N_("You changed your password"),
+    "totp.enabled": N_("You turned on two-step login"),
+    "totp.disabled": N_("You turned off two-step login"),
+    "keys.rotate": N_("You renewed the key that encrypts your records"),
 }
 PURCHASE_REACHES = {
-    "vendor": "only those made with this vendor",
-    "categories": "those in the categories",
-    "all": "all of them",
+    "vendor": N_("only those made with this vendor"),
+    "categories": N_("those in the categories"),
+    "all": N_("all of them"),
 }
 # what a webhook told a vendor (pds.services.intents.webhooks.EVENTS)
 WEBHOOK_EVENTS = {
-    "rfp.published": "The RFP was published",
-    "rfp.updated": "The RFP was amended",
-    "rfp.closed": "The RFP was closed",
-    "offer.awarded": "Its offer won",
-    "offer.not_selected": "Its offer was not chosen",
-    "offer.answered": "You answered its question",
+    "rfp.published": N_("The RFP was published"),
+    "rfp.updated": N_("The RFP was amended"),
+    "rfp.closed": N_("The RFP was closed"),
+    "offer.awarded": N_("Its offer won"),
+    "offer.not_selected": N_("Its offer was not chosen"),
+    "offer.answered": N_("You answered its question"),
 }
-REASONS = {"revoked": "by you", "blocked": "vendor blocked", "expired": "it ended"}
+GRANT_STATUSES = {"active": N_("active"), "revoked": N_("revoked"), "expired": N_("expired")}
+REASONS = {"revoked": N_("by you"), "blocked": N_("vendor blocked"), "expired": N_("it ended")}
 SHORT_WORDS = {"eu", "uk", "us", "id", "url", "tv", "usb", "eur", "usd", "gbp"}
 
 
@@ -111,7 +111,7 @@ def join_words(words: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return gettext("%(words)s and %(last)s", words=", ".join(words[:-1]), last=words[-1])
 
 
 def humanise(key: str) -> str:
@@ -132,11 +132,11 @@ def _words(part: str) -> str:
 def value_words(value: Any) -> str:
     """A preference or requirement value as words: lists joined, booleans yes/no."""
     if value is True:
-        return "yes"
+        return gettext("yes")
     if value is False:
-        return "no"
+        return gettext("no")
     if value is None:
-        return "not set"
+        return gettext("not set")
     if isinstance(value, Mapping):
         return "; ".join(f"{humanise(str(k))}: {value_words(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple, set)):
@@ -145,12 +145,12 @@ def value_words(value: Any) -> str:
 
 
 def join_list(words: list[str]) -> str:
-    return ", ".join(words) if words else "none"
+    return ", ".join(words) if words else gettext("none")
 
 
 def operator_words(operator: str) -> str:
     """A requirement's operator (``ge``) as words (``at least``)."""
-    return OPERATORS.get(operator, operator)
+    return gettext(OPERATORS[operator]) if operator in OPERATORS else operator
 
 
 def requirement_sentence(requirement: Mapping[str, Any]) -> str:
@@ -160,29 +160,42 @@ def requirement_sentence(requirement: Mapping[str, Any]) -> str:
     operator = str(requirement.get("operator", ""))
     value = requirement.get("value")
     if isinstance(value, (list, tuple)) and operator in ("eq", "ne", "in"):
-        alternatives = [value_words(v) for v in value]
-        verb = "is none of" if operator == "ne" else "is one of"
-        return f"{key} {verb} {join_list(alternatives)}"
-    return f"{key} {OPERATORS.get(operator, operator)} {value_words(value)}"
+        alternatives = join_list([value_words(v) for v in value])
+        if operator == "ne":
+            return gettext("%(key)s is none of %(values)s", key=key, values=alternatives)
+        return gettext("%(key)s is one of %(values)s", key=key, values=alternatives)
+    return gettext(
+        "%(key)s %(operator)s %(value)s",
+        key=key,
+        operator=operator_words(operator),
+        value=value_words(value),
+    )
 
 
 def purchase_reach(reach: str | None) -> str:
     """Which purchases a grant reaches (``vendor`` | ``categories`` | ``all``), in words."""
-    return PURCHASE_REACHES.get(reach or "vendor", humanise(str(reach)).lower())
+    words = PURCHASE_REACHES.get(reach or "vendor")
+    return gettext(words) if words else humanise(str(reach)).lower()
 
 
 def webhook_event(event: str) -> str:
     """What a webhook message told the vendor, as a sentence."""
-    return WEBHOOK_EVENTS.get(event, humanise(event))
+    return gettext(WEBHOOK_EVENTS[event]) if event in WEBHOOK_EVENTS else humanise(event)
 
 
 def grant_status(grant: Mapping[str, Any]) -> str:
     """A grant's status in words (a revoked one says why, once)."""
     status = str(grant.get("status", ""))
     reason = grant.get("reason")
+    words = gettext(GRANT_STATUSES[status]) if status in GRANT_STATUSES else status
     if status != "revoked" or not reason:
-        return status
-    return f"revoked ({REASONS.get(str(reason), humanise(str(reason)).lower())})"
+        return words
+    why = REASONS.get(str(reason))
+    return gettext(
+        "%(status)s (%(reason)s)",
+        status=words,
+        reason=gettext(why) if why else humanise(str(reason)).lower(),
+    )
 
 
 def vendor_did(entry: Any, vendor: str) -> str:
@@ -190,23 +203,47 @@ def vendor_did(entry: Any, vendor: str) -> str:
     sentence: ``Demo Shop read 15 of your preferences``."""
     endpoint = getattr(entry, "endpoint", None)
     if endpoint:
-        return f"{vendor} {call_words(endpoint, getattr(entry, 'count', None))}"
-    action = str(getattr(entry, "action", ""))
-    return f"{vendor} {VENDOR_ACTIONS.get(action, 'did something with your store')}"
+        did = call_words(endpoint, getattr(entry, "count", None))
+    else:
+        action = VENDOR_ACTIONS.get(str(getattr(entry, "action", "")))
+        did = gettext(action) if action else gettext("did something with your store")
+    return gettext("%(vendor)s %(did)s", vendor=vendor, did=did)
 
 
 def call_words(endpoint: str, count: int | None) -> str:
     """One API route (``GET /api/v1/preferences``) as what the vendor did."""
     method, _, path = endpoint.partition(" ") if " " in endpoint else ("GET", "", endpoint)
     route = f"{method} {path.removeprefix(API_PREFIX)}"
-    phrase = CALLS.get(route, "used your store's API")
-    if "{n} of " in phrase and count == 0:
-        return "asked for " + phrase.split("{n} of ", 1)[1] + "; none were sent"
-    return phrase.format(n=count if count is not None else "some")
+    if route == "GET /preferences":
+        return _preferences_read(count)
+    if route == "GET /purchases":
+        return _purchases_read(count)
+    phrase = CALLS.get(route)
+    return gettext(phrase) if phrase else gettext("used your store's API")
 
 
-def owner_did(action: str, vendor: str = "a vendor", scopes: Iterable[str] = ()) -> str:
-    """What the owner did (an audit action) as a sentence."""
-    sentence = OWNER_ACTIONS.get(action, "You changed your store")
-    what = scope_titles(scopes) or "your data"
-    return sentence.format(vendor=vendor, what=what[:1].lower() + what[1:])
+def _preferences_read(count: int | None) -> str:
+    if count is None:
+        return gettext("read some of your preferences")
+    if count == 0:
+        return gettext("asked for your preferences; none were sent")
+    return ngettext("read %(num)d of your preferences", "read %(num)d of your preferences", count)
+
+
+def _purchases_read(count: int | None) -> str:
+    if count is None:
+        return gettext("read some of your purchases")
+    if count == 0:
+        return gettext("asked for your purchases; none were sent")
+    return ngettext("read %(num)d of your purchases", "read %(num)d of your purchases", count)
+
+
+def owner_did(action: str, vendor: str | None = None, scopes: Iterable[str] = ()) -> str:
+    """What the owner did (an audit action) as a sentence; ``vendor`` is the vendor's name
+    ("a vendor" when unknown)."""
+    sentence = OWNER_ACTIONS.get(action)
+    if sentence is None:
+        return gettext("You changed your store")
+    titles = scope_titles(scopes)  # titles start with a capital: lower it inside a sentence
+    what = titles[:1].lower() + titles[1:] if titles else gettext("your data")
+    return gettext(sentence, vendor=vendor or gettext("a vendor"), what=what)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g
+from flask_babel import get_locale
 
+from pds.i18n import gettext
 from pds.web import wording
 from pds.web.context import services
 from pds.web.owner_locale import OwnerLocale
@@ -14,10 +16,20 @@ from pds.web.owner_locale import OwnerLocale
 VENDOR_PREFIX = "vendor:"
 
 
+def profile_locale() -> OwnerLocale:
+    """The owner's time zone, locale and chosen language as their profile says, read once
+    per request (it chooses the page's language: ``pds.web.i18n``)."""
+    if "profile_locale" not in g:
+        g.profile_locale = OwnerLocale.of(services().profile.get())
+    found: OwnerLocale = g.profile_locale
+    return found
+
+
 def owner_locale() -> OwnerLocale:
-    """The owner's time zone and language, read once per request."""
+    """The owner's time zone and formats on this page (in the page's language)."""
     if "owner_locale" not in g:
-        g.owner_locale = OwnerLocale.of(services().profile.get())
+        page = get_locale()
+        g.owner_locale = profile_locale().on_page(page.language if page else None)
     found: OwnerLocale = g.owner_locale
     return found
 
@@ -33,13 +45,13 @@ def vendor_name(client_id: str | None) -> str:
     """A vendor's name for its client id (``vendor:<id>`` too); "a vendor" when unknown."""
     key = (client_id or "").removeprefix(VENDOR_PREFIX)
     client = _clients().get(key)
-    return str(client["client_name"]) if client else "a vendor"
+    return str(client["client_name"]) if client else gettext("a vendor")
 
 
 def source_name(source: str | None) -> str:
     """Who a record came from: a vendor's name, else "you" or the source's words."""
     if not source or source == "owner":
-        return "you"
+        return gettext("you")
     if source.startswith(VENDOR_PREFIX):
         return vendor_name(source)
     return wording.humanise(source).lower()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from pds.i18n import written_in
 from pds.web.owner_locale import AmountUnclear, OwnerLocale
 
 BERLIN_GB = OwnerLocale.of({"zoneinfo": "Europe/Berlin", "locale": "en-GB"})
@@ -77,3 +78,33 @@ def test_an_amount_that_reads_two_ways_is_refused_precisely() -> None:
     with pytest.raises(AmountUnclear) as not_a_number:
         BERLIN_GB.parse_amount("lots")
     assert not not_a_number.value.ambiguous
+
+
+def test_a_german_page_writes_german_dates_and_amounts_in_the_owners_zone() -> None:
+    page = BERLIN_GB.on_page("de")
+    assert str(page.locale) == "de"  # there is no German of Great Britain: German's own
+    assert page.when("2026-12-03T06:33:00Z") == "3. Dez. 2026, 07:33"
+    assert page.day("2026-12-03") == "3. Dez. 2026"
+    assert page.amount("24.9", "EUR") == "24,90\xa0€"
+    assert page.amount("1234.5") == "1.234,50"
+    assert page.zone_name == "Mitteleuropäische Zeit"
+    assert page.parse_amount("1.234,50") == Decimal("1234.50")
+
+
+def test_a_german_page_keeps_the_owners_region() -> None:
+    swiss = OwnerLocale.of({"locale": "en-CH"}).on_page("de")
+    assert str(swiss.locale) == "de_CH"
+    assert swiss.amount("1234.5") == "1'234.50"
+    assert str(BERLIN_DE.on_page("de").locale) == "de_DE"
+    assert BERLIN_DE.on_page("de").day("2025-05-04") == "4. Mai 2025"
+
+
+def test_an_english_page_keeps_the_profiles_locale_as_it_is() -> None:
+    assert BERLIN_GB.on_page("en") == BERLIN_GB
+    assert BERLIN_DE.on_page("en").day("2025-05-04") == "04.05.2025"
+    assert BERLIN_GB.on_page(None) == BERLIN_GB
+
+
+def test_amounts_are_refused_in_the_pages_language() -> None:
+    with written_in("de"), pytest.raises(AmountUnclear, match="Kein Betrag: Schreiben Sie"):
+        BERLIN_GB.on_page("de").parse_amount("lots")

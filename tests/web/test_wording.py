@@ -3,10 +3,12 @@ did, in plain words (pds/web/wording.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from pds.i18n import written_in
 from pds.services.identity.access_log import AccessEntry
 from pds.web import wording
 from policies.scopes import CATALOGUE
@@ -133,3 +135,85 @@ def test_webhook_messages_read_as_sentences() -> None:
     assert wording.webhook_event("rfp.published") == "The RFP was published"
     assert wording.webhook_event("offer.not_selected") == "Its offer was not chosen"
     assert wording.webhook_event("rfp.reopened") == "Rfp: reopened"
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    with written_in("de"):
+        yield
+
+
+@pytest.mark.usefixtures("german")
+@pytest.mark.parametrize(
+    ("endpoint", "count", "sentence"),
+    [
+        ("GET /api/v1/preferences", 15, "Demo Shop hat 15 Ihrer Vorlieben gelesen"),
+        ("GET /api/v1/preferences", 1, "Demo Shop hat 1 Ihrer Vorlieben gelesen"),
+        (
+            "GET /api/v1/purchases",
+            0,
+            "Demo Shop hat nach Ihren Einkäufen gefragt; keine wurden gesendet",
+        ),
+        ("GET /api/v1/purchases", None, "Demo Shop hat einige Ihrer Einkäufe gelesen"),
+        ("GET /api/v1/me", 1, "Demo Shop hat Ihr Profil gelesen"),
+        ("GET /api/v1/something/new", 1, "Demo Shop hat die API Ihres Datenspeichers benutzt"),
+    ],
+)
+def test_vendor_calls_read_as_german_sentences(
+    endpoint: str, count: int | None, sentence: str
+) -> None:
+    assert wording.vendor_did(entry(endpoint, count), "Demo Shop") == sentence
+
+
+@pytest.mark.usefixtures("german")
+def test_actions_statuses_and_events_in_german() -> None:
+    did = wording.vendor_did(entry(action="token.authorization_code"), "Demo Shop")
+    assert did == "Demo Shop nutzt jetzt den Zugriff, den Sie erlaubt haben"
+    assert wording.vendor_did(entry(action="made.up"), "X") == (
+        "X hat etwas mit Ihrem Datenspeicher gemacht"
+    )
+    assert wording.owner_did("grant.revoked", "Demo Shop") == (
+        "Sie haben den Zugriff von Demo Shop widerrufen"
+    )
+    assert wording.owner_did("grant.allow", "Demo Shop") == (
+        "Sie haben Demo Shop Zugriff erlaubt: Ihre Daten"
+    )
+    assert wording.owner_did("login.ok") == "Sie haben sich angemeldet"
+    assert wording.grant_status({"status": "revoked", "reason": "revoked"}) == (
+        "widerrufen (durch Sie)"
+    )
+    assert wording.grant_status({"status": "active"}) == "aktiv"
+    assert wording.purchase_reach("all") == "alle"
+    assert wording.webhook_event("rfp.published") == "Die Anfrage wurde veröffentlicht"
+    assert wording.join_words(["a", "b", "c"]) == "a, b und c"
+
+
+@pytest.mark.usefixtures("german")
+@pytest.mark.parametrize(
+    ("requirement", "sentence"),
+    [
+        ({"key": "battery_hours", "operator": "ge", "value": 20}, "battery hours mindestens 20"),
+        ({"key": "weight", "operator": "le", "value": 9.5}, "weight höchstens 9.5"),
+        ({"key": "waterproof", "operator": "eq", "value": True}, "waterproof ist ja"),
+        (
+            {"key": "colour", "operator": "in", "value": ["silver", "grey"]},
+            "colour ist eins von: silver, grey",
+        ),
+        ({"key": "colour", "operator": "ne", "value": ["red"]}, "colour ist keins von: red"),
+        ({"key": "colour", "operator": "in", "value": []}, "colour ist eins von: keine"),
+    ],
+)
+def test_requirements_read_as_german_sentences(requirement: dict[str, Any], sentence: str) -> None:
+    assert wording.requirement_sentence(requirement) == sentence
+
+
+@pytest.mark.usefixtures("german")
+def test_values_read_as_german_words() -> None:
+    assert [wording.value_words(v) for v in (True, False, None, [])] == [
+        "ja",
+        "nein",
+        "nicht gesetzt",
+        "keine",
+    ]
+    assert wording.operator_words("lt") == "weniger als"
+    assert wording.operator_words("xx") == "xx"

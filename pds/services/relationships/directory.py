@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from pds.errors import ValidationFailed
+from pds.i18n import gettext, ngettext
 from pds.schemas import RelationshipQuerySchema, load
 from pds.services.relationships.cadence import about
 from pds.services.relationships.insights import InsightService
@@ -39,7 +40,7 @@ class Row:
 
     def last_contact_words(self, today: date) -> str:
         """When you last talked, as a person says it ("3 weeks ago"); "never" if not."""
-        return ago(self.last_contact, today) if self.last_contact else "never"
+        return ago(self.last_contact, today) if self.last_contact else gettext("never")
 
 
 @dataclass(frozen=True)
@@ -156,11 +157,13 @@ def ago(day: date, today: date) -> str:
     """How long ago ``day`` was, in the words a person uses: "today", "3 weeks ago"."""
     days = (today - day).days
     if days <= 0:
-        return "today" if days == 0 else "in the future"
+        return gettext("today") if days == 0 else gettext("in the future")
     if days == 1:
-        return "yesterday"
-    for size, unit in ((365, "year"), (30, "month"), (7, "week")):
-        if days >= size:
-            count = days // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return f"{days} days ago"
+        return gettext("yesterday")
+    if days >= 365:
+        return ngettext("%(num)d year ago", "%(num)d years ago", days // 365)
+    if days >= 30:
+        return ngettext("%(num)d month ago", "%(num)d months ago", days // 30)
+    if days >= 7:
+        return ngettext("%(num)d week ago", "%(num)d weeks ago", days // 7)
+    return ngettext("%(num)d day ago", "%(num)d days ago", days)

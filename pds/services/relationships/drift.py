@@ -34,9 +34,9 @@ from datetime import date
 
 from pds.services.relationships.cadence import (
     Cadence,
-    about,
     median,
     recency_weights,
+    rhythm_words,
     weighted_median,
 )
 from pds.services.relationships.wording import every, on, period, plural, span
@@ -80,13 +80,13 @@ class Drift:
 
     def question(self) -> str:
         """The drift put as a question: what was normal, what happened lately."""
-        normal = about(self.normal_days).removeprefix("about ")
+        normal = rhythm_words(self.normal_days)
         if self.evidence == SILENCE:
             return (
                 f"You were in touch about {normal}; the last contact was "
                 f"{span(self.recent_days)} ago. Keep it, let it drift, or set a target?"
             )
-        recent = about(self.recent_days).removeprefix("about ")
+        recent = rhythm_words(self.recent_days)
         return (
             f"You were in touch about {normal}; the last {_count(self.gaps_counted)} gaps "
             f"were about {recent}. Keep it, let it drift, or set a target?"

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from pds.i18n import written_in
 from pds.services.relationships.cadence import (
     BURSTY,
     NEW,
@@ -219,3 +220,15 @@ def test_engagement_souring_and_fading() -> None:
         "v", [(d, "purchase") for d in quarter_days[:2] for _ in range(3)], [], today, 4
     )
     assert quiet.signals == (FADING,) and quiet.to_dict()["signals"] == ["fading"]
+
+
+def test_words_for_intervals_in_german() -> None:
+    with written_in("de"):
+        assert [about(d) for d in (1, 14, 30, 200, 1100)] == [
+            "etwa täglich",
+            "etwa alle zwei Wochen",
+            "etwa monatlich",
+            "etwa zweimal im Jahr",
+            "etwa alle 3 Jahre",
+        ]
+    assert about(545) == "about every 1 year"

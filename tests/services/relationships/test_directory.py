@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from pds.errors import ValidationFailed
+from pds.i18n import written_in
 from pds.services import Services
 from pds.services.relationships.directory import DirectoryQuery, ago
 
@@ -86,3 +87,21 @@ def test_bad_sorts_and_filters_are_refused(services: Services) -> None:
 def test_ago(days: int, words: str) -> None:
     today = date(2026, 6, 1)
     assert ago(today - timedelta(days=days), today) == words
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        (0, "heute"),
+        (1, "gestern"),
+        (5, "vor 5 Tagen"),
+        (7, "vor 1 Woche"),
+        (21, "vor 3 Wochen"),
+        (30, "vor 1 Monat"),
+        (800, "vor 2 Jahren"),
+    ],
+)
+def test_ago_in_german(days: int, words: str) -> None:
+    today = date(2026, 6, 1)
+    with written_in("de"):
+        assert ago(today - timedelta(days=days), today) == words
