@@ -93,6 +93,8 @@ class OwnerLocale:
             return ""
         if isinstance(value, str) and len(value) > 10:
             value = _instant(value)
+        if value is None:
+            return ""
         if isinstance(value, datetime):
             value = value.astimezone(self.zone).date()
         if isinstance(value, str):
