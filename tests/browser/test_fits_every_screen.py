@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import new_context
+from tests.browser.languages import portal_language
 from tests.browser.shops import SCOPE, ConnectingShop, RfpShop, approve
 from tests.browser.test_accessibility import blocking_violations
 from tests.conftest import OWNER_PASSWORD
@@ -117,26 +118,53 @@ def every_page(browser: Browser, portal: str, owner_state: dict[str, Any]) -> It
     yield pages
 
 
-@pytest.mark.parametrize("size", WIDTHS, ids=WIDTHS.keys())
-def test_every_page_fits_reads_and_passes_axe(
-    browser: Browser, portal: str, owner_state: dict[str, Any], every_page: dict, size: str
-) -> None:
-    assert len([name for name in every_page if name.startswith("nav ")]) >= 11
-    context = new_context(browser, portal, storage_state=owner_state, viewport=WIDTHS[size])
+def problems_of_every_page(
+    browser: Browser,
+    portal: str,
+    state: dict[str, Any],
+    pages: dict[str, str],
+    size: str,
+    language: str = "en",
+) -> list[str]:
+    """What does not fit, read or pass axe on each page at ``size``; each page must be
+    written in ``language``."""
+    context = new_context(browser, portal, storage_state=state, viewport=WIDTHS[size])
     page = context.new_page()
     problems: list[str] = []
     try:
-        for name, path in every_page.items():
+        for name, path in pages.items():
             response = page.goto(path)
             assert response is not None and response.status == 200, f"{name}: {path}"
             expect(page.get_by_role("heading", level=1)).to_be_visible()
+            expect(page.locator("html")).to_have_attribute("lang", language)
             if (wider := overflow(page)) > 0:
                 problems.append(f"{name} ({path}) is {wider} px wider than the screen")
             problems += [f"{name} ({path}): text under 11 px: {t}" for t in small_text(page)]
             problems += [f"{name} ({path}): axe {line}" for line in blocking_violations(page)]
     finally:
         context.close()
+    return problems
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=WIDTHS.keys())
+def test_every_page_fits_reads_and_passes_axe(
+    browser: Browser, portal: str, owner_state: dict[str, Any], every_page: dict, size: str
+) -> None:
+    assert len([name for name in every_page if name.startswith("nav ")]) >= 11
+    problems = problems_of_every_page(browser, portal, owner_state, every_page, size)
     assert not problems, f"at {size} width:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=WIDTHS.keys())
+def test_every_page_fits_in_german(
+    browser: Browser, portal: str, owner_state: dict[str, Any], every_page: dict, size: str
+) -> None:
+    """The same pages with the owner's language German: longer words, same screens."""
+    with portal_language(browser, portal, owner_state, "de"):
+        problems = problems_of_every_page(
+            browser, portal, owner_state, every_page, size, language="de"
+        )
+    assert not problems, f"in German at {size} width:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("size", WIDTHS, ids=WIDTHS.keys())
