@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from policies.scopes import CATALOGUE
 from tests.browser.conftest import new_context
+from tests.browser.languages import portal_language
 from tests.browser.pages import NAV_PAGES
 from tests.browser.shops import ConnectingShop, RfpShop, approve
 
@@ -139,9 +140,9 @@ def record_pages(owner: Page) -> list[str]:
     return found
 
 
-def test_no_page_speaks_protocol(
+def jargon_on_every_page(
     busy_store: dict[str, Any], browser: Browser, portal: str, owner_state: dict[str, Any]
-) -> None:
+) -> dict[str, list[str]]:
     context = new_context(browser, portal, storage_state=owner_state)
     page = context.new_page()
     problems = {}
@@ -152,6 +153,40 @@ def test_no_page_speaks_protocol(
         if found:
             problems[path] = sorted(set(found))
     context.close()
+    return problems
+
+
+def test_no_page_speaks_protocol(
+    busy_store: dict[str, Any], browser: Browser, portal: str, owner_state: dict[str, Any]
+) -> None:
+    problems = jargon_on_every_page(busy_store, browser, portal, owner_state)
+    assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
+
+
+def test_no_page_speaks_protocol_in_german(
+    busy_store: dict[str, Any], browser: Browser, portal: str, owner_state: dict[str, Any]
+) -> None:
+    """The same scan with the owner's language German, and what it lets through is German."""
+    with portal_language(browser, portal, owner_state, "de"):
+        problems = jargon_on_every_page(busy_store, browser, portal, owner_state)
+        context = new_context(browser, portal, storage_state=owner_state)
+        page = context.new_page()
+        said = {
+            busy_store["access"]: [
+                "Demo Shop hat nach Ihren Einkäufen gefragt; keine wurden gesendet",
+                "Demo Shop hat Ihnen einen Beleg geschickt",
+            ],
+            "/": ["Sound Corner hat ein Angebot abgegeben"],
+            "/purchases": ["neu von Demo Shop"],
+            busy_store["rfp"]: ["battery hours mindestens 20", "Mitteleuropäische Zeit"],
+        }
+        for path, sentences in said.items():
+            page.goto(path)
+            text = page.evaluate(WITHOUT_DETAILS)
+            missing = [f"missing: {s}" for s in sentences if s not in text]
+            if missing:
+                problems.setdefault(path, []).extend(missing)
+        context.close()
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
 
 
