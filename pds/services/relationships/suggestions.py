@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pds.i18n import ngettext
 from pds.services.relationships.cadence import Cadence
 
 
@@ -23,7 +24,12 @@ class SuggestedTarget:
 
     @property
     def text(self) -> str:
-        return f"You talk {self.rhythm} (every {self.every_days} days): remind me at that rhythm"
+        return ngettext(
+            "You talk %(rhythm)s (every %(num)d day): remind me at that rhythm",
+            "You talk %(rhythm)s (every %(num)d days): remind me at that rhythm",
+            self.every_days,
+            rhythm=self.rhythm,
+        )
 
 
 def suggested_targets(
