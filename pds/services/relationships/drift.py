@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from pds.i18n import written_in
 from pds.services.relationships.cadence import (
     Cadence,
     median,
@@ -80,13 +81,13 @@ class Drift:
 
     def question(self) -> str:
         """The drift put as a question: what was normal, what happened lately."""
-        normal = rhythm_words(self.normal_days)
+        with written_in("en"):  # these sentences are not translated yet: nor their words
+            normal, recent = rhythm_words(self.normal_days), rhythm_words(self.recent_days)
         if self.evidence == SILENCE:
             return (
                 f"You were in touch about {normal}; the last contact was "
                 f"{span(self.recent_days)} ago. Keep it, let it drift, or set a target?"
             )
-        recent = rhythm_words(self.recent_days)
         return (
             f"You were in touch about {normal}; the last {_count(self.gaps_counted)} gaps "
             f"were about {recent}. Keep it, let it drift, or set a target?"
