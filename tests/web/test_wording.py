@@ -148,7 +148,7 @@ def german() -> Iterator[None]:
     ("endpoint", "count", "sentence"),
     [
         ("GET /api/v1/preferences", 15, "Demo Shop hat 15 Ihrer Vorlieben gelesen"),
-        ("GET /api/v1/preferences", 1, "Demo Shop hat 1 Ihrer Vorlieben gelesen"),
+        ("GET /api/v1/preferences", 1, "Demo Shop hat eine Ihrer Vorlieben gelesen"),
         (
             "GET /api/v1/purchases",
             0,
