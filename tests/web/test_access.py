@@ -230,6 +230,7 @@ def test_the_vendors_page_and_its_flash_speak_german(
     html = owner.get("/vendors").get_data(as_text=True)
     assert "<h1>Anbieter &amp; Zugriff</h1>" in html
     assert "<caption>Freigaben</caption>" in html and ">Widerrufen</button>" in html
+    assert "<li>Sie anmelden</li>" in html and "<li>Ihre Einkäufe sehen</li>" in html
     assert "Example Shop sperren…" in html
     [grant] = services.grants.list(client_id=vendor.client_id)
     assert press(owner, "/vendors", f"/grants/{grant['id']}/revoke").status_code == 303
