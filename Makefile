@@ -67,10 +67,11 @@ docs: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
-## the portal's translations: extract its text, merge it into every language's
-## catalogue (pds/translations/<lang>/LC_MESSAGES/messages.po), compile the .mo files
+## the portal's translations: extract its text (pds, and the policies' words the owner
+## reads: babel.cfg), merge it into every language's catalogue
+## (pds/translations/<lang>/LC_MESSAGES/messages.po), compile the .mo files
 TRANSLATIONS := pds/translations
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(TRANSLATIONS)/messages.pot pds
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(TRANSLATIONS)/messages.pot pds policies
 	$(BIN)/pybabel -q update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)

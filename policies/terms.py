@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from policies._resources import read_json
 from policies._text import check_text, is_whole_number
@@ -192,40 +192,84 @@ def clause_id_for(title: str, taken: Iterable[str] = ()) -> str:
 
 # -- the consent screen -----------------------------------------------------------------
 
+
+class Gettext(Protocol):
+    """Translates a message, then fills its named placeholders (``pds.i18n.gettext``)."""
+
+    def __call__(self, message: str, **values: object) -> str: ...
+
+
+class Ngettext(Protocol):
+    """The plural form for ``num``, translated and filled (``pds.i18n.ngettext``)."""
+
+    def __call__(self, singular: str, plural: str, num: int, **values: object) -> str: ...
+
+
+def N_(message: str) -> str:
+    """Mark text kept in a constant for extraction (``make messages``)."""
+    return message
+
+
+def in_english(message: str, **values: object) -> str:
+    return message % values if values else message
+
+
+def in_english_plural(singular: str, plural: str, num: int, **values: object) -> str:
+    return (singular if num == 1 else plural) % {"num": num, **values}
+
+
 _ALLOWED = {
-    "onward_sharing": "You may share my data with others, but only for these purposes and "
-    "under these terms.",
-    "tracking": "You may track what I do on your own sites and apps.",
-    "profiling": "You may build a profile of me from my data, for these purposes only.",
-    "marketing": "You may send me marketing; stop when I ask you to.",
+    "onward_sharing": N_(
+        "You may share my data with others, but only for these purposes and under these terms."
+    ),
+    "tracking": N_("You may track what I do on your own sites and apps."),
+    "profiling": N_("You may build a profile of me from my data, for these purposes only."),
+    "marketing": N_("You may send me marketing; stop when I ask you to."),
 }
 _FORBIDDEN = {
-    "onward_sharing": "Do not share, sell or rent my data to anyone else.",
-    "tracking": "Do not track me: no cookies, pixels or fingerprinting that follow me "
-    "across sites and apps.",
-    "profiling": "Do not build a profile of me or make automated decisions about me from my data.",
-    "marketing": "Do not send me marketing I did not ask for: I will tell you what I want.",
+    "onward_sharing": N_("Do not share, sell or rent my data to anyone else."),
+    "tracking": N_(
+        "Do not track me: no cookies, pixels or fingerprinting that follow me "
+        "across sites and apps."
+    ),
+    "profiling": N_(
+        "Do not build a profile of me or make automated decisions about me from my data."
+    ),
+    "marketing": N_("Do not send me marketing I did not ask for: I will tell you what I want."),
 }
 
 
-def summary(terms: Mapping[str, Any]) -> list[str]:
-    """The terms as plain-language lines, addressed to the vendor (for the consent screen)."""
-    purposes = [PURPOSES[p] for p in terms["purposes"] if p in PURPOSES]
-    days = terms["retention_days"]
+def summary(
+    terms: Mapping[str, Any],
+    gettext: Gettext = in_english,
+    ngettext: Ngettext = in_english_plural,
+) -> list[str]:
+    """The terms as plain-language lines, addressed to the vendor (for the consent screen),
+    in English or in the language ``gettext`` and ``ngettext`` write (the purposes and the
+    default clauses are translated too; clauses the owner wrote stay as written)."""
+    purposes = [gettext(PURPOSES[p]) for p in terms["purposes"] if p in PURPOSES]
     lines = [
-        f"Use my data only for {_listing(purposes)}.",
-        f"Keep my data no longer than {days} day{'s' if days != 1 else ''} after you "
-        "receive it, unless the law requires you to keep it longer.",
+        gettext("Use my data only for %(purposes)s.", purposes=_listing(purposes, gettext)),
+        ngettext(
+            "Keep my data no longer than %(num)d day after you receive it, unless the law "
+            "requires you to keep it longer.",
+            "Keep my data no longer than %(num)d days after you receive it, unless the law "
+            "requires you to keep it longer.",
+            terms["retention_days"],
+        ),
     ]
-    lines.extend((_ALLOWED if terms[switch] else _FORBIDDEN)[switch] for switch in SWITCHES)
-    lines.extend(f"{clause['title']}: {clause['text']}" for clause in terms["clauses"])
+    lines.extend(gettext((_ALLOWED if terms[s] else _FORBIDDEN)[s]) for s in SWITCHES)
+    lines.extend(
+        gettext("%(title)s: %(text)s", title=gettext(clause["title"]), text=gettext(clause["text"]))
+        for clause in terms["clauses"]
+    )
     return lines
 
 
-def _listing(items: list[str]) -> str:
+def _listing(items: list[str], gettext: Gettext) -> str:
     if len(items) <= 1:
-        return "".join(items) or "nothing"
-    return "; ".join(items[:-1]) + "; and " + items[-1]
+        return "".join(items) or gettext("nothing")
+    return gettext("%(items)s; and %(last)s", items="; ".join(items[:-1]), last=items[-1])
 
 
 #: The shipped default, checked once at import like the scope catalogue.

@@ -8,11 +8,13 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from pds.i18n import gettext
 from pds.services.identity.clients import is_new, verified_domain_of
 from pds.web.context import services
 from pds.web.errors import go_back_when_refused
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import access_per_day
+from policies.scopes import CATALOGUE
 
 bp = portal_blueprint("access", __name__)
 ACCESS_CHART_DAYS = 30
@@ -31,34 +33,38 @@ def vendors() -> str:
         is_new=is_new,
         verified_site=verified_domain_of,
         holding_back=services().rfp_vendors_need_approval,
+        # the scope catalogue's titles in the page's language (wording's scope_title: English)
+        scope_titles={name: gettext(scope.title) for name, scope in CATALOGUE.items()},
     )
 
 
 @bp.post("/vendors/<client_id>/block")
 def block(client_id: str) -> Response:
     client = services().clients.block(client_id)
-    flash(f"{client['client_name']} is blocked; every grant it held is revoked.")
+    flash(
+        gettext("%(name)s is blocked; every grant it held is revoked.", name=client["client_name"])
+    )
     return redirect(url_for("access.vendors"), code=303)
 
 
 @bp.post("/vendors/<client_id>/approve")
 def approve(client_id: str) -> Response:
     client = services().clients.approve(client_id)
-    flash(f"{client['client_name']} is approved: it may answer your RFPs.")
+    flash(gettext("%(name)s is approved: it may answer your RFPs.", name=client["client_name"]))
     return redirect(url_for("access.vendors"), code=303)
 
 
 @bp.post("/vendors/<client_id>/unblock")
 def unblock(client_id: str) -> Response:
     client = services().clients.unblock(client_id)
-    flash(f"{client['client_name']} may ask for access again.")
+    flash(gettext("%(name)s may ask for access again.", name=client["client_name"]))
     return redirect(url_for("access.vendors"), code=303)
 
 
 @bp.post("/grants/<grant_id>/revoke")
 def revoke(grant_id: str) -> Response:
     services().grants.revoke(grant_id)
-    flash("Access revoked. The vendor's tokens stop working on its next request.")
+    flash(gettext("Access revoked. The vendor's tokens stop working on its next request."))
     return redirect(url_for("access.vendors"), code=303)
 
 
@@ -69,13 +75,13 @@ def access_log() -> tuple[str, int]:
     client_id = request.args.get("vendor") or None
     clients = {c["id"]: c for c in services().clients.list()}
     if client_id is not None and client_id not in clients:
-        errors["vendor"] = ["No such vendor."]
+        errors["vendor"] = [gettext("No such vendor.")]
         client_id = None
     entries = services().access_log.entries(client_id=client_id, since=since, until=until)
     seen = services().access_log.seen_by(client_id) if client_id else None
     records = _records_seen(client_id, request.args.get("seen_before")) if client_id else []
     per_day = services().access_log.calls_per_day(ACCESS_CHART_DAYS, client_id=client_id)
-    who = clients[client_id]["client_name"] if client_id else "all vendors"
+    who = clients[client_id]["client_name"] if client_id else gettext("all vendors")
     return render_template(
         "access_log.html",
         entries=entries,
@@ -123,7 +129,7 @@ def _day(name: str, errors: dict[str, list[str]]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors[name] = ["Use a date like 2026-01-31."]
+        errors[name] = [gettext("Use a date like 2026-01-31.")]
         return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from flask import Response, redirect, render_template, request, url_for
 from pds.auth import auth
 from pds.auth.models import Owner
 from pds.errors import ValidationFailed
+from pds.i18n import gettext, ngettext
 from pds.schemas.client import is_loopback
 from pds.services.identity.grants import EXPIRY_CHOICES
 from pds.web.context import services
@@ -34,6 +36,7 @@ from pds.web.guard import portal_blueprint
 from pds.web.headers import CONTENT_SECURITY_POLICY
 from pds.web.redirects import this_request_target
 from pds.web.sessions import owner_auth_age, owner_auth_time, take_fresh_login
+from policies.scopes import Scope
 from policies.terms import summary
 
 bp = portal_blueprint("consent", __name__)
@@ -194,17 +197,22 @@ def _page(
         back_to=back_to,
         local=is_loopback(back_to),
         facts=consent.vendor_facts(client),
-        scopes=consent.scopes(requested),
+        scopes=[_in_words_of_page(scope) for scope in consent.scopes(requested)],
         purposes=client.get("purpose") or {},
         award=award,
         terms=terms,
-        terms_lines=summary(terms),
+        terms_lines=summary(terms, gettext, ngettext),
         choices=choices,
         errors=errors or {},
         expiries=list(EXPIRY_CHOICES),
         reaches=REACH_CHOICES,
         asks_purchases=any(s.startswith("purchases:") for s in requested),
     )
+
+
+def _in_words_of_page(scope: Scope) -> Scope:
+    """The scope with its title and description in the page's language."""
+    return replace(scope, title=gettext(scope.title), description=gettext(scope.description))
 
 
 def _with_form_target(html: str, grant: Any, status: int = 200) -> Response:
@@ -233,11 +241,12 @@ def _refused(error: OAuth2Error) -> Any:
     html = render_template(
         "error.html",
         status=400,
-        title="This request cannot go on",
+        title=gettext("This request cannot go on"),
         detail=error.description or error.error,
-        hint=(
-            f"The app that sent you here asked for something this store does not allow "
-            f"({error.error}). Nothing was shared with it, and you stay here."
+        hint=gettext(
+            "The app that sent you here asked for something this store does not allow "
+            "(%(error)s). Nothing was shared with it, and you stay here.",
+            error=error.error,
         ),
     )
     return html, 400

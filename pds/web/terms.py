@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
+from pds.i18n import N_, gettext, ngettext
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 from policies.terms import MAX_CLAUSES, PURPOSES, SWITCHES, clause_id_for, summary
@@ -19,10 +20,10 @@ bp = portal_blueprint("terms", __name__)
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 #: What each yes/no term allows, as the form's checkbox labels.
 SWITCH_LABELS = {
-    "onward_sharing": "Vendors may share my data with others",
-    "tracking": "Vendors may track me on their sites and apps",
-    "profiling": "Vendors may build a profile of me",
-    "marketing": "Vendors may send me marketing I did not ask for",
+    "onward_sharing": N_("Vendors may share my data with others"),
+    "tracking": N_("Vendors may track me on their sites and apps"),
+    "profiling": N_("Vendors may build a profile of me"),
+    "marketing": N_("Vendors may send me marketing I did not ask for"),
 }
 
 
@@ -35,7 +36,9 @@ def edit() -> str | Response | tuple[str, int]:
             published = terms.publish(data, actor="owner")
         except ValidationFailed as exc:
             return _page(draft, exc.details), 422
-        flash(f"Version {published['version']} of your terms is published.")
+        flash(
+            gettext("Version %(version)s of your terms is published.", version=published["version"])
+        )
         return redirect(url_for("terms.edit"), code=303)
     return _page(_draft_of(terms.current()), {})
 
@@ -46,12 +49,12 @@ def _page(draft: Mapping[str, Any], errors: Mapping[str, Any]) -> str:
     return render_template(
         "terms.html",
         current=current,
-        lines=summary(current),
+        lines=summary(current, gettext, ngettext),
         history=terms.history(),
         draft=draft,
         errors=errors,
-        purposes=PURPOSES,
-        switches=SWITCH_LABELS,
+        purposes={purpose: gettext(words) for purpose, words in PURPOSES.items()},
+        switches={switch: gettext(label) for switch, label in SWITCH_LABELS.items()},
     )
 
 

@@ -133,3 +133,35 @@ def test_a_known_vendor_is_known_since_its_record_was_made(
     html = page_of(owner, vendor.authorize_path())
     assert f'<span class="badge">Known since {record["created_at"][:10]}</span>' in html
     assert "New to you" not in html
+
+
+def test_the_consent_page_speaks_the_owners_language(
+    owner: FlaskClient, vendor: Vendor, services: Services
+) -> None:
+    services.profile.update({"language": "de"})
+    html = page_of(owner, vendor.authorize_path("openid purchases:read"))
+    assert '<html lang="de">' in html
+    assert "<h1>Example Shop bittet um Zugriff auf Ihre Daten</h1>" in html
+    assert '<span class="badge new">Neu für Sie</span>' in html
+    # the scope catalogue's plain-language titles and descriptions, translated
+    assert "Ihre Einkäufe sehen" in html and "See your purchases" not in html
+    assert "hohe Sensibilität</span>" in html
+    assert "Der Anbieter kann Einkäufe in Ihrem Verlauf lesen." in html
+    # the terms summed up, purposes and default clauses included
+    assert "Nutzen Sie meine Daten nur für: die Abwicklung meiner Bestellungen" in html
+    assert "nicht länger als 365 Tage auf" in html
+    assert "Vor allem Neuen fragen: Wenn Sie meine Daten" in html
+    assert ">Erlauben</button>" in html and ">Ablehnen</button>" in html
+    assert consent(owner, vendor.authorize_path("openid purchases:read")).status_code == 303
+
+
+def test_a_refused_request_is_explained_in_the_owners_language(
+    owner: FlaskClient, vendor: Vendor, services: Services
+) -> None:
+    services.profile.update({"language": "de"})
+    response = owner.get(vendor.authorize_path() + "&max_age=soon")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Diese Anfrage kann nicht weitergehen" in html
+    assert "Nichts wurde mit ihr geteilt" in html
+    assert "max_age must be a whole number of seconds." in html  # the vendor's words: English

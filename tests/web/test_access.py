@@ -220,3 +220,37 @@ def test_revoke_and_block_are_danger_actions_behind_a_second_step(
         assert '<summary class="button danger"' in details and path in details
         assert '<button type="submit" class="danger"' in details
     assert "<script" not in html
+
+
+def test_the_vendors_page_and_its_flash_speak_german(
+    owner: FlaskClient, vendor: Vendor, services: Any
+) -> None:
+    services.profile.update({"language": "de"})
+    authorized_tokens(owner, vendor)
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "<h1>Anbieter &amp; Zugriff</h1>" in html
+    assert "<caption>Freigaben</caption>" in html and ">Widerrufen</button>" in html
+    assert "<li>Sie anmelden</li>" in html and "<li>Ihre Einkäufe sehen</li>" in html
+    assert "Example Shop sperren…" in html
+    [grant] = services.grants.list(client_id=vendor.client_id)
+    assert press(owner, "/vendors", f"/grants/{grant['id']}/revoke").status_code == 303
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "Zugriff widerrufen. Die Tokens des Anbieters funktionieren" in html
+    assert press(owner, "/vendors", f"/vendors/{vendor.client_id}/block").status_code == 303
+    html = owner.get("/vendors").get_data(as_text=True)
+    assert "Example Shop ist gesperrt; jede Freigabe dieses Anbieters ist widerrufen." in html
+    assert "Example Shop (gesperrt)" in html
+
+
+def test_the_access_log_speaks_german(owner: FlaskClient, vendor: Vendor, services: Any) -> None:
+    services.profile.update({"language": "de"})
+    tokens = authorized_tokens(owner, vendor)
+    vendor.userinfo(tokens["access_token"])
+    html = owner.get(f"/access-log?vendor={vendor.client_id}").get_data(as_text=True)
+    assert "<h1>Zugriffsprotokoll</h1>" in html
+    assert "Was Example Shop gesehen hat" in html
+    assert "1 Besuch in Ihrem Datenspeicher, 1 Eintrag gesendet" in html
+    assert "<caption>Neueste zuerst</caption>" in html
+    response = owner.get("/access-log?since=yesterday")
+    assert response.status_code == 400
+    assert "Geben Sie ein Datum wie 2026-01-31 ein." in response.get_data(as_text=True)

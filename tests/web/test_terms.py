@@ -178,3 +178,26 @@ def test_a_clause_error_keeps_what_was_typed(owner: FlaskClient) -> None:
     assert re.search(r'<textarea id="clause-5-text"[^>]*aria-invalid="true"', page)
     assert '<p class="error" id="clauses-5-text-error">Must not be blank.</p>' in page
     assert _label_for(page, "New clause: title") == "clause-6-title"  # a fresh slot below
+
+
+def test_the_terms_page_speaks_german_and_keeps_what_the_owner_wrote(
+    owner: FlaskClient, app: Flask
+) -> None:
+    services_of(app).profile.update({"language": "de"})
+    page = owner.get(PAGE).get_data(as_text=True)
+    assert "<h1>Ihre Bedingungen für Anbieter</h1>" in page
+    assert "In Kraft: Version 1" in page
+    assert "Geben Sie meine Daten an niemanden weiter" in page
+    assert _label_for(page, "Anbieter dürfen mich auf ihren Websites und in ihren Apps verfolgen")
+    assert _label_for(page, "Klausel 1: Titel") == "clause-0-title"
+    assert _label_for(
+        page, "Die Abwicklung meiner Bestellungen bei Ihnen (Zahlung, Lieferung, Rücksendung)"
+    )
+    # the form holds the stored clauses as they are (only the summary is translated)
+    assert 'value="Ask before anything new"' in page
+    assert "<li>Vor allem Neuen fragen: Wenn Sie meine Daten" in page
+    form = _form(owner, **{"clause-5-title": "Kein Kleingedrucktes", "clause-5-text": "Klar."})
+    assert owner.post(PAGE, data=form).status_code == 303
+    page = owner.get(PAGE).get_data(as_text=True)
+    assert "Version 2 Ihrer Bedingungen ist veröffentlicht." in page
+    assert "<li>Kein Kleingedrucktes: Klar.</li>" in page
