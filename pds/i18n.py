@@ -59,6 +59,11 @@ def _translations() -> NullTranslations:
     return _chosen.get() or _ambient()
 
 
+def language() -> str:
+    """The language text is written in at this moment (its catalogue's, else English)."""
+    return str(_translations().info().get("language") or "en")
+
+
 def gettext(message: str, **values: object) -> str:
     text = _translations().gettext(message)
     return text % values if values else text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pds.i18n import catalogue, gettext, ngettext, written_in
+from pds.i18n import catalogue, gettext, language, ngettext, written_in
 
 
 def test_english_is_the_source_text() -> None:
@@ -28,3 +28,9 @@ def test_placeholders_and_plurals() -> None:
 def test_an_untranslated_language_is_refused() -> None:
     with pytest.raises(ValueError, match="not translated into 'fr'"):
         catalogue("fr")
+
+
+def test_the_language_being_written() -> None:
+    assert language() == "en"
+    with written_in("de"):
+        assert language() == "de"

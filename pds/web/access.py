@@ -14,7 +14,6 @@ from pds.web.context import services
 from pds.web.errors import go_back_when_refused
 from pds.web.guard import portal_blueprint
 from pds.web.pictures import access_per_day
-from policies.scopes import CATALOGUE
 
 bp = portal_blueprint("access", __name__)
 ACCESS_CHART_DAYS = 30
@@ -33,8 +32,6 @@ def vendors() -> str:
         is_new=is_new,
         verified_site=verified_domain_of,
         holding_back=services().rfp_vendors_need_approval,
-        # the scope catalogue's titles in the page's language (wording's scope_title: English)
-        scope_titles={name: gettext(scope.title) for name, scope in CATALOGUE.items()},
     )
 
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pds.i18n import N_, gettext, ngettext
+from pds.i18n import N_, gettext, language, ngettext
 from policies.scopes import CATALOGUE
 
 OPERATORS = {
@@ -97,7 +97,12 @@ SHORT_WORDS = {"eu", "uk", "us", "id", "url", "tv", "usb", "eur", "usd", "gbp"}
 def scope_title(name: str) -> str:
     """The plain-language title of a scope (the catalogue's), or the name made readable."""
     scope = CATALOGUE.get(name)
-    return scope.title if scope else humanise(name)
+    return gettext(scope.title) if scope else humanise(name)
+
+
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: English lowers its capital; German keeps it (nouns)."""
+    return title[:1].lower() + title[1:] if language() == "en" else title
 
 
 def scope_titles(names: Iterable[str]) -> str:
@@ -244,6 +249,6 @@ def owner_did(action: str, vendor: str | None = None, scopes: Iterable[str] = ()
     sentence = OWNER_ACTIONS.get(action)
     if sentence is None:
         return gettext("You changed your store")
-    titles = scope_titles(scopes)  # titles start with a capital: lower it inside a sentence
-    what = titles[:1].lower() + titles[1:] if titles else gettext("your data")
+    titles = scope_titles(scopes)
+    what = in_sentence(titles) if titles else gettext("your data")
     return gettext(sentence, vendor=vendor or gettext("a vendor"), what=what)

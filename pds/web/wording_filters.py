@@ -64,6 +64,7 @@ def vendor_did(entry: Any) -> str:
 def register_wording(app: Flask) -> None:
     filters = {
         "scope_title": wording.scope_title,
+        "in_sentence": wording.in_sentence,
         "pref_label": wording.humanise,
         "value_words": wording.value_words,
         "requirement": wording.requirement_sentence,

@@ -178,6 +178,10 @@ def test_actions_statuses_and_events_in_german() -> None:
     assert wording.owner_did("grant.allow", "Demo Shop") == (
         "Sie haben Demo Shop Zugriff erlaubt: Ihre Daten"
     )
+    # a German title keeps its capitals inside the sentence (English lowers the first)
+    assert wording.owner_did("grant.allow", "Demo Shop", ["purchases:read"]) == (
+        "Sie haben Demo Shop Zugriff erlaubt: Ihre Einkäufe sehen"
+    )
     assert wording.owner_did("login.ok") == "Sie haben sich angemeldet"
     assert wording.grant_status({"status": "revoked", "reason": "revoked"}) == (
         "widerrufen (durch Sie)"
