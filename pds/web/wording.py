@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from pds.i18n import N_, gettext, language, ngettext
 from policies.scopes import CATALOGUE
 
@@ -146,6 +148,8 @@ def value_words(value: Any) -> str:
         return "; ".join(f"{humanise(str(k))}: {value_words(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple, set)):
         return join_list([value_words(v) for v in value])
+    if isinstance(value, (int, float)):  # bool is handled above
+        return str(format_decimal(value, locale=language()))  # 9.5, 9,5 on a German page
     return str(value)
 
 

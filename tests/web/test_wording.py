@@ -197,7 +197,7 @@ def test_actions_statuses_and_events_in_german() -> None:
     ("requirement", "sentence"),
     [
         ({"key": "battery_hours", "operator": "ge", "value": 20}, "battery hours mindestens 20"),
-        ({"key": "weight", "operator": "le", "value": 9.5}, "weight höchstens 9.5"),
+        ({"key": "weight", "operator": "le", "value": 9.5}, "weight höchstens 9,5"),
         ({"key": "waterproof", "operator": "eq", "value": True}, "waterproof ist ja"),
         (
             {"key": "colour", "operator": "in", "value": ["silver", "grey"]},
