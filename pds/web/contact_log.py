@@ -11,6 +11,7 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
+from pds.i18n import N_, gettext
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
@@ -19,6 +20,16 @@ bp = portal_blueprint("contact_log", __name__)
 #: The kinds offered by the form and the shortcuts (the log takes every kind).
 CONTACT_KINDS = ("call", "meeting", "message", "conversation", "gift", "other")
 SHORTCUT_CHANNELS = {"call": "phone", "meeting": "in_person", "message": "chat"}
+#: The flash after logging each kind the form offers (any other kind: ``LOGGED_ANY``).
+LOGGED = {
+    "call": N_("Logged a call with %(name)s on %(date)s."),
+    "meeting": N_("Logged a meeting with %(name)s on %(date)s."),
+    "message": N_("Logged a message with %(name)s on %(date)s."),
+    "conversation": N_("Logged a conversation with %(name)s on %(date)s."),
+    "gift": N_("Logged a gift with %(name)s on %(date)s."),
+    "other": N_("Logged a contact with %(name)s on %(date)s."),
+}
+LOGGED_ANY = N_("Logged a %(kind)s with %(name)s on %(date)s.")
 
 
 @bp.app_context_processor
@@ -45,9 +56,10 @@ def log(record_id: str) -> Response:
         logged = svc.interactions.log({k: v for k, v in entry.items() if v is not None})
     except ValidationFailed as exc:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.details.items())
-        flash(f"Nothing logged: {problems or exc.message}")
+        flash(gettext("Nothing logged: %(problems)s", problems=problems or exc.message))
         return _back(record["id"])
-    flash(f"Logged a {logged['kind']} with {record['name']} on {logged['date'][:10]}.")
+    said = LOGGED.get(logged["kind"], LOGGED_ANY)
+    flash(gettext(said, kind=logged["kind"], name=record["name"], date=logged["date"][:10]))
     return _back(record["id"])
 
 
