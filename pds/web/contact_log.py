@@ -30,12 +30,54 @@ LOGGED = {
     "other": N_("Logged a contact with %(name)s on %(date)s."),
 }
 LOGGED_ANY = N_("Logged a %(kind)s with %(name)s on %(date)s.")
+#: What the owner calls each kind of interaction and each channel.
+INTERACTION_WORDS = {
+    "purchase": N_("purchase"),
+    "subscription": N_("subscription"),
+    "support": N_("support"),
+    "recommendation": N_("recommendation"),
+    "contract": N_("contract"),
+    "conversation": N_("conversation"),
+    "complaint": N_("complaint"),
+    "review": N_("review"),
+    "gift": N_("gift"),
+    "referral": N_("referral"),
+    "meeting": N_("meeting"),
+    "message": N_("message"),
+    "call": N_("call"),
+    "return": N_("return"),
+    "rfp": N_("RFP"),
+    "other": N_("other"),
+}
+CHANNEL_WORDS = {
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "in_person": N_("in person"),
+    "web": N_("web"),
+    "app": N_("app"),
+    "post": N_("post"),
+    "chat": N_("chat"),
+    "social": N_("social"),
+    "other": N_("other"),
+}
 
 
 @bp.app_context_processor
 def contact_kinds() -> dict[str, tuple[str, ...]]:
     """The kinds the "Log contact" form offers, for ``_contact_log.html``."""
     return {"contact_kinds": CONTACT_KINDS}
+
+
+@bp.app_template_filter("interaction_words")
+def interaction_words(kind: str) -> str:
+    """A kind of interaction in the page's language (an unknown one as it is)."""
+    return gettext(INTERACTION_WORDS[kind]) if kind in INTERACTION_WORDS else kind
+
+
+@bp.app_template_filter("channel_words")
+def channel_words(channel: str) -> str:
+    """A channel in the page's language (``in person``; an unknown one as it is)."""
+    return gettext(CHANNEL_WORDS[channel]) if channel in CHANNEL_WORDS else channel
 
 
 @bp.post("/relationships/<record_id>/log")
@@ -59,7 +101,8 @@ def log(record_id: str) -> Response:
         flash(gettext("Nothing logged: %(problems)s", problems=problems or exc.message))
         return _back(record["id"])
     said = LOGGED.get(logged["kind"], LOGGED_ANY)
-    flash(gettext(said, kind=logged["kind"], name=record["name"], date=logged["date"][:10]))
+    kind = interaction_words(logged["kind"])
+    flash(gettext(said, kind=kind, name=record["name"], date=logged["date"][:10]))
     return _back(record["id"])
 
 

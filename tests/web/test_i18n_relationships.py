@@ -21,7 +21,8 @@ def ada(services: Services) -> dict[str, Any]:
         {"kind": "person", "name": "Ada Lovelace", "birthday": "1987-03-14"}
     )
     last = (date.today() - timedelta(days=30)).isoformat()
-    services.interactions.log({"kind": "call", "date": last, "counterpart_id": record["id"]})
+    call = {"kind": "call", "channel": "in_person", "date": last, "counterpart_id": record["id"]}
+    services.interactions.log(call)
     services.reminders.set_target(record["id"], 7)
     return record
 
@@ -48,7 +49,11 @@ def test_the_record_page_speaks_german(owner: FlaskClient, ada: dict[str, Any]) 
     assert '<option value="paused">pausiert</option>' in html
     assert "Erledigt: Ich habe mich gemeldet" in html
     assert "Noch keine Kontakte vermerkt." not in html and "Ältere Kontakte" not in html
-    assert '<h2 id="timeline">Verlauf</h2>' in html
+    assert '<h2 id="timeline">Verlauf</h2>' in html and "</time> Anruf (persönlich)</li>" in html
+    assert '<option value="in_person">persönlich</option>' in html
+    assert '<option value="rfp">Ausschreibung</option>' in html
+    listing = owner.get("/relationships").get_data(True)
+    assert "<td>aktiv</td>" in listing and '<option value="ended">beendet</option>' in listing
 
 
 @pytest.mark.usefixtures("german")
@@ -122,3 +127,4 @@ def test_the_same_flashes_in_english(
     html = owner.get(path).get_data(True)
     assert "<dt>Birthday</dt><dd>14 March 1987</dd>" in html
     assert "Target every 7 days (its own); last contact " in html
+    assert "</time> call (in person)</li>" in html
