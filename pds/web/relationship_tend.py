@@ -21,26 +21,13 @@ from pds.web.relationship_form import (
     row_counts,
     yearly_day_words,
 )
-from pds.web.relationships import record_page
+from pds.web.relationships import record_page, status_words
 
 bp = portal_blueprint("relationship_tend", __name__)
 bp.add_app_template_filter(yearly_day_words, "yearly_day")
 Page = str | Response | tuple[str, int]
 #: What the owner calls each kind.
 KIND_WORDS = {"person": N_("a person"), "vendor": N_("an organisation / vendor")}
-#: What the owner calls each status (``Ada is paused since 2026-01-31``).
-STATUS_WORDS = {
-    "active": N_("active"),
-    "paused": N_("paused"),
-    "ended": N_("ended"),
-    "blocked": N_("blocked"),
-}
-
-
-@bp.app_template_filter("status_words")
-def status_words(status: str) -> str:
-    """A relationship's status in the page's language (an unknown one as it is)."""
-    return gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 @bp.route("/relationships/<record_id>/edit", methods=["GET", "POST"])

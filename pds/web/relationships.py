@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
-from pds.i18n import gettext, ngettext
+from pds.i18n import N_, gettext, ngettext
 from pds.schemas.interaction import CHANNELS
 from pds.schemas.interaction import KINDS as INTERACTION_KINDS
 from pds.schemas.relationship import KINDS, STATUSES
@@ -25,6 +25,26 @@ from pds.web.reminders import suggestions
 bp = portal_blueprint("relationships", __name__)
 #: At most this many rows are shown; the page says so and asks to search or filter.
 LIST_SIZE = 500
+#: What the owner calls each status (``Ada is paused since 2026-01-31``) and each kind.
+STATUS_WORDS = {
+    "active": N_("active"),
+    "paused": N_("paused"),
+    "ended": N_("ended"),
+    "blocked": N_("blocked"),
+}
+KIND_NAMES = {"vendor": N_("vendor"), "person": N_("person")}
+
+
+@bp.app_template_filter("status_words")
+def status_words(status: str) -> str:
+    """A relationship's status in the page's language (an unknown one as it is)."""
+    return gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+@bp.app_template_filter("kind_name")
+def kind_name(kind: str) -> str:
+    """``vendor`` or ``person`` in the page's language (an unknown kind as it is)."""
+    return gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 @bp.get("/relationships")
@@ -54,7 +74,11 @@ def new() -> str | Response | tuple[str, int]:
 
 def _new_page(form: Mapping[str, Any], errors: Mapping[str, Any]) -> str:
     return render_template(
-        "relationship_new.html", form=form, errors=errors, kinds=KINDS, statuses=STATUSES
+        "relationship_new.html",
+        form=form,
+        errors=errors,
+        kinds=KINDS,
+        statuses=[(status, status_words(status)) for status in STATUSES],
     )
 
 

@@ -54,6 +54,9 @@ def test_the_record_page_speaks_german(owner: FlaskClient, ada: dict[str, Any]) 
     assert '<option value="rfp">Ausschreibung</option>' in html
     listing = owner.get("/relationships").get_data(True)
     assert "<td>aktiv</td>" in listing and '<option value="ended">beendet</option>' in listing
+    assert "<td>Person</td>" in listing and '<option value="vendor">Anbieter</option>' in listing
+    new = owner.get("/relationships/new").get_data(True)
+    assert '<option value="active" selected>aktiv</option>' in new
 
 
 @pytest.mark.usefixtures("german")
