@@ -11,6 +11,7 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
+from pds.i18n import N_, gettext
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
@@ -19,12 +20,64 @@ bp = portal_blueprint("contact_log", __name__)
 #: The kinds offered by the form and the shortcuts (the log takes every kind).
 CONTACT_KINDS = ("call", "meeting", "message", "conversation", "gift", "other")
 SHORTCUT_CHANNELS = {"call": "phone", "meeting": "in_person", "message": "chat"}
+#: The flash after logging each kind the form offers (any other kind: ``LOGGED_ANY``).
+LOGGED = {
+    "call": N_("Logged a call with %(name)s on %(date)s."),
+    "meeting": N_("Logged a meeting with %(name)s on %(date)s."),
+    "message": N_("Logged a message with %(name)s on %(date)s."),
+    "conversation": N_("Logged a conversation with %(name)s on %(date)s."),
+    "gift": N_("Logged a gift with %(name)s on %(date)s."),
+    "other": N_("Logged a contact with %(name)s on %(date)s."),
+}
+LOGGED_ANY = N_("Logged a %(kind)s with %(name)s on %(date)s.")
+#: What the owner calls each kind of interaction and each channel.
+INTERACTION_WORDS = {
+    "purchase": N_("purchase"),
+    "subscription": N_("subscription"),
+    "support": N_("support"),
+    "recommendation": N_("recommendation"),
+    "contract": N_("contract"),
+    "conversation": N_("conversation"),
+    "complaint": N_("complaint"),
+    "review": N_("review"),
+    "gift": N_("gift"),
+    "referral": N_("referral"),
+    "meeting": N_("meeting"),
+    "message": N_("message"),
+    "call": N_("call"),
+    "return": N_("return"),
+    "rfp": N_("RFP"),
+    "other": N_("other"),
+}
+CHANNEL_WORDS = {
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "in_person": N_("in person"),
+    "web": N_("web"),
+    "app": N_("app"),
+    "post": N_("post"),
+    "chat": N_("chat"),
+    "social": N_("social"),
+    "other": N_("other"),
+}
 
 
 @bp.app_context_processor
 def contact_kinds() -> dict[str, tuple[str, ...]]:
     """The kinds the "Log contact" form offers, for ``_contact_log.html``."""
     return {"contact_kinds": CONTACT_KINDS}
+
+
+@bp.app_template_filter("interaction_words")
+def interaction_words(kind: str) -> str:
+    """A kind of interaction in the page's language (an unknown one as it is)."""
+    return gettext(INTERACTION_WORDS[kind]) if kind in INTERACTION_WORDS else kind
+
+
+@bp.app_template_filter("channel_words")
+def channel_words(channel: str) -> str:
+    """A channel in the page's language (``in person``; an unknown one as it is)."""
+    return gettext(CHANNEL_WORDS[channel]) if channel in CHANNEL_WORDS else channel
 
 
 @bp.post("/relationships/<record_id>/log")
@@ -45,9 +98,11 @@ def log(record_id: str) -> Response:
         logged = svc.interactions.log({k: v for k, v in entry.items() if v is not None})
     except ValidationFailed as exc:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.details.items())
-        flash(f"Nothing logged: {problems or exc.message}")
+        flash(gettext("Nothing logged: %(problems)s", problems=problems or exc.message))
         return _back(record["id"])
-    flash(f"Logged a {logged['kind']} with {record['name']} on {logged['date'][:10]}.")
+    said = LOGGED.get(logged["kind"], LOGGED_ANY)
+    kind = interaction_words(logged["kind"])
+    flash(gettext(said, kind=kind, name=record["name"], date=logged["date"][:10]))
     return _back(record["id"])
 
 

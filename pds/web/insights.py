@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, NotFound, ValidationFailed
+from pds.i18n import N_, gettext
 from pds.services import Services
 from pds.services.relationships.insights import Report
 from pds.services.relationships.tier_memory import GROUP_TITLES
@@ -19,7 +20,11 @@ from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("insights", __name__)
-DECISION_WORDS = {"keep": "Kept as it is", "let_drift": "Letting it drift", "target": "Target set"}
+DECISION_WORDS = {
+    "keep": N_("Kept as it is."),
+    "let_drift": N_("Letting it drift."),
+    "target": N_("Target set."),
+}
 MEMBERS_SHOWN = 20  # per tier; the rest are counted
 
 
@@ -82,8 +87,8 @@ def answer(relationship_id: str) -> str | Response | tuple[str, int]:
     except Conflict as exc:
         return _page({relationship_id: [exc.message]}), 409
     except NotFound:
-        return _page({relationship_id: ["No such relationship."]}), 404
-    flash(f"{DECISION_WORDS[data['decision'].strip().lower()]}.")
+        return _page({relationship_id: [gettext("No such relationship.")]}), 404
+    flash(gettext(DECISION_WORDS[data["decision"].strip().lower()]))
     back = request.form.get("back", "")
     return redirect(url_for("portal.dashboard") if back == "/" else url_for("insights.index"), 303)
 
@@ -95,6 +100,6 @@ def label(tier_id: str) -> str | Response | tuple[str, int]:
     except ValidationFailed as exc:
         return _page({f"tier-{tier_id}": exc.lines() or [exc.message]}), 422
     except NotFound:
-        return _page({f"tier-{tier_id}": ["No such tier (the tiers have changed)."]}), 404
-    flash("Tier label saved.")
+        return _page({f"tier-{tier_id}": [gettext("No such tier (the tiers have changed).")]}), 404
+    flash(gettext("Tier label saved."))
     return redirect(url_for("insights.index"), 303)

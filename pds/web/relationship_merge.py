@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, NotFound, PdsError, ValidationFailed
+from pds.i18n import gettext
 from pds.services.relationships.merging import UNDO_HOURS, MergePlan, moving_text
 from pds.services.relationships.name_match import folded
 from pds.web.context import services
@@ -62,7 +63,9 @@ def merge(record_id: str) -> Response | str | tuple[str, int]:
         plan: MergePlan = services().merges.merge(record_id, other)
     except UNFIT as exc:
         return _refused(record_id, exc)
-    flash(f"Merged {plan.other['name']} into {plan.keep['name']}: {moving_text(plan.moving)}.")
+    moving = moving_text(plan.moving)
+    said = {"other": plan.other["name"], "keep": plan.keep["name"], "moving": moving}
+    flash(gettext("Merged %(other)s into %(keep)s: %(moving)s.", **said))
     return redirect(url_for("relationships.show", record_id=plan.keep["id"]), code=303)
 
 
@@ -70,7 +73,7 @@ def merge(record_id: str) -> Response | str | tuple[str, int]:
 def undo() -> Response:
     """Undo the latest merge; to the record it brought back."""
     restored = services().merges.undo_merge()
-    flash(f"Merge undone: {restored['name']} is a record of its own again.")
+    flash(gettext("Merge undone: %(name)s is a record of its own again.", name=restored["name"]))
     return redirect(url_for("relationships.show", record_id=restored["id"]), code=303)
 
 

@@ -12,6 +12,7 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import NotFound, ValidationFailed
+from pds.i18n import gettext
 from pds.schemas.photo import MAX_PHOTO_BYTES
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
@@ -34,7 +35,9 @@ def photo(record_id: str) -> Response:
     record = services().relationships.get(record_id)
     found = services().photos.photo_of(record["id"])
     if found is None:
-        raise NotFound(f"{record['name']} has no photo", {"photo": record["id"]})
+        raise NotFound(
+            gettext("%(name)s has no photo", name=record["name"]), {"photo": record["id"]}
+        )
     response = Response(found.data, mimetype=found.media_type)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -49,12 +52,12 @@ def upload(record_id: str) -> str | Response | tuple[str, int]:
     sent = request.files.get("photo")
     try:
         if sent is None or not sent.filename:
-            raise ValidationFailed("no file", {"photo": ["Choose an image file."]})
+            raise ValidationFailed("no file", {"photo": [gettext("Choose an image file.")]})
         data = sent.stream.read(MAX_PHOTO_BYTES + 1)
         services().photos.set(record["id"], data)
     except ValidationFailed as exc:
         return record_page(record["id"], exc.details), 422
-    flash(f"Photo of {record['name']} saved.")
+    flash(gettext("Photo of %(name)s saved.", name=record["name"]))
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
 
 
@@ -62,5 +65,10 @@ def upload(record_id: str) -> str | Response | tuple[str, int]:
 def remove(record_id: str) -> Response:
     record = services().relationships.get(record_id)
     removed = services().photos.remove(record["id"])
-    flash(f"Photo of {record['name']} removed." if removed else f"{record['name']} had no photo.")
+    name = record["name"]
+    flash(
+        gettext("Photo of %(name)s removed.", name=name)
+        if removed
+        else gettext("%(name)s had no photo.", name=name)
+    )
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)

@@ -10,18 +10,24 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
-from pds.schemas.temporal import MONTHS, yearly_day_words
+from pds.i18n import N_, gettext, ngettext
 from pds.web.context import services
 from pds.web.forms import all_relationships
 from pds.web.guard import portal_blueprint
-from pds.web.relationship_form import form_of, read_form, row_counts
-from pds.web.relationships import record_page
+from pds.web.relationship_form import (
+    form_of,
+    month_names,
+    read_form,
+    row_counts,
+    yearly_day_words,
+)
+from pds.web.relationships import record_page, status_words
 
 bp = portal_blueprint("relationship_tend", __name__)
 bp.add_app_template_filter(yearly_day_words, "yearly_day")
 Page = str | Response | tuple[str, int]
 #: What the owner calls each kind.
-KIND_WORDS = {"person": "a person", "vendor": "an organisation / vendor"}
+KIND_WORDS = {"person": N_("a person"), "vendor": N_("an organisation / vendor")}
 
 
 @bp.route("/relationships/<record_id>/edit", methods=["GET", "POST"])
@@ -40,7 +46,7 @@ def edit(record_id: str) -> Page:
         return _edit_page(record, request.form, read.field_errors(exc), known), 422
     except Conflict as exc:
         return _edit_page(record, request.form, {"domain": [_sentence(exc.message)]}, known), 409
-    flash(f"{saved['name']} saved.")
+    flash(gettext("%(name)s saved.", name=saved["name"]))
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
 
 
@@ -61,7 +67,7 @@ def _edit_page(
         form=form,
         errors=errors,
         rows=row_counts(form),
-        months=MONTHS,
+        months=month_names(),
         known=known,
     )
 
@@ -79,7 +85,12 @@ def status(record_id: str) -> Page:
         )
     except ValidationFailed as exc:
         return record_page(record_id, exc.details), 422
-    flash(f"{record['name']} is {record['status']} since {record['status_since']}.")
+    said = {"name": record["name"], "since": record["status_since"]}
+    flash(
+        gettext(
+            "%(name)s is %(status)s since %(since)s.", status=status_words(record["status"]), **said
+        )
+    )
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
 
 
@@ -96,15 +107,26 @@ def kind(record_id: str) -> Page:
     except Conflict as exc:
         bought = exc.details.get("purchases")
         why = (
-            f"Not changed: {current['name']} has {bought} purchases, so it stays an "
-            "organisation / vendor (a person has no purchases)."
+            ngettext(
+                "Not changed: %(name)s has %(num)d purchase, so it stays an "
+                "organisation / vendor (a person has no purchases).",
+                "Not changed: %(name)s has %(num)d purchases, so it stays an "
+                "organisation / vendor (a person has no purchases).",
+                bought,
+                name=current["name"],
+            )
             if bought
-            else f"Not changed: {_sentence(exc.message)}"
+            else gettext("Not changed: %(why)s", why=_sentence(exc.message))
         )
         return record_page(record_id, {"kind": [why]}), 409
     dropped = current.get("domain") if not record.get("domain") else None
-    gone = f" Its web domain {dropped} was dropped: a person has none." if dropped else ""
-    flash(f"{record['name']} is now {KIND_WORDS[record['kind']]}.{gone}")
+    said = gettext(
+        "%(name)s is now %(kind)s.", name=record["name"], kind=gettext(KIND_WORDS[record["kind"]])
+    )
+    if dropped:
+        gone = gettext("Its web domain %(domain)s was dropped: a person has none.", domain=dropped)
+        said = f"{said} {gone}"
+    flash(said)
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
 
 
@@ -119,15 +141,18 @@ def delete(record_id: str) -> Page:
             "relationship_delete.html", record=record, counts=counts, what=_what(counts)
         )
     counts = relationships.delete(record["id"], cascade=True)
-    flash(f"{record['name']} deleted, with {_what(counts)}.")
+    flash(gettext("%(name)s deleted, with %(what)s.", name=record["name"], what=_what(counts)))
     return redirect(url_for("relationships.index"), code=303)
 
 
 def _what(counts: Mapping[str, int]) -> str:
     """``3 interactions and 1 purchase`` (every count said, even none)."""
-    return " and ".join(
-        f"{n} {noun}{'' if n == 1 else 's'}"
-        for noun, n in (("interaction", counts["interactions"]), ("purchase", counts["purchases"]))
+    return gettext(
+        "%(interactions)s and %(purchases)s",
+        interactions=ngettext(
+            "%(num)d interaction", "%(num)d interactions", counts["interactions"]
+        ),
+        purchases=ngettext("%(num)d purchase", "%(num)d purchases", counts["purchases"]),
     )
 
 

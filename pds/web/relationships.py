@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
+from pds.i18n import N_, gettext, ngettext
 from pds.schemas.interaction import CHANNELS
 from pds.schemas.interaction import KINDS as INTERACTION_KINDS
 from pds.schemas.relationship import KINDS, STATUSES
@@ -24,6 +25,26 @@ from pds.web.reminders import suggestions
 bp = portal_blueprint("relationships", __name__)
 #: At most this many rows are shown; the page says so and asks to search or filter.
 LIST_SIZE = 500
+#: What the owner calls each status (``Ada is paused since 2026-01-31``) and each kind.
+STATUS_WORDS = {
+    "active": N_("active"),
+    "paused": N_("paused"),
+    "ended": N_("ended"),
+    "blocked": N_("blocked"),
+}
+KIND_NAMES = {"vendor": N_("vendor"), "person": N_("person")}
+
+
+@bp.app_template_filter("status_words")
+def status_words(status: str) -> str:
+    """A relationship's status in the page's language (an unknown one as it is)."""
+    return gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+@bp.app_template_filter("kind_name")
+def kind_name(kind: str) -> str:
+    """``vendor`` or ``person`` in the page's language (an unknown kind as it is)."""
+    return gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 @bp.get("/relationships")
@@ -47,13 +68,17 @@ def new() -> str | Response | tuple[str, int]:
         return _new_page(form, read.field_errors(exc)), 422
     except Conflict as exc:
         return _new_page(form, {"domain": [exc.message[0].upper() + exc.message[1:] + "."]}), 409
-    flash(f"{record['name']} added.")
+    flash(gettext("%(name)s added.", name=record["name"]))
     return redirect(url_for("relationships.show", record_id=record["id"]), code=303)
 
 
 def _new_page(form: Mapping[str, Any], errors: Mapping[str, Any]) -> str:
     return render_template(
-        "relationship_new.html", form=form, errors=errors, kinds=KINDS, statuses=STATUSES
+        "relationship_new.html",
+        form=form,
+        errors=errors,
+        kinds=KINDS,
+        statuses=[(status, status_words(status)) for status in STATUSES],
     )
 
 
@@ -67,8 +92,19 @@ def bulk_tag() -> str | Response | tuple[str, int]:
         )
     except ValidationFailed as exc:
         return _list_page(exc.details), 422
-    verb = "Removed" if remove else "Applied"
-    flash(f"{verb} the tag on {changed} relationship{'s' if changed != 1 else ''}.")
+    if remove:
+        said = ngettext(
+            "Removed the tag on %(num)d relationship.",
+            "Removed the tag on %(num)d relationships.",
+            changed,
+        )
+    else:
+        said = ngettext(
+            "Applied the tag on %(num)d relationship.",
+            "Applied the tag on %(num)d relationships.",
+            changed,
+        )
+    flash(said)
     return redirect(url_for("relationships.index", **_filters()), code=303)
 
 
@@ -117,7 +153,7 @@ def tags(record_id: str) -> str | Response | tuple[str, int]:
         services().relationships.tag(record_id, add=wanted, remove=current)
     except ValidationFailed as exc:
         return record_page(record_id, exc.details), 422
-    flash("Tags saved.")
+    flash(gettext("Tags saved."))
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
 
 
@@ -133,7 +169,11 @@ def target(record_id: str) -> str | Response | tuple[str, int]:
             reminders.clear_target(record_id)
     except ValidationFailed as exc:
         return record_page(record_id, exc.details), 422
-    flash(f"Target set: every {every} days." if every else "Target removed.")
+    flash(
+        gettext("Target set: every %(days)s days.", days=every)
+        if every
+        else gettext("Target removed.")
+    )
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
 
 
@@ -151,7 +191,7 @@ def shared(record_id: str) -> str | Response | tuple[str, int]:
     except ValidationFailed as exc:
         details = exc.details.get("shared", exc.details)
         return record_page(record_id, {"shared": details}), 422
-    flash("What this vendor may read is saved.")
+    flash(gettext("What this vendor may read is saved."))
     return redirect(url_for("relationships.show", record_id=record_id), code=303)
 
 

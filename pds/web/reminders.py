@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from pds.errors import ConfigError, DeliveryFailed, ValidationFailed
+from pds.i18n import gettext, ngettext
 from pds.services.relationships.reminder_feed import reminder_calendar
 from pds.services.relationships.reminder_mail import mail_server_from, send_due
 from pds.services.relationships.suggestions import SuggestedTarget
@@ -52,7 +53,7 @@ def snooze(record_id: str) -> str | Response | tuple[str, int]:
         until = services().reminders.snooze(record_id, int(days) if days.isdigit() else days)
     except ValidationFailed as exc:
         return _page({record_id: exc.details.get("until", [exc.message])}), 422
-    flash(f"Snoozed until {until.isoformat()}.")
+    flash(gettext("Snoozed until %(day)s.", day=until.isoformat()))
     return _back()
 
 
@@ -62,7 +63,7 @@ def done(record_id: str) -> str | Response | tuple[str, int]:
         services().reminders.done(record_id, note=request.form.get("note") or None)
     except ValidationFailed as exc:
         return _page({record_id: [exc.message]}), 422
-    flash("Done: logged that you got in touch today.")
+    flash(gettext("Done: logged that you got in touch today."))
     return _back()
 
 
@@ -77,7 +78,7 @@ def tag_target() -> str | Response | tuple[str, int]:
             reminders.clear_tag_target(tag)
     except ValidationFailed as exc:
         return _page(exc.details), 422
-    flash("Tag target saved." if every else "Tag target removed.")
+    flash(gettext("Tag target saved.") if every else gettext("Tag target removed."))
     return redirect(url_for("reminders.index"), code=303)
 
 
@@ -89,14 +90,21 @@ def email() -> str | Response | tuple[str, int]:
         count = send_due(services().reminders, server, occasion_days=settings.birthday_days_ahead)
     except (ConfigError, DeliveryFailed) as exc:
         return _page({}, status_note=exc.message), 502 if isinstance(exc, DeliveryFailed) else 409
-    flash(f"E-mailed {count} due reminder{'s' if count != 1 else ''} to {server.recipient}.")
+    flash(
+        ngettext(
+            "E-mailed %(num)d due reminder to %(recipient)s.",
+            "E-mailed %(num)d due reminders to %(recipient)s.",
+            count,
+            recipient=server.recipient,
+        )
+    )
     return redirect(url_for("reminders.index"), code=303)
 
 
 @bp.post("/reminders/feed-key")
 def regenerate_key() -> Response:
     services().reminders.regenerate_feed_key()
-    flash("New calendar feed address: the old one no longer works.")
+    flash(gettext("New calendar feed address: the old one no longer works."))
     return redirect(url_for("reminders.index"), code=303)
 
 
@@ -136,5 +144,5 @@ def suggestions() -> list[SuggestedTarget]:
 def accept_suggestion(record_id: str) -> Response:
     """One click: set the suggested target, then back to where it was offered."""
     saved = services().reminders.set_target(record_id, request.form.get("every_days", ""))
-    flash(f"Target set: every {saved['every_days']} days.")
+    flash(gettext("Target set: every %(days)s days.", days=saved["every_days"]))
     return _back()

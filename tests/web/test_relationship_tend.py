@@ -293,7 +293,7 @@ def test_a_vendor_with_purchases_stays_one(
     )
     assert response.status_code == 409
     assert (
-        "Not changed: Velo Shop has 1 purchases, so it stays an organisation / vendor"
+        "Not changed: Velo Shop has 1 purchase, so it stays an organisation / vendor"
         in response.get_data(as_text=True)
     )
     assert services.relationships.get(shop["id"])["kind"] == "vendor"
