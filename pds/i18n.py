@@ -50,6 +50,12 @@ def written_in(language: str) -> Iterator[None]:
         _chosen.reset(token)
 
 
+def language() -> str:
+    """The language text is written in here: the chosen one, else the page's, else English."""
+    found = str(_translations().info().get("language", "")).replace("-", "_").split("_")[0]
+    return found if found in LANGUAGES else LANGUAGES[0]
+
+
 def N_(message: str) -> str:
     """Mark text kept in a constant for extraction; translate it with ``gettext`` where used."""
     return message

@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from pds.i18n import N_, gettext
+from pds.services.relationships.wording import every_years
+
 MIN_GAPS = 3
 HALF_LIFE = 10.0
 MAX_GAPS = 48  # older gaps weigh under 4 % of the newest: left out
@@ -134,7 +137,7 @@ class Cadence:
     def rhythm(self) -> str:
         """The typical interval in words ("about weekly"), or why there is none."""
         if self.interval_days is None:
-            return "too few interactions to tell"
+            return gettext("too few interactions to tell")
         return about(self.interval_days)
 
     def to_dict(self) -> dict[str, object]:
@@ -160,24 +163,29 @@ def _round(value: float | None, places: int = 1) -> float | None:
 
 
 _WORDS = (
-    (1.5, "daily"),
-    (4.5, "twice a week"),
-    (10.5, "weekly"),
-    (21.0, "every two weeks"),
-    (45.0, "monthly"),
-    (75.0, "every two months"),
-    (135.0, "quarterly"),
-    (270.0, "twice a year"),
-    (540.0, "yearly"),
+    (1.5, N_("daily")),
+    (4.5, N_("twice a week")),
+    (10.5, N_("weekly")),
+    (21.0, N_("every two weeks")),
+    (45.0, N_("monthly")),
+    (75.0, N_("every two months")),
+    (135.0, N_("quarterly")),
+    (270.0, N_("twice a year")),
+    (540.0, N_("yearly")),
 )
 
 
 def about(days: float) -> str:
     """A number of days between contacts in words: "about weekly", "about every 3 years"."""
+    return gettext("about %(rhythm)s", rhythm=rhythm_words(days))
+
+
+def rhythm_words(days: float) -> str:
+    """``about`` without the "about": "weekly", "every 3 years"."""
     for limit, words in _WORDS:
         if days < limit:
-            return f"about {words}"
-    return f"about every {round(days / 365.25)} years"
+            return gettext(words)
+    return every_years(round(days / 365.25))
 
 
 def cadence(days: Sequence[int], weights: Sequence[float], today: int) -> Cadence:

@@ -11,7 +11,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pds.i18n import gettext
 from pds.services.relationships.cadence import Cadence
+from pds.services.relationships.wording import every_days
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,11 @@ class SuggestedTarget:
 
     @property
     def text(self) -> str:
-        return f"You talk {self.rhythm} (every {self.every_days} days): remind me at that rhythm"
+        return gettext(
+            "You talk %(rhythm)s (%(every)s): remind me at that rhythm",
+            rhythm=self.rhythm,
+            every=every_days(self.every_days),
+        )
 
 
 def suggested_targets(
