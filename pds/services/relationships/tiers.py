@@ -55,6 +55,7 @@ class Tier:
         """The tier of ``group`` in words with its numbers: "3 people, in touch about
         weekly (52 contacts a year at the centre), depth 0.78 of 1."."""
         per_year = round(self.per_year)
+        count = f"{self.per_year:.0f}"
         return ngettext(
             "%(who)s, in touch about %(rhythm)s (%(count)s contact a year at the centre), "
             "depth %(depth)s of 1.",
@@ -63,7 +64,7 @@ class Tier:
             per_year,
             who=_members(group, self.size),
             rhythm=every(365.25 / max(self.per_year, 0.01)),
-            count=f"{self.per_year:.0f}",
+            count=count,
             depth=decimal(self.depth, 2),
         )
 
