@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from pds.i18n import written_in
+from pds.i18n import language, written_in
 from pds.services import Services
 from pds.services.relationships.drift import GAPS, SILENCE, Drift
 from pds.services.relationships.occasions import Occasion, occasion_text
@@ -52,6 +52,15 @@ THINNING = Drift(
     recent=(28, 30, 33),
     baseline_gaps=12,
 )
+
+
+def test_the_language_written_in_is_the_chosen_one_else_english() -> None:
+    assert language() == "en"
+    with written_in("de"):
+        assert language() == "de"
+        with written_in("en"):
+            assert language() == "en"
+    assert language() == "en"
 
 
 def test_numbers_in_words_take_the_german_plural() -> None:
