@@ -50,6 +50,12 @@ def written_in(language: str) -> Iterator[None]:
         _chosen.reset(token)
 
 
+def language() -> str:
+    """The language text is written in here: the chosen one, else the page's, else English."""
+    found = str(_translations().info().get("language", "")).replace("-", "_").split("_")[0]
+    return found if found in LANGUAGES else LANGUAGES[0]
+
+
 def N_(message: str) -> str:
     """Mark text kept in a constant for extraction; translate it with ``gettext`` where used."""
     return message
@@ -59,13 +65,14 @@ def _translations() -> NullTranslations:
     return _chosen.get() or _ambient()
 
 
-def language() -> str:
-    """The language text is written in at this moment (its catalogue's, else English)."""
-    return str(_translations().info().get("language") or "en")
-
-
 def gettext(message: str, **values: object) -> str:
     text = _translations().gettext(message)
+    return text % values if values else text
+
+
+def pgettext(context: str, message: str, **values: object) -> str:
+    """``gettext`` for a message whose words depend on what it is about (``context``)."""
+    text = _translations().pgettext(context, message)
     return text % values if values else text
 
 

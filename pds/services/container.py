@@ -76,14 +76,14 @@ class Services:
         self.interactions = InteractionService(ctx, self.relationships)
         self.photos = PhotoService(ctx, self.relationships)
         self.purchases = PurchaseService(ctx, self.relationships, self.interactions)
-        self.reminders = ReminderService(ctx, self.relationships, self.interactions)
+        self.profile = ProfileService(ctx)
+        self.reminders = ReminderService(ctx, self.relationships, self.interactions, self.profile)
         self.insights = InsightService(
             ctx, self.relationships, self.purchases, targets=self.reminders
         )
         self.merges = MergeService(ctx, self.relationships)
         self.directory = DirectoryService(self.relationships, self.insights, self.reminders)
         self.preferences = PreferenceService(ctx)
-        self.profile = ProfileService(ctx)
         self.credentials = OwnerCredentials(store, clock=clock)
         self.signing_keys = SigningKeys(ctx)
         self.tokens = TokenService(ctx)

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from pds.errors import ConfigError, DeliveryFailed, ValidationFailed
 from pds.i18n import gettext, ngettext
-from pds.services.relationships.reminder_feed import reminder_calendar
+from pds.services.relationships.reminder_feed import owner_calendar
 from pds.services.relationships.reminder_mail import mail_server_from, send_due
 from pds.services.relationships.suggestions import SuggestedTarget
 from pds.web.context import services
@@ -114,12 +114,7 @@ def feed() -> Response:
     if not reminders.feed_key_matches(request.args.get("key")):
         abort(404)
     days = current_app.config["PDS_SETTINGS"].birthday_days_ahead
-    body = reminder_calendar(
-        reminders.upcoming(FEED_DAYS),
-        today=reminders.today(),
-        now=reminders.now(),
-        occasions=reminders.occasions(days),
-    )
+    body = owner_calendar(reminders, days=FEED_DAYS, occasion_days=days)
     return Response(
         body,
         mimetype="text/calendar",

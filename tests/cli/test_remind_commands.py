@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,29 @@ def test_email_arrives_at_the_smtp_server(pds: Invoke, due: dict[str, Any]) -> N
     (message,) = inbox.messages
     assert message["To"] == "owner@example.org"
     assert "Ada Lovelace" in message.get_payload(decode=True).decode()
+
+
+def test_email_is_written_in_the_owners_language(
+    pds: Invoke, due: dict[str, Any], on_disk: Callable[[], Any]
+) -> None:
+    with on_disk() as services:
+        services.profile.update({"language": "de"})
+    with smtp_server() as inbox:
+        result = pds(
+            "remind",
+            "--email",
+            PDS_SMTP_HOST=inbox.host,
+            PDS_SMTP_PORT=str(inbox.port),
+            PDS_SMTP_STARTTLS="false",
+            PDS_SMTP_FROM="pds@example.org",
+            PDS_REMINDER_EMAIL_TO="owner@example.org",
+        )
+    assert result.exit_code == 0, result.output
+    (message,) = inbox.messages
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == "pds: Kontakt mit 1 Beziehung fällig"
+    body = message.get_payload(decode=True).decode()
+    assert "- Ada Lovelace (alle 7 Tage, 13 Tage überfällig; letzter Kontakt " in body
 
 
 def test_email_without_settings_is_a_config_error(pds: Invoke, initialised: Path) -> None:

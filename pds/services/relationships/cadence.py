@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from pds.i18n import N_, gettext, ngettext
+from pds.i18n import N_, gettext
+from pds.services.relationships.wording import every_years
 
 MIN_GAPS = 3
 HALF_LIFE = 10.0
@@ -184,8 +185,7 @@ def rhythm_words(days: float) -> str:
     for limit, words in _WORDS:
         if days < limit:
             return gettext(words)
-    years = round(days / 365.25)
-    return ngettext("every %(num)d year", "every %(num)d years", years)
+    return every_years(round(days / 365.25))
 
 
 def cadence(days: Sequence[int], weights: Sequence[float], today: int) -> Cadence:

@@ -32,15 +32,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pds.i18n import written_in
+from pds.i18n import N_, gettext, ngettext
 from pds.services.relationships.cadence import (
     Cadence,
+    about,
     median,
     recency_weights,
-    rhythm_words,
     weighted_median,
 )
-from pds.services.relationships.wording import every, on, period, plural, span
+from pds.services.relationships.wording import ago, every, on, period, span
 
 MIN_BASELINE = 4
 PRIOR_GAPS = 12.0
@@ -81,39 +81,71 @@ class Drift:
 
     def question(self) -> str:
         """The drift put as a question: what was normal, what happened lately."""
-        with written_in("en"):  # these sentences are not translated yet: nor their words
-            normal, recent = rhythm_words(self.normal_days), rhythm_words(self.recent_days)
+        normal = about(self.normal_days)
         if self.evidence == SILENCE:
-            return (
-                f"You were in touch about {normal}; the last contact was "
-                f"{span(self.recent_days)} ago. Keep it, let it drift, or set a target?"
+            return gettext(
+                "You were in touch %(normal)s; the last contact was %(ago)s. "
+                "Keep it, let it drift, or set a target?",
+                normal=normal,
+                ago=ago(self.recent_days),
             )
-        return (
-            f"You were in touch about {normal}; the last {_count(self.gaps_counted)} gaps "
-            f"were about {recent}. Keep it, let it drift, or set a target?"
+        return ngettext(
+            "You were in touch %(normal)s; the last gap was %(recent)s. "
+            "Keep it, let it drift, or set a target?",
+            "You were in touch %(normal)s; the last %(count)s gaps were %(recent)s. "
+            "Keep it, let it drift, or set a target?",
+            self.gaps_counted,
+            normal=normal,
+            count=_count(self.gaps_counted),
+            recent=about(self.recent_days),
         )
 
     def explanation(self) -> str:
         """The numbers behind the question, in words: "14 contacts from March to August
         2025, about every 3 weeks; none since 12 August 2025 (16 weeks). The longest gap
         before was 5 weeks." """
-        history = plural(self.contacts, "contact")
-        if self.first_day is not None and self.last_day is not None:
-            history += " " + period(self.first_day, self.last_day)
-        history += f", about {every(self.normal_days)}"
+        history = self._history()
         if self.evidence == SILENCE:
-            since = on(self.last_day) if self.last_day else "the last one"
-            return (
-                f"{history}; none since {since} ({span(self.recent_days)}). The longest "
-                f"of the {self.baseline_gaps} gaps between conversations before was "
-                f"{span(self.longest_days)}."
+            return ngettext(
+                "%(history)s; %(none)s (%(span)s). The only gap between conversations "
+                "before was %(longest)s.",
+                "%(history)s; %(none)s (%(span)s). The longest of the %(num)d gaps between "
+                "conversations before was %(longest)s.",
+                self.baseline_gaps,
+                history=history,
+                none=_none_since(self.last_day),
+                span=span(self.recent_days),
+                longest=span(self.longest_days),
             )
         low, high = min(self.recent), max(self.recent)
-        apart = f"{low} days" if low == high else f"{low} to {high} days"
-        return (
-            f"{history}; the last {_count(self.gaps_counted)} gaps between conversations "
-            f"were {apart}, none of the {self.baseline_gaps} before longer than "
-            f"{span(self.longest_days)}."
+        if low == high:
+            apart = ngettext("%(num)d day", "%(num)d days", low)
+        else:
+            apart = gettext("%(low)d to %(high)d days", low=low, high=high)
+        return ngettext(
+            "%(history)s; the last gap between conversations was %(apart)s, none of the "
+            "%(before)d before longer than %(longest)s.",
+            "%(history)s; the last %(count)s gaps between conversations were %(apart)s, "
+            "none of the %(before)d before longer than %(longest)s.",
+            self.gaps_counted,
+            history=history,
+            count=_count(self.gaps_counted),
+            apart=apart,
+            before=self.baseline_gaps,
+            longest=span(self.longest_days),
+        )
+
+    def _history(self) -> str:
+        """ "14 contacts from March to August 2025, about every 3 weeks"."""
+        contacts = ngettext("%(num)d contact", "%(num)d contacts", self.contacts)
+        rhythm = every(self.normal_days)
+        if self.first_day is None or self.last_day is None:
+            return gettext("%(contacts)s, about %(rhythm)s", contacts=contacts, rhythm=rhythm)
+        return gettext(
+            "%(contacts)s %(period)s, about %(rhythm)s",
+            contacts=contacts,
+            period=period(self.first_day, self.last_day),
+            rhythm=rhythm,
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -131,8 +163,18 @@ class Drift:
         }
 
 
+_COUNT_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three")}
+
+
 def _count(n: int) -> str:
-    return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
+    """A small count in words: "three"."""
+    return gettext(_COUNT_WORDS[n]) if n in _COUNT_WORDS else str(n)
+
+
+def _none_since(day: date | None) -> str:
+    if day is None:
+        return gettext("none since the last one")
+    return gettext("none since %(day)s", day=on(day))
 
 
 def silence_threshold(gaps: Sequence[int]) -> float:

@@ -13,13 +13,14 @@ records back; records made after the merge that point at the kept one stay with 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
 from pds.errors import Conflict, NotFound, ValidationFailed
+from pds.i18n import gettext, ngettext, written_in
 from pds.services.base import CollectionService
 from pds.services.collections import MERGES
 from pds.services.context import Context, check_actor
@@ -40,14 +41,16 @@ UNDO = "undo"
 MIN_PREFIX = 4
 #: What a person cannot hold (only a vendor can).
 VENDOR_ONLY = ("purchases", "grants", "clients")
-#: How the moved records are named to the owner, per repointer.
-WORDS = {
-    "interactions": ("interaction", "interactions"),
-    "purchases": ("purchase", "purchases"),
-    "grants": ("grant", "grants"),
-    "clients": ("linked vendor app", "linked vendor apps"),
-    "reminders": ("reminder target", "reminder targets"),
-    "related": ("mention in another record", "mentions in other records"),
+#: How the moved records are named to the owner, per repointer ("3 purchases").
+WORDS: dict[str, Callable[[int], str]] = {
+    "interactions": lambda n: ngettext("%(num)d interaction", "%(num)d interactions", n),
+    "purchases": lambda n: ngettext("%(num)d purchase", "%(num)d purchases", n),
+    "grants": lambda n: ngettext("%(num)d grant", "%(num)d grants", n),
+    "clients": lambda n: ngettext("%(num)d linked vendor app", "%(num)d linked vendor apps", n),
+    "reminders": lambda n: ngettext("%(num)d reminder target", "%(num)d reminder targets", n),
+    "related": lambda n: ngettext(
+        "%(num)d mention in another record", "%(num)d mentions in other records", n
+    ),
 }
 
 
@@ -63,15 +66,19 @@ class MergePlan:
 
     def summary(self) -> str:
         """ "Merging Jonas B. into Jonas Becker: 12 interactions, 3 purchases"."""
-        return f"Merging {self.other['name']} into {self.keep['name']}: {moving_text(self.moving)}"
+        return gettext(
+            "Merging %(other)s into %(keep)s: %(moving)s",
+            other=self.other["name"],
+            keep=self.keep["name"],
+            moving=moving_text(self.moving),
+        )
 
 
 def moving_text(counts: Mapping[str, int]) -> str:
-    """ "12 interactions, 1 grant" (the kinds with none left out), or "nothing else moves"."""
-    parts = [
-        f"{n} {WORDS[name][0] if n == 1 else WORDS[name][1]}" for name, n in counts.items() if n
-    ]
-    return ", ".join(parts) if parts else "nothing else moves"
+    """ "12 interactions, 1 grant" (the kinds with none left out), or "nothing else moves",
+    in the language the text is written in (``pds.i18n``)."""
+    parts = [WORDS[name](n) for name, n in counts.items() if n]
+    return ", ".join(parts) if parts else gettext("nothing else moves")
 
 
 class MergeService(CollectionService):
@@ -142,8 +149,10 @@ class MergeService(CollectionService):
             return
         held = {name: moving.get(name, 0) for name in VENDOR_ONLY if moving.get(name)}
         if held:
+            with written_in("en"):  # the domain's error messages stay English
+                held_text = moving_text(held)
             raise Conflict(
-                f"{keep['name']} is a person and {other['name']} has {moving_text(held)}, "
+                f"{keep['name']} is a person and {other['name']} has {held_text}, "
                 "which only a vendor can have: keep the vendor, or make "
                 f"{keep['name']} a vendor first",
                 held,

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pds.i18n import N_, gettext, ngettext
 from pds.schemas.temporal import parse_yearly_day
+
+BIRTHDAY, ANNIVERSARY = "birthday", "anniversary"
+#: the occasions pds names itself, in words (an anniversary's own label is the owner's)
+LABELS = {BIRTHDAY: N_("birthday"), ANNIVERSARY: N_("anniversary")}
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,9 @@ def occasions_ahead(
 
 
 def _occasions_of(record: Mapping[str, Any], today: date) -> list[Occasion]:
-    dates = [("birthday", record.get("birthday"))]
+    dates = [(BIRTHDAY, record.get("birthday"))]
     dates += [
-        (a.get("label") or "anniversary", a.get("date")) for a in record.get("anniversaries") or ()
+        (a.get("label") or ANNIVERSARY, a.get("date")) for a in record.get("anniversaries") or ()
     ]
     found = []
     for label, text in dates:
@@ -73,9 +78,26 @@ def _occasions_of(record: Mapping[str, Any], today: date) -> list[Occasion]:
     return found
 
 
+def occasion_title(occasion: Occasion) -> str:
+    """``"Ada's birthday (40)"``: whose occasion, what it is and how many years it marks."""
+    label = gettext(LABELS[occasion.label]) if occasion.label in LABELS else occasion.label
+    if occasion.years:
+        return gettext(
+            "%(name)s's %(occasion)s (%(years)d)",
+            name=occasion.name,
+            occasion=label,
+            years=occasion.years,
+        )
+    return gettext("%(name)s's %(occasion)s", name=occasion.name, occasion=label)
+
+
 def occasion_text(occasion: Occasion, today: date) -> str:
     """``"Ada's birthday (40), in 3 days, 2026-05-04"``: one line for a list."""
-    years = f" ({occasion.years})" if occasion.years else ""
     days = occasion.in_days(today)
-    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-    return f"{occasion.name}'s {occasion.label}{years}, {when}, {occasion.on.isoformat()}"
+    if days == 0:
+        when = gettext("today")
+    elif days == 1:
+        when = gettext("tomorrow")
+    else:
+        when = ngettext("in %(num)d day", "in %(num)d days", days)
+    return f"{occasion_title(occasion)}, {when}, {occasion.on.isoformat()}"

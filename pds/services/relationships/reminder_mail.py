@@ -1,4 +1,5 @@
-"""The reminder e-mail: the due list as a plain-text message, sent through SMTP.
+"""The reminder e-mail: the due list as a plain-text message in the owner's language,
+sent through SMTP.
 
 ``MailServer`` is what the settings say about the mail server; ``send`` hands one
 message to it (STARTTLS and login as configured) or raises ``DeliveryFailed``.
@@ -16,8 +17,10 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from pds.errors import ConfigError, DeliveryFailed
+from pds.i18n import gettext, ngettext, written_in
 from pds.services.relationships.occasions import Occasion, occasion_text
 from pds.services.relationships.reminders import Reminder, ReminderService
+from pds.services.relationships.wording import every_days
 
 TIMEOUT_SECONDS = 20
 
@@ -74,11 +77,14 @@ def mail_server_from(settings: Any) -> MailServer:
 
 def send_due(reminders: ReminderService, server: MailServer, *, occasion_days: int = 0) -> int:
     """E-mail the list of reminders due today, and the birthdays and anniversaries of
-    the next ``occasion_days`` days; how many reminders it listed."""
+    the next ``occasion_days`` days, in the owner's language; how many reminders it listed."""
     due = reminders.due()
     today = reminders.today()
     occasions = reminders.occasions(occasion_days, today) if occasion_days else []
-    message = reminder_message(due, server, today=today, now=reminders.now(), occasions=occasions)
+    with written_in(reminders.language()):
+        message = reminder_message(
+            due, server, today=today, now=reminders.now(), occasions=occasions
+        )
     send(message, server)
     return len(due)
 
@@ -91,13 +97,18 @@ def reminder_message(
     now: datetime,
     occasions: Sequence[Occasion] = (),
 ) -> EmailMessage:
-    """The e-mail listing ``reminders`` (names, how overdue, last contact)."""
+    """The e-mail listing ``reminders`` (names, how overdue, last contact), in the
+    language the text is written in (``pds.i18n``)."""
     message = EmailMessage()
     count = len(reminders)
     message["Subject"] = (
-        f"pds: {count} relationship{'s' if count != 1 else ''} due for contact"
+        ngettext(
+            "pds: %(num)d relationship due for contact",
+            "pds: %(num)d relationships due for contact",
+            count,
+        )
         if count
-        else "pds: nobody is due for contact"
+        else gettext("pds: nobody is due for contact")
     )
     message["From"] = server.sender
     message["To"] = server.recipient
@@ -109,23 +120,33 @@ def reminder_message(
 
 def _body(reminders: Sequence[Reminder], today: date) -> str:
     if not reminders:
-        return "Nobody is due for contact today.\n"
-    lines = [f"Due for contact on {today.isoformat()}:", ""]
-    for reminder in reminders:
-        last = reminder.last_contact.isoformat() if reminder.last_contact else "never"
-        overdue = reminder.overdue_days(today)
-        late = f", {overdue} day{'s' if overdue != 1 else ''} overdue" if overdue else ""
-        lines.append(
-            f"- {reminder.name} (every {reminder.every_days} days{late}; last contact {last})"
-        )
-    lines += ["", "Mark them done or snooze them with `pds remind` or on the portal."]
+        return gettext("Nobody is due for contact today.") + "\n"
+    lines = [gettext("Due for contact on %(day)s:", day=today.isoformat()), ""]
+    lines += [f"- {_line(reminder, today)}" for reminder in reminders]
+    lines += ["", gettext("Mark them done or snooze them with `pds remind` or on the portal.")]
     return "\n".join(lines) + "\n"
+
+
+def _line(reminder: Reminder, today: date) -> str:
+    """ "Jonas Becker (every 14 days, 3 days overdue; last contact 2025-02-01)"."""
+    rhythm = every_days(reminder.every_days)
+    overdue = reminder.overdue_days(today)
+    if overdue:
+        late = ngettext("%(num)d day overdue", "%(num)d days overdue", overdue)
+        rhythm = f"{rhythm}, {late}"
+    last = reminder.last_contact.isoformat() if reminder.last_contact else gettext("never")
+    return gettext(
+        "%(name)s (%(rhythm)s; last contact %(last)s)",
+        name=reminder.name,
+        rhythm=rhythm,
+        last=last,
+    )
 
 
 def _occasions_body(occasions: Sequence[Occasion], today: date) -> str:
     if not occasions:
         return ""
-    lines = ["", "Coming up:", ""]
+    lines = ["", gettext("Coming up:"), ""]
     lines += [f"- {occasion_text(o, today)}" for o in occasions]
     return "\n".join(lines) + "\n"
 

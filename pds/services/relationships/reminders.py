@@ -17,9 +17,10 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pds.errors import ValidationFailed
+from pds.i18n import LANGUAGES
 from pds.services.base import CollectionService
 from pds.services.collections import REMINDERS
 from pds.services.context import Context, check_actor
@@ -72,6 +73,12 @@ class Reminder:
         }
 
 
+class OwnerProfile(Protocol):
+    """The owner's profile (``ProfileService``, in the records context above)."""
+
+    def get(self) -> Mapping[str, Any]: ...
+
+
 class ReminderService(CollectionService):
     collection_name = REMINDERS
     noun = "reminder"
@@ -81,10 +88,18 @@ class ReminderService(CollectionService):
         ctx: Context,
         relationships: RelationshipService,
         interactions: InteractionService,
+        profile: OwnerProfile | None = None,
     ) -> None:
         super().__init__(ctx)
         self._relationships = relationships
         self._interactions = interactions
+        self._profile = profile
+
+    def language(self) -> str:
+        """The language the owner reads reminders in: their profile's ``language``, else
+        English (the e-mail and the calendar feed are written in it)."""
+        chosen = self._profile.get().get("language") if self._profile is not None else None
+        return chosen if isinstance(chosen, str) and chosen in LANGUAGES else LANGUAGES[0]
 
     def now(self) -> datetime:
         return self._ctx.now()

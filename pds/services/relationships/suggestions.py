@@ -11,8 +11,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pds.i18n import ngettext
+from pds.i18n import gettext
 from pds.services.relationships.cadence import Cadence
+from pds.services.relationships.wording import every_days
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,10 @@ class SuggestedTarget:
 
     @property
     def text(self) -> str:
-        return ngettext(
-            "You talk %(rhythm)s (every %(num)d day): remind me at that rhythm",
-            "You talk %(rhythm)s (every %(num)d days): remind me at that rhythm",
-            self.every_days,
+        return gettext(
+            "You talk %(rhythm)s (%(every)s): remind me at that rhythm",
             rhythm=self.rhythm,
+            every=every_days(self.every_days),
         )
 
 

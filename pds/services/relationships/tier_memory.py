@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pds.errors import NotFound
+from pds.i18n import N_, gettext
 from pds.schemas import load
 from pds.schemas.insight import TierLabelSchema
 from pds.services.collections import INSIGHTS
@@ -27,7 +28,8 @@ from pds.services.context import Context, check_actor
 from pds.services.relationships.tiers import GROUPS, ORGANISATIONS, PEOPLE, Tier, Tiers, match
 
 TIER, LEGACY_LABEL = "tier", "tier_label"
-GROUP_TITLES = {PEOPLE: "People", ORGANISATIONS: "Organisations"}
+#: each group's title (translate it where shown: ``gettext(GROUP_TITLES[group])``)
+GROUP_TITLES = {PEOPLE: N_("People"), ORGANISATIONS: N_("Organisations")}
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class NamedTier:
     @property
     def name(self) -> str:
         """The neutral name: "People tier 2"."""
-        return f"{GROUP_TITLES[self.group]} tier {self.number}"
+        return gettext(
+            "%(group)s tier %(number)d", group=gettext(GROUP_TITLES[self.group]), number=self.number
+        )
 
     @property
     def title(self) -> str:

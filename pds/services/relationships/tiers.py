@@ -22,8 +22,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pds.i18n import gettext, ngettext
 from pds.services.relationships.cadence import Cadence
-from pds.services.relationships.wording import every
+from pds.services.relationships.wording import decimal, every
 
 GRID = 40
 MAX_TIERS = 6
@@ -34,7 +35,6 @@ MIN_OVERLAP = 0.3  # Jaccard: a new tier continues an old one sharing at least t
 
 PEOPLE, ORGANISATIONS = "people", "organisations"  # the groups tiered apart
 GROUPS = (PEOPLE, ORGANISATIONS)
-_MEMBER = {PEOPLE: ("person", "people"), ORGANISATIONS: ("organisation", "organisations")}
 
 Point = tuple[float, float]
 
@@ -49,17 +49,31 @@ class Tier:
 
     @property
     def name(self) -> str:
-        return f"tier {self.number}"
+        return gettext("tier %(number)d", number=self.number)
 
     def explanation(self, group: str) -> str:
         """The tier of ``group`` in words with its numbers: "3 people, in touch about
         weekly (52 contacts a year at the centre), depth 0.78 of 1."."""
-        one, many = _MEMBER[group]
-        who = f"{self.size} {one if self.size == 1 else many}"
-        return (
-            f"{who}, in touch about {every(365.25 / max(self.per_year, 0.01))} "
-            f"({self.per_year:.0f} contacts a year at the centre), depth {self.depth:.2f} of 1."
+        per_year = round(self.per_year)
+        count = f"{self.per_year:.0f}"
+        return ngettext(
+            "%(who)s, in touch about %(rhythm)s (%(count)s contact a year at the centre), "
+            "depth %(depth)s of 1.",
+            "%(who)s, in touch about %(rhythm)s (%(count)s contacts a year at the centre), "
+            "depth %(depth)s of 1.",
+            per_year,
+            who=_members(group, self.size),
+            rhythm=every(365.25 / max(self.per_year, 0.01)),
+            count=count,
+            depth=decimal(self.depth, 2),
         )
+
+
+def _members(group: str, size: int) -> str:
+    """ "3 people", "1 organisation"."""
+    if group == PEOPLE:
+        return ngettext("%(num)d person", "%(num)d people", size)
+    return ngettext("%(num)d organisation", "%(num)d organisations", size)
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,11 @@ def test_fading_weekly_to_monthly_is_a_question_with_a_confidence() -> None:
         "You were in touch about weekly; the last three gaps were about monthly. "
         "Keep it, let it drift, or set a target?"
     )
-    with written_in("de"):  # not translated yet: English through and through, not mixed
-        assert "about weekly; the last three gaps were about monthly" in drift.question()
+    with written_in("de"):
+        assert drift.question() == (
+            "Sie hatten etwa wöchentlich Kontakt; in den letzten drei Abständen nur noch etwa "
+            "monatlich. Beibehalten, auseinanderdriften lassen oder ein Ziel setzen?"
+        )
 
 
 def test_a_weekly_relationship_gone_silent_is_drift_once_past_a_holiday() -> None:

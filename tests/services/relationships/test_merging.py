@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from pds.errors import Conflict, NotFound, ValidationFailed
+from pds.i18n import written_in
 from pds.services import Services
+from pds.services.relationships.merging import moving_text
 from pds.store import Store, new_id
 from tests.services.conftest import FakeClock, audit_events
 
@@ -138,6 +140,26 @@ def test_a_union_past_the_limits_is_refused_and_changes_nothing(
     ]
     assert _snapshot(services) == before
     assert services.merges.latest() is None
+
+
+def test_the_plan_in_german_and_its_refusal_in_english(
+    services: Services, duplicates: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    keep, other = duplicates
+    person = services.relationships.add({"kind": "person", "name": "Fresh Fields"})
+    with written_in("de"):
+        assert services.merges.plan(keep["id"], other["id"]).summary() == (
+            "Fresh Fields wird mit Fresh Fields Market zusammengeführt: 2 Kontakte, "
+            "1 Einkauf, 1 Freigabe, 1 verknüpfte Anbieter-App, 1 Erinnerungsziel, "
+            "1 Erwähnung in einem anderen Eintrag"
+        )
+        assert moving_text({"purchases": 3, "grants": 0}) == "3 Einkäufe"
+        assert moving_text({}) == "sonst geht nichts über"
+        with pytest.raises(Conflict) as caught:  # the domain's errors stay English
+            services.merges.merge(person["id"], other["id"])
+    assert "has 1 purchase, 1 grant, 1 linked vendor app, which only a vendor" in (
+        caught.value.message
+    )
 
 
 def test_a_person_cannot_take_a_vendors_purchases(

@@ -16,8 +16,8 @@ def test_a_suggestion_reads_in_german() -> None:
     with written_in("de"):
         suggestion = SuggestedTarget("r1", "Ada", 30, about(30))
         assert suggestion.text == (
-            "Sie sind etwa monatlich in Kontakt (alle 30 Tage): in diesem Rhythmus erinnern"
+            "Sie haben etwa monatlich Kontakt (alle 30 Tage): in diesem Rhythmus erinnern"
         )
         assert SuggestedTarget("r1", "Ada", 1, about(1)).text == (
-            "Sie sind etwa täglich in Kontakt (jeden Tag): in diesem Rhythmus erinnern"
+            "Sie haben etwa täglich Kontakt (jeden Tag): in diesem Rhythmus erinnern"
         )
