@@ -151,7 +151,7 @@ def test_flipped_byte_in_the_audit_log(home: Path, entry: int, region: str) -> N
 
 
 def test_an_audit_record_framed_too_short_is_refused(home: Path) -> None:
-    """A damaged length can frame a record shorter than its own header (a crash, not a refusal, before)."""
+    """A damaged length can frame a record shorter than its header: refused (it crashed before)."""
     files = small_store(home)
     log = files["log"]
     store = open_store(home)
