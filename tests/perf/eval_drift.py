@@ -203,7 +203,7 @@ class Snapshot:
     day: int
     flagged: bool
     silence: int  # days since the last contact, on that day
-    record: int  # longest gap between contact days before the drift point (0: none)
+    record: int  # longest gap between contact days before the drift point (steady: the day)
 
     @property
     def drifted(self) -> bool:
@@ -277,6 +277,12 @@ def snapshot_figures(taken: list[Snapshot], when: str) -> dict[str, float | int 
         "silence_over_1_5_record": _share(
             sum(s.silence > 1.5 * s.record for s in drifted), len(drifted)
         ),
+        **{
+            f"steady_silence_over_record_{w}": _share(
+                sum(s.silence > s.record for s in steady[w]), len(steady[w])
+            )
+            for w in STEADY_SNAPSHOTS
+        },
     }
 
 
@@ -374,8 +380,9 @@ def snapshot_tables(view: object) -> str:
     assert isinstance(view, dict)
     lines = [
         "| family | delay | drifted | flagged | steady | flagged (random day / end) "
-        "| precision | recall | silence > record (1.5x) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| precision | recall | silence > record (1.5x) | steady: silence > record "
+        "(random day / end) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     groups = {"**all**": view["overall"], **view["by_family"], **view["by_typical_gap"]}
     for name, delays in groups.items():
@@ -384,7 +391,9 @@ def snapshot_tables(view: object) -> str:
                 f"| {name} | {when} | {f['drifted']} | {f['tp']} | {f['steady']} "
                 f"| {f['steady_flagged_random']} / {f['steady_flagged_end']} "
                 f"| {_fmt(f['precision'])} | {_fmt(f['recall'])} "
-                f"| {_fmt(f['silence_over_record'])} ({_fmt(f['silence_over_1_5_record'])}) |"
+                f"| {_fmt(f['silence_over_record'])} ({_fmt(f['silence_over_1_5_record'])}) "
+                f"| {_fmt(f['steady_silence_over_record_random'])} / "
+                f"{_fmt(f['steady_silence_over_record_end'])} |"
             )
     lines += [
         "",
