@@ -265,7 +265,7 @@ def snapshot_figures(taken: list[Snapshot], when: str) -> dict[str, float | int 
     fp_weighted = sum(fp.values()) / len(STEADY_SNAPSHOTS)
     return {
         "drifted": len(drifted),
-        "capped": sum(1 for s in drifted if s.day == s.history.end),
+        "capped": sum(1 for s in drifted if _capped(s)),
         "tp": tp,
         "steady": len(steady["end"]),
         **{f"steady_flagged_{w}": fp[w] for w in STEADY_SNAPSHOTS},
@@ -284,6 +284,14 @@ def snapshot_figures(taken: list[Snapshot], when: str) -> dict[str, float | int 
             for w in STEADY_SNAPSHOTS
         },
     }
+
+
+def _capped(snapshot: Snapshot) -> bool:
+    """Whether a drifted snapshot was wanted after its history's last observed day."""
+    if not snapshot.when.startswith("+"):
+        return False
+    history = snapshot.history
+    return history.drift_point + int(snapshot.when[1:]) * history.typical > history.end + 1
 
 
 def kind_figures(

@@ -75,6 +75,8 @@ def test_a_drifting_history_is_photographed_after_its_drift_point_up_to_its_end(
     stop = weekly("stop", end=140 + 60)
     days = dict(snapshot_days(stop, random.Random(1)))
     assert days == {"+3": 161, "+6": 182, "+12": 200, WATCH_END: 200}  # +12 capped
+    taken = snapshots(stop, random.Random(1))
+    assert [snapshot_figures(taken, w)["capped"] for w in ("+6", "+12")] == [0, 1]
 
 
 def test_a_steady_history_is_photographed_on_a_seeded_random_day_and_at_its_end() -> None:
