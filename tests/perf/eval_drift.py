@@ -36,7 +36,8 @@ detector the way the owner meets it: the owner opens Insights on some day and se
 the questions of that day. The detector is asked once per snapshot, exactly as the
 store asks it that day (``sorted_cadence`` of the contact days up to that day, then
 ``detect``). A drifting history is photographed 3, 6 and 12 typical gaps after its
-drift point (each at most its last observed day) and labelled drifted; a steady
+drift point (each at most its last observed day) and on its last observed day (the
+"watch end", as long as the first-question view watches) and labelled drifted; a steady
 history on a day drawn uniformly from its watched period (first check to end; a
 seeded generator of its own, not the histories' and not the detector's) and on its
 last day, labelled steady. Per delay: recall = drifted snapshots flagged / drifted
@@ -46,7 +47,9 @@ one, the histories' own mix); also the share of steady snapshots flagged (random
 end) and, as the evidence available, the share of drifted snapshots whose silence
 exceeds (1.5 times) the longest gap between contact days before the drift point.
 Per kind, precision puts the kind's drifted snapshots against as many steady
-histories (all steady histories' flag rate). ``--view first|snapshot|both``.
+histories (all steady histories' flag rate); also per band of typical gap (under a
+month, 1-4 months, over 4). ``--view first|snapshot|both``, ``--tables`` prints the
+snapshot view as Markdown tables.
 """
 
 from __future__ import annotations
