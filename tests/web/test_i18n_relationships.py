@@ -131,3 +131,18 @@ def test_the_same_flashes_in_english(
     assert "<dt>Birthday</dt><dd>14 March 1987</dd>" in html
     assert "Target every 7 days (its own); last contact " in html
     assert "</time> call (in person)</li>" in html
+
+
+@pytest.mark.usefixtures("german")
+def test_the_dashboards_occasions_and_the_insights_groups_speak_german(
+    owner: FlaskClient, services: Services
+) -> None:
+    soon = date.today() + timedelta(days=3)
+    services.relationships.add(
+        {"kind": "person", "name": "Grete", "birthday": f"1990-{soon:%m-%d}"}
+    )
+    dashboard = owner.get("/").get_data(True)
+    assert "Grete</a>: Geburtstag (" in dashboard
+    assert "in 3 Tagen" in dashboard
+    insights = owner.get("/insights").get_data(True)
+    assert ">Personen</h3>" in insights
