@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from pds.auth.problems import problem_for, problem_for_crash, problem_for_http
 from pds.errors import Conflict, PdsError, PermissionDenied, ValidationFailed
+from pds.i18n import gettext
 
 #: Errors that refuse what the owner asked for, for a reason the owner can act on.
 REFUSED_MOVES = (Conflict, PermissionDenied, ValidationFailed)
@@ -44,7 +45,7 @@ def go_back_when_refused(bp: Blueprint, back: Callable[[], str]) -> None:
     def refused(error: PdsError) -> Response:
         if request.method != "POST":
             return error_page(error)
-        flash(f"Not done: {error.message}")
+        flash(gettext("Not done: %(reason)s", reason=error.message))
         return redirect(back(), code=303)
 
     for error in REFUSED_MOVES:
@@ -71,7 +72,7 @@ def _unexpected(error: Exception) -> Response:
     current_app.logger.exception("unexpected error: %s", type(error).__name__)
     if not _wants_html():
         return problem_for_crash()
-    return _page(500, "Internal Server Error", "something went wrong")
+    return _page(500, gettext("Internal Server Error"), gettext("something went wrong"))
 
 
 def _page(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:

@@ -32,12 +32,9 @@ PENDING = {
     "_relationship_record.html",
     "access_log.html",
     "consent.html",
-    "purchases_import.html",
     "relationship.html",
     "relationship_edit.html",
     "reminders.html",
-    "rfps_form.html",
-    "rfps_show.html",
     "terms.html",
     "vendors.html",
 }
