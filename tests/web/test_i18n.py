@@ -92,7 +92,9 @@ def test_the_checker_finds_text_outside_trans() -> None:
 def test_the_german_catalogue_has_every_marked_text() -> None:
     with (WEB.parents[1] / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
-    marked = {_frozen(found[2]) for found in extract_from_dir(str(WEB.parent), method_map, options_map)}
+    marked = {
+        _frozen(found[2]) for found in extract_from_dir(str(WEB.parent), method_map, options_map)
+    }
     with (GERMAN / "messages.po").open("rb") as po:
         catalogue = {_frozen(m.id) for m in read_po(po, locale="de") if m.id}
     assert marked - catalogue == set(), "run make messages and translate"

@@ -763,3 +763,15 @@ def test_the_rfp_form_and_page_speak_german(owner: FlaskClient, services: Servic
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "Nicht gespeichert: Korrigieren Sie die unten markierten Felder." in text
+
+
+def test_a_refused_move_is_said_in_german_with_the_reason_in_english(
+    owner: FlaskClient, services: Services
+) -> None:
+    services.profile.update({"language": "de"})
+    rfp = services.rfps.draft(_minimal())
+    page = f"/rfps/{rfp['id']}"
+    token = csrf_of(owner.get(page).get_data(as_text=True))
+    owner.post(f"{page}/close", data={"csrf_token": token})
+    reason = f"rfp {rfp['id']} cannot go from draft to closed"
+    assert flashed(owner, page) == [f"Nicht ausgeführt: {reason}"]
