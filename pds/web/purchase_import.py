@@ -46,8 +46,16 @@ FORMATS = (
     ("calendar", N_("Calendar (.ics): meetings with your people and vendors")),
     ("contacts", N_("Contacts (.vcf vCard): people and organisations")),
 )
-#: What an item import reads (``ImportReport.what``), in words to translate
-ITEM_WORDS = {"contacts": N_("contacts"), "events": N_("events"), "messages": N_("messages")}
+#: What an item import reads (``ImportReport.what``) and what becomes of each item
+#: (``OUTCOMES``), in words to translate
+ITEM_WORDS = {
+    "contacts": N_("contacts"),
+    "events": N_("events"),
+    "messages": N_("messages"),
+    "created": N_("created"),
+    "merged": N_("merged"),
+    "skipped": N_("skipped"),
+}
 TABULAR = ("csv", "amazon")
 FLAGS = ("create_vendors", "skip_invalid", "debits_as_purchases")
 Page = str | Response | tuple[str, int]
@@ -214,7 +222,7 @@ def _page(
 
 
 def item_words(what: str) -> str:
-    """What an item import reads (``contacts``), in the page's language."""
+    """What an item import reads (``contacts``) or an item's outcome, in the page's language."""
     return gettext(ITEM_WORDS[what]) if what in ITEM_WORDS else what
 
 
