@@ -24,12 +24,22 @@ from werkzeug.wrappers import Response
 
 from pds.auth.problems import problem_for, problem_for_crash, problem_for_http
 from pds.errors import Conflict, PdsError, PermissionDenied, ValidationFailed
-from pds.i18n import gettext
+from pds.i18n import N_, gettext
 
 #: Errors that refuse what the owner asked for, for a reason the owner can act on.
 REFUSED_MOVES = (Conflict, PermissionDenied, ValidationFailed)
 #: Blueprints that answer machines only, never with a page.
 MACHINE_BLUEPRINTS = frozenset({"health"})
+#: The error page's title for the errors an owner meets (others: the code, in words).
+TITLES = {
+    "not_found": N_("Not found"),
+    "permission_denied": N_("Permission denied"),
+    "validation_failed": N_("Validation failed"),
+    "conflict": N_("Conflict"),
+    "already_running": N_("Already running"),
+    "rate_limited": N_("Rate limited"),
+    "malformed_request": N_("Malformed request"),
+}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -56,8 +66,12 @@ def error_page(error: PdsError) -> Response:
     """``error`` as the styled page with its status, or as problem details."""
     if not _wants_html():
         return problem_for(error)
-    title = error.code.replace("_", " ").capitalize()
+    title = gettext(TITLES[error.code]) if error.code in TITLES else _code_words(error.code)
     return _page(error.http_status, title, error.message, error.headers)
+
+
+def _code_words(code: str) -> str:
+    return code.replace("_", " ").capitalize()
 
 
 def _http_error(error: HTTPException) -> Response:

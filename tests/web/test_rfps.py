@@ -775,3 +775,11 @@ def test_a_refused_move_is_said_in_german_with_the_reason_in_english(
     owner.post(f"{page}/close", data={"csrf_token": token})
     reason = f"rfp {rfp['id']} cannot go from draft to closed"
     assert flashed(owner, page) == [f"Nicht ausgeführt: {reason}"]
+
+
+def test_an_unknown_rfp_is_not_found_in_german(owner: FlaskClient, services: Services) -> None:
+    services.profile.update({"language": "de"})
+    page = "/rfps/0190f0f0-0000-7000-8000-000000000000"
+    response = owner.get(page, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert '<h1 id="error-title">404 · Nicht gefunden</h1>' in response.get_data(as_text=True)
