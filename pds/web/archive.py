@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from flask import Response, render_template, request, stream_with_context
 
 from pds.errors import ValidationFailed
+from pds.i18n import gettext
 from pds.runtime.current import runtime
 from pds.services.archive import ExportOptions
 from pds.web.context import services
@@ -47,7 +48,9 @@ def export() -> Response | tuple[str, int]:
     except ValidationFailed:
         if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
             raise
-        errors = {"passphrase": ["Secrets go only into an encrypted archive: give a passphrase."]}
+        errors = {
+            "passphrase": [gettext("Secrets go only into an encrypted archive: give a passphrase.")]
+        }
         return _page(errors), 422
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     name = f"pds-archive-{stamp}.zip" + (".enc" if passphrase else "")

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from pds.i18n import gettext
+
 Number = int | float | Decimal
 ValueText = Callable[[Number], str]
 
@@ -153,7 +155,8 @@ def table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], *, h
     )
     if hidden:
         return f'<div class="visually-hidden">{markup}</div>'
-    return f'<details class="chart-numbers"><summary>The numbers</summary>{markup}</details>'
+    summary = escape(gettext("The numbers"))
+    return f'<details class="chart-numbers"><summary>{summary}</summary>{markup}</details>'
 
 
 #: Charts without text, which may shrink with the page (a sparkline in a list row).

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from pds.i18n import gettext, ngettext
 from pds.schemas.currencies import minor_units
 from pds.web.chart_svg import (
     ACCENT,
@@ -93,7 +94,8 @@ def stacked_bars(
         [column, *(value_text(values[i]) for _, values in series), value_text(totals[i])]
         for i, column in enumerate(columns)
     ]
-    numbers = table(title, ["Month", *(n for n, _ in series), "Total"], rows, hidden=False)
+    heads = [gettext("Month"), *(n for n, _ in series), gettext("Total")]
+    numbers = table(title, heads, rows, hidden=False)
     picture = svg(chart_id, WIDTH, height, title, desc, "".join(body))
     return figure(chart_id, "stacked", picture, caption, numbers)
 
@@ -123,9 +125,14 @@ def horizontal_bars(
             )
         )
         body.append(text(label_w + bar_w + 6, y + 17, value_text(value)))
-    desc = "; ".join(f"{label}: {value_text(value)}" for label, value in rows) or "No data."
+    desc = "; ".join(f"{label}: {value_text(value)}" for label, value in rows) or gettext(
+        "No data."
+    )
     numbers = table(
-        title, ["Name", "Amount"], [[lb, value_text(v)] for lb, v in rows], hidden=False
+        title,
+        [gettext("Name"), gettext("Amount")],
+        [[lb, value_text(v)] for lb, v in rows],
+        hidden=False,
     )
     picture = svg(chart_id, WIDTH, height, title, desc, "".join(body))
     return figure(chart_id, "hbars", picture, caption, numbers)
@@ -149,14 +156,21 @@ def sparkline(chart_id: str, title: str, columns: Sequence[str], values: Sequenc
     total = sum(values)
     if total:
         busiest = max(range(len(values)), key=lambda i: (values[i], i))
-        desc = (
-            f"{total} in {len(values)} months; at most {values[busiest]} "
-            f"in {columns[busiest]}; {values[-1]} in {columns[-1]}."
+        desc = ngettext(
+            "%(total)s in %(num)d month; at most %(most)s in %(busiest)s; %(last)s in %(month)s.",
+            "%(total)s in %(num)d months; at most %(most)s in %(busiest)s; %(last)s in %(month)s.",
+            len(values),
+            total=total,
+            most=values[busiest],
+            busiest=columns[busiest],
+            last=values[-1],
+            month=columns[-1],
         )
     else:
-        desc = f"None in {len(values)} months."
+        desc = ngettext("None in %(num)d month.", "None in %(num)d months.", len(values))
     rows = [[column, count_text(value)] for column, value in zip(columns, values, strict=True)]
-    numbers = table(title, ["Month", "Count"], rows, hidden=True) if total else ""
+    heads = [gettext("Month"), gettext("Count")]
+    numbers = table(title, heads, rows, hidden=True) if total else ""
     picture = svg(chart_id, width, height, f"{title}: {desc}", desc, body)
     return figure(chart_id, "spark", picture, "", numbers)
 
@@ -192,13 +206,24 @@ def area_chart(
         body.append(text(xy[i][0], base + 16, points[i][0], anchor=anchor))
     total = sum((v for _, v in points), Decimal(0))
     peak = max(range(len(points)), key=lambda i: (points[i][1], i)) if points else None
-    desc = f"{value_text(total)} in all over {len(points)} days" + (
-        f"; at most {value_text(points[peak][1])} on {points[peak][0]}."
-        if total and peak is not None
-        else "."
-    )
+    if total and peak is not None:
+        desc = ngettext(
+            "%(total)s in all over %(num)d day; at most %(most)s on %(day)s.",
+            "%(total)s in all over %(num)d days; at most %(most)s on %(day)s.",
+            len(points),
+            total=value_text(total),
+            most=value_text(points[peak][1]),
+            day=points[peak][0],
+        )
+    else:
+        desc = ngettext(
+            "%(total)s in all over %(num)d day.",
+            "%(total)s in all over %(num)d days.",
+            len(points),
+            total=value_text(total),
+        )
     rows = [[label, value_text(value)] for label, value in points]
-    numbers = table(title, ["Day", "Count"], rows, hidden=False)
+    numbers = table(title, [gettext("Day"), gettext("Count")], rows, hidden=False)
     picture = svg(chart_id, WIDTH, height, title, desc, "".join(body))
     return figure(chart_id, "area", picture, caption, numbers)
 
@@ -249,14 +274,23 @@ def _stack_desc(
     columns: Sequence[str], totals: Sequence[Number], value_text: ValueText, caption: str
 ) -> str:
     if not columns:
-        return "No data."
+        return gettext("No data.")
     peak = max(range(len(columns)), key=lambda i: (totals[i], i))
     return " ".join(
         part
         for part in (
             caption,
-            f"{value_text(sum(totals, Decimal(0)))} over {len(columns)} months;",
-            f"the most, {value_text(totals[peak])}, in {columns[peak]}.",
+            ngettext(
+                "%(total)s over %(num)d month;",
+                "%(total)s over %(num)d months;",
+                len(columns),
+                total=value_text(sum(totals, Decimal(0))),
+            ),
+            gettext(
+                "the most, %(most)s, in %(month)s.",
+                most=value_text(totals[peak]),
+                month=columns[peak],
+            ),
         )
         if part
     )

@@ -24,11 +24,22 @@ from werkzeug.wrappers import Response
 
 from pds.auth.problems import problem_for, problem_for_crash, problem_for_http
 from pds.errors import Conflict, PdsError, PermissionDenied, ValidationFailed
+from pds.i18n import N_, gettext
 
 #: Errors that refuse what the owner asked for, for a reason the owner can act on.
 REFUSED_MOVES = (Conflict, PermissionDenied, ValidationFailed)
 #: Blueprints that answer machines only, never with a page.
 MACHINE_BLUEPRINTS = frozenset({"health"})
+#: The error page's title for the errors an owner meets (others: the code, in words).
+TITLES = {
+    "not_found": N_("Not found"),
+    "permission_denied": N_("Permission denied"),
+    "validation_failed": N_("Validation failed"),
+    "conflict": N_("Conflict"),
+    "already_running": N_("Already running"),
+    "rate_limited": N_("Rate limited"),
+    "malformed_request": N_("Malformed request"),
+}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -44,7 +55,7 @@ def go_back_when_refused(bp: Blueprint, back: Callable[[], str]) -> None:
     def refused(error: PdsError) -> Response:
         if request.method != "POST":
             return error_page(error)
-        flash(f"Not done: {error.message}")
+        flash(gettext("Not done: %(reason)s", reason=error.message))
         return redirect(back(), code=303)
 
     for error in REFUSED_MOVES:
@@ -55,8 +66,12 @@ def error_page(error: PdsError) -> Response:
     """``error`` as the styled page with its status, or as problem details."""
     if not _wants_html():
         return problem_for(error)
-    title = error.code.replace("_", " ").capitalize()
+    title = gettext(TITLES[error.code]) if error.code in TITLES else _code_words(error.code)
     return _page(error.http_status, title, error.message, error.headers)
+
+
+def _code_words(code: str) -> str:
+    return code.replace("_", " ").capitalize()
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -71,7 +86,7 @@ def _unexpected(error: Exception) -> Response:
     current_app.logger.exception("unexpected error: %s", type(error).__name__)
     if not _wants_html():
         return problem_for_crash()
-    return _page(500, "Internal Server Error", "something went wrong")
+    return _page(500, gettext("Internal Server Error"), gettext("something went wrong"))
 
 
 def _page(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:

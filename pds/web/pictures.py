@@ -9,36 +9,55 @@ from typing import Any
 
 from markupsafe import Markup
 
+from pds.i18n import N_, gettext, ngettext
 from pds.services.periods import first_day, last_months
 from pds.services.records.spending import CurrencyTotal, MonthlySpending, VendorSpending
 from pds.web.charts import area_chart, horizontal_bars, money_text, sparkline, stacked_bars
 
 CADENCE_MONTHS = 24
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: the months' short names (``gettext`` them where used)
+MONTH_NAMES = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 def month_long(key: str) -> str:
     """``2025-03`` as ``Mar 2025``."""
     day = first_day(key)
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{gettext(MONTH_NAMES[day.month - 1])} {day.year}"
 
 
 def month_short(key: str) -> str:
     """``2025-03`` as ``Mar 25``."""
     day = first_day(key)
-    return f"{MONTH_NAMES[day.month - 1]} {day.year % 100:02d}"
+    return f"{gettext(MONTH_NAMES[day.month - 1])} {day.year % 100:02d}"
 
 
 def currency_note(currency: str, others: Sequence[CurrencyTotal]) -> str:
     """Which currency a spending chart is in, and what it leaves out."""
-    note = f"In {currency}, the currency of most of your purchases."
+    note = gettext("In %(currency)s, the currency of most of your purchases.", currency=currency)
     if others:
         left = ", ".join(
-            f"{money_text(t.currency)(t.amount)} ({t.purchases} purchase"
-            f"{'s' if t.purchases != 1 else ''})"
+            ngettext(
+                "%(amount)s (%(num)d purchase)",
+                "%(amount)s (%(num)d purchases)",
+                t.purchases,
+                amount=money_text(t.currency)(t.amount),
+            )
             for t in others
         )
-        note += f" Not shown: {left}."
+        note += " " + gettext("Not shown: %(left)s.", left=left)
     return note
 
 
@@ -48,7 +67,7 @@ def spending_per_month(spending: MonthlySpending) -> Markup | None:
         return None
     return stacked_bars(
         "spending-month",
-        f"Spending per month by category, {spending.currency}",
+        gettext("Spending per month by category, %(currency)s", currency=spending.currency),
         [month_long(m) for m in spending.months],
         list(spending.by_category.items()),
         ticks=[month_short(m) for m in spending.months],
@@ -63,7 +82,7 @@ def spending_per_vendor(spending: VendorSpending) -> Markup | None:
         return None
     return horizontal_bars(
         "spending-vendor",
-        f"Spending per vendor, {spending.currency}",
+        gettext("Spending per vendor, %(currency)s", currency=spending.currency),
         [(row.name, row.amount) for row in spending.vendors],
         value_text=money_text(spending.currency),
         caption=currency_note(spending.currency, spending.others),
@@ -78,7 +97,7 @@ def cadence_sparklines(
     return {
         record["id"]: sparkline(
             f"cadence-{record['id']}",
-            f"Interactions per month with {record['name']}",
+            gettext("Interactions per month with %(name)s", name=record["name"]),
             months,
             counts.get(record["id"], [0] * CADENCE_MONTHS),
         )
@@ -90,6 +109,11 @@ def access_per_day(points: Sequence[tuple[str, int]], who: str) -> Markup:
     """The area chart of vendor API calls per day."""
     return area_chart(
         "access-per-day",
-        f"API calls per day by {who}, last {len(points)} days (UTC)",
+        ngettext(
+            "API calls per day by %(who)s, last %(num)d day (UTC)",
+            "API calls per day by %(who)s, last %(num)d days (UTC)",
+            len(points),
+            who=who,
+        ),
         points,
     )

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from pds.i18n import N_, gettext, ngettext
 from pds.runtime.current import runtime
 from pds.services.attention import RECENT_DAYS, attention
 from pds.services.identity.login_throttle import Admission, LoginThrottle
@@ -22,8 +23,8 @@ from pds.web.sessions import end_session, start_owner_session
 
 bp = portal_blueprint("portal", __name__)
 
-WRONG_PASSWORD = "That password is not right."
-WRONG_PASSWORD_OR_CODE = "That password or one-time code is not right."
+WRONG_PASSWORD = N_("That password is not right.")
+WRONG_PASSWORD_OR_CODE = N_("That password or one-time code is not right.")
 
 
 def login_throttle() -> LoginThrottle:
@@ -37,8 +38,10 @@ def client_address() -> str:
 
 def throttled_message(admission: Admission) -> str:
     seconds = admission.retry_after
-    return (
-        f"Too many wrong tries. Wait {seconds} second{'s' if seconds != 1 else ''}, then try again."
+    return ngettext(
+        "Too many wrong tries. Wait %(num)d second, then try again.",
+        "Too many wrong tries. Wait %(num)d seconds, then try again.",
+        seconds,
     )
 
 
@@ -61,7 +64,7 @@ def check_owner_password(password: str) -> PasswordRefused | None:
         retry = {"Retry-After": str(admission.retry_after)}
         return PasswordRefused(throttled_message(admission), 429, retry)
     if not services().credentials.verify_password(password):
-        return PasswordRefused(WRONG_PASSWORD, 422, {})
+        return PasswordRefused(gettext(WRONG_PASSWORD), 422, {})
     login_throttle().succeeded(client_address())
     return None
 
@@ -92,7 +95,7 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
     failure = _check_factors(totp)
     if failure:
         services().credentials.log_login_failed(address=client_address(), reason=failure)
-        error = WRONG_PASSWORD_OR_CODE if totp else WRONG_PASSWORD
+        error = gettext(WRONG_PASSWORD_OR_CODE if totp else WRONG_PASSWORD)
         return _login_page(totp, error), 401
     login_throttle().succeeded(client_address())
     services().credentials.log_login_ok(address=client_address(), factors=2 if totp else 1)

@@ -12,13 +12,19 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
+from pds.i18n import N_, gettext
 from pds.schemas.preference import VISIBILITIES
 from pds.services.collections import PREFERENCES
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
 bp = portal_blueprint("preferences", __name__)
-VALUE_TYPES = (("text", "Text"), ("number", "Number"), ("yes_no", "Yes or no"), ("list", "List"))
+VALUE_TYPES = (
+    ("text", N_("Text")),
+    ("number", N_("Number")),
+    ("yes_no", N_("Yes or no")),
+    ("list", N_("List")),
+)
 Page = str | Response | tuple[str, int]
 
 
@@ -36,9 +42,9 @@ def add() -> Page:
     except ValidationFailed as exc:
         return _list_page(form, exc.flat("-")), 422
     except Conflict:
-        errors = {"key": ["You have a preference under this key already: edit it below."]}
+        errors = {"key": [gettext("You have a preference under this key already: edit it below.")]}
         return _list_page(form, errors), 409
-    flash(f"Preference {record['key']} added.")
+    flash(gettext("Preference %(key)s added.", key=record["key"]))
     return redirect(url_for("preferences.index") + f"#pref-{record['id']}", 303)
 
 
@@ -51,7 +57,7 @@ def edit(key: str) -> Page:
         services().preferences.update(key, _fields(request.form, editing=True))
     except ValidationFailed as exc:
         return _edit_page(record, request.form, exc.flat("-")), 422
-    flash(f"Preference {record['key']} saved.")
+    flash(gettext("Preference %(key)s saved.", key=record["key"]))
     return redirect(url_for("preferences.index") + f"#pref-{record['id']}", 303)
 
 
@@ -61,7 +67,7 @@ def delete(key: str) -> Page:
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return render_template("preference_delete.html", preference=record)
     services().preferences.delete(key)
-    flash(f"Preference {record['key']} deleted.")
+    flash(gettext("Preference %(key)s deleted.", key=record["key"]))
     return redirect(url_for("preferences.index"), 303)
 
 
@@ -76,7 +82,7 @@ def _list_page(form: Mapping[str, Any], errors: dict[str, list[str]]) -> str:
         form=form,
         errors=errors,
         visibilities=VISIBILITIES,
-        value_types=VALUE_TYPES,
+        value_types=_value_types(),
     )
 
 
@@ -87,7 +93,7 @@ def _edit_page(record: Mapping[str, Any], form: Mapping[str, Any], errors: dict[
         form=form,
         errors=errors,
         visibilities=VISIBILITIES,
-        value_types=VALUE_TYPES,
+        value_types=_value_types(),
         readers=_readers([record]).get(record["id"], []),
     )
 
@@ -127,11 +133,13 @@ def _value(kind: str, text: str) -> Any:
         try:
             number = float(text)
         except ValueError:
-            raise ValidationFailed("invalid preference", {"value": ["Not a number."]}) from None
+            raise ValidationFailed(
+                "invalid preference", {"value": [gettext("Not a number.")]}
+            ) from None
         return int(number) if number.is_integer() and "." not in text else number
     if kind == "yes_no":
         if text.casefold() not in ("yes", "no"):
-            raise ValidationFailed("invalid preference", {"value": ["Answer yes or no."]})
+            raise ValidationFailed("invalid preference", {"value": [gettext("Answer yes or no.")]})
         return text.casefold() == "yes"
     if kind == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
@@ -155,3 +163,8 @@ def _as_form(record: Mapping[str, Any]) -> dict[str, str]:
         "category": record.get("category", ""),
         "note": record.get("note", ""),
     }
+
+
+def _value_types() -> list[tuple[str, str]]:
+    """The value types the form offers, named in the page's language."""
+    return [(name, gettext(label)) for name, label in VALUE_TYPES]

@@ -20,6 +20,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed, detail_lines
+from pds.i18n import N_, gettext, ngettext
 from pds.services.importers.bank import import_statement
 from pds.services.importers.calendar_ics import import_calendar
 from pds.services.importers.outcome import ImportReport as ItemReport
@@ -38,13 +39,23 @@ MAX_BYTES = 2 * 1024 * 1024
 FORM_ROOM = 64 * 1024
 bp = portal_blueprint("purchase_import", __name__, max_body=MAX_BYTES + FORM_ROOM)
 FORMATS = (
-    ("csv", "CSV (a spreadsheet, a bank's or shop's CSV export)"),
-    ("amazon", "Amazon order history (CSV)"),
-    ("bank", "Bank or card statement (OFX/QFX, camt.053, MT940)"),
-    ("receipts", "E-mail receipts (an mbox file, one .eml, or a zip of .eml files)"),
-    ("calendar", "Calendar (.ics): meetings with your people and vendors"),
-    ("contacts", "Contacts (.vcf vCard): people and organisations"),
+    ("csv", N_("CSV (a spreadsheet, a bank's or shop's CSV export)")),
+    ("amazon", N_("Amazon order history (CSV)")),
+    ("bank", N_("Bank or card statement (OFX/QFX, camt.053, MT940)")),
+    ("receipts", N_("E-mail receipts (an mbox file, one .eml, or a zip of .eml files)")),
+    ("calendar", N_("Calendar (.ics): meetings with your people and vendors")),
+    ("contacts", N_("Contacts (.vcf vCard): people and organisations")),
 )
+#: What an item import reads (``ImportReport.what``) and what becomes of each item
+#: (``OUTCOMES``), in words to translate
+ITEM_WORDS = {
+    "contacts": N_("contacts"),
+    "events": N_("events"),
+    "messages": N_("messages"),
+    "created": N_("created"),
+    "merged": N_("merged"),
+    "skipped": N_("skipped"),
+}
 TABULAR = ("csv", "amazon")
 FLAGS = ("create_vendors", "skip_invalid", "debits_as_purchases")
 Page = str | Response | tuple[str, int]
@@ -68,7 +79,11 @@ def preview() -> Page:
     if len(data) > MAX_BYTES:
         return _page(
             form,
-            {"file": [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]},
+            {
+                "file": [
+                    gettext("The file is larger than %(size)d MB.", size=MAX_BYTES // (1024 * 1024))
+                ]
+            },
             pending,
             422,
         )
@@ -77,7 +92,7 @@ def preview() -> Page:
         pending = {"data": data, "name": name}
         form["mapping"] = {}
     if not pending:
-        return _page(form, {"file": ["Choose a file to import."]}, None, 422)
+        return _page(form, {"file": [gettext("Choose a file to import.")]}, None, 422)
     pending = {**pending, "form": form}
     session[PENDING] = pending
     try:
@@ -91,7 +106,7 @@ def preview() -> Page:
 def commit() -> Page:
     pending = session.get(PENDING)
     if not pending:
-        flash("Nothing to import: upload the file again.")
+        flash(gettext("Nothing to import: upload the file again."))
         return redirect(url_for("purchase_import.upload"), 303)
     try:
         report = _run(pending, dry_run=False)
@@ -199,22 +214,35 @@ def _page(
         kept=pending["name"] if pending else None,
         choices=choices,
         fields=COLUMNS,
-        formats=FORMATS,
+        formats=[(name, gettext(label)) for name, label in FORMATS],
+        item_words=item_words,
         report=report if isinstance(report, ImportReport) else None,
         items=report if isinstance(report, ItemReport) else None,
     ), status
 
 
+def item_words(what: str) -> str:
+    """What an item import reads (``contacts``) or an item's outcome, in the page's language."""
+    return gettext(ITEM_WORDS[what]) if what in ITEM_WORDS else what
+
+
 def _imported(report: ImportReport | ItemReport) -> str:
     if isinstance(report, ItemReport):
-        counts = ", ".join(f"{report.count(o)} {o}" for o in ("created", "merged", "skipped"))
-        return f"Imported {report.what}: {counts}."
-    purchases, vendors = report.purchases_created, len(report.vendors_created)
-    text = f"Imported {purchases} purchase{'s' if purchases != 1 else ''}"
+        return gettext(
+            "Imported %(what)s: %(created)d created, %(merged)d merged, %(skipped)d skipped.",
+            what=item_words(report.what),
+            created=report.count("created"),
+            merged=report.count("merged"),
+            skipped=report.count("skipped"),
+        )
+    vendors = len(report.vendors_created)
+    text = ngettext(
+        "Imported %(num)d purchase", "Imported %(num)d purchases", report.purchases_created
+    )
     if vendors:
-        text += f" and {vendors} new vendor{'s' if vendors != 1 else ''}"
+        text += " " + ngettext("and %(num)d new vendor", "and %(num)d new vendors", vendors)
     if report.duplicates:
-        text += f"; {len(report.duplicates)} already there"
+        text += "; " + gettext("%(count)d already there", count=len(report.duplicates))
     if report.skipped:
-        text += f"; {len(report.skipped)} skipped"
+        text += "; " + gettext("%(count)s skipped", count=len(report.skipped))
     return text + "."

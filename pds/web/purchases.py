@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
+from pds.i18n import gettext
 from pds.schemas.purchase import STATUSES
 from pds.services.records.purchase_browsing import SORTS
 from pds.web.context import services
@@ -90,7 +91,7 @@ def new() -> Page:
         record = services().purchases.add(_purchase_input(request.form, editing=False))
     except ValidationFailed as exc:
         return _form_page(None, request.form, exc.flat("-")), 422
-    flash(f"Purchase of {_said(record)} added.")
+    flash(gettext("Purchase of %(purchase)s added.", purchase=_said(record)))
     return redirect(url_for("purchases.index"), 303)
 
 
@@ -103,7 +104,7 @@ def edit(purchase_id: str) -> Page:
         services().purchases.update(purchase_id, _purchase_input(request.form, editing=True))
     except ValidationFailed as exc:
         return _form_page(record, request.form, exc.flat("-")), 422
-    flash("Purchase saved.")
+    flash(gettext("Purchase saved."))
     return redirect(url_for("purchases.index"), 303)
 
 
@@ -114,21 +115,22 @@ def delete(purchase_id: str) -> Page:
         vendor = services().relationships.find(record["vendor_id"]) or {}
         return render_template("purchase_delete.html", purchase=record, vendor=vendor)
     services().purchases.delete(purchase_id)
-    flash(f"Purchase of {_said(record)} deleted.")
+    flash(gettext("Purchase of %(purchase)s deleted.", purchase=_said(record)))
     return redirect(url_for("purchases.index"), 303)
 
 
 @bp.post("/purchases/<purchase_id>/review")
 def review(purchase_id: str) -> Response:
     services().purchases.update(purchase_id, {"status": "reviewed"})
-    flash("Receipt marked as reviewed.")
+    flash(gettext("Receipt marked as reviewed."))
     return redirect(url_for("purchases.index", status="new"), 303)
 
 
 def _said(record: Mapping[str, Any]) -> str:
     """A purchase as the owner reads it: ``€19.90 on 6 May 2025``."""
     owner = owner_locale()
-    return f"{owner.amount(record['total'], record['currency'])} on {owner.day(record['date'])}"
+    amount = owner.amount(record["total"], record["currency"])
+    return gettext("%(amount)s on %(day)s", amount=amount, day=owner.day(record["date"]))
 
 
 def _form_page(

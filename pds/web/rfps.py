@@ -18,6 +18,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import NotFound, ValidationFailed
+from pds.i18n import gettext
 from pds.schemas.rfp import OPERATORS, STATUSES
 from pds.services.intents.offers import BLOCKED, SORTS
 from pds.services.intents.rfp_views import public_view
@@ -46,7 +47,7 @@ def index() -> tuple[str, int]:
     status = request.args.get("status") or None
     errors: dict[str, list[str]] = {}
     if status is not None and status not in STATUSES:
-        errors["status"] = [f"Must be one of: {', '.join(STATUSES)}."]
+        errors["status"] = [gettext("Must be one of: %(choices)s.", choices=", ".join(STATUSES))]
         status = None
     rfps = services().rfps.list(status=status)
     live = {r["id"]: len(services().offers.list_for_rfp(r["id"], status="live")) for r in rfps}
@@ -72,7 +73,7 @@ def new() -> Page:
 def edit(rfp_id: str) -> Page:
     rfp = services().rfps.get(rfp_id)
     if rfp["status"] != DRAFT:
-        flash(f"This RFP is {rfp['status']}; only a draft can be edited.")
+        flash(gettext("This RFP is %(status)s; only a draft can be edited.", status=rfp["status"]))
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(form_of(rfp, owner_locale()), rfp)
@@ -100,14 +101,16 @@ def publish(rfp_id: str) -> Page:
 @bp.post("/rfps/<rfp_id>/close")
 def close(rfp_id: str) -> Response:
     services().rfps.close(rfp_id)
-    flash("Closed: no more offers are taken. The vendors who made one are told.")
+    flash(gettext("Closed: no more offers are taken. The vendors who made one are told."))
     return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
 
 
 @bp.post("/rfps/<rfp_id>/withdraw")
 def withdraw(rfp_id: str) -> Response:
     services().rfps.withdraw(rfp_id)
-    flash("Withdrawn: the RFP is off the feed, and the vendors who made an offer are told.")
+    flash(
+        gettext("Withdrawn: the RFP is off the feed, and the vendors who made an offer are told.")
+    )
     return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
 
 
@@ -115,7 +118,11 @@ def withdraw(rfp_id: str) -> Response:
 def amend(rfp_id: str) -> Page:
     rfp = services().rfps.get(rfp_id)
     if rfp["status"] != OPEN:
-        flash(f"This RFP is {rfp['status']}; only an open RFP can be amended.")
+        flash(
+            gettext(
+                "This RFP is %(status)s; only an open RFP can be amended.", status=rfp["status"]
+            )
+        )
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(form_of(rfp, owner_locale()), rfp, amending=True)
@@ -123,12 +130,12 @@ def amend(rfp_id: str) -> Page:
     try:
         changes = amendments(form, form_of(rfp, owner_locale()), owner_locale())
         if not changes:
-            flash("Nothing changed.")
+            flash(gettext("Nothing changed."))
             return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
         services().rfps.amend(rfp_id, changes)
     except ValidationFailed as exc:
         return _form_page(form.with_errors(exc), rfp, amending=True), 422
-    flash("Amended: the vendors who can see it are sent the new version.")
+    flash(gettext("Amended: the vendors who can see it are sent the new version."))
     return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
 
 
@@ -143,9 +150,13 @@ def award(rfp_id: str, offer_id: str) -> Response:
     share = request.form.get("share_shipping") == "yes"
     services().rfps.award(rfp_id, offer["id"], share_shipping=share)
     name = _vendor_name(offer["client_id"])
-    message = f"Awarded to {name}. The other vendors are told they were not selected."
+    message = gettext(
+        "Awarded to %(name)s. The other vendors are told they were not selected.", name=name
+    )
     if share:
-        message += f" {name} will ask for your consent before it sees your shipping address."
+        message += " " + gettext(
+            "%(name)s will ask for your consent before it sees your shipping address.", name=name
+        )
     flash(message)
     return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
 
@@ -155,7 +166,7 @@ def decline(rfp_id: str, offer_id: str) -> Response:
     offer = _offer_of(rfp_id, offer_id)
     services().offers.decline(offer["id"])
     name = _vendor_name(offer["client_id"])
-    flash(f"Declined the offer of {name}; it is told it was not selected.")
+    flash(gettext("Declined the offer of %(name)s; it is told it was not selected.", name=name))
     return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
 
 
@@ -168,7 +179,7 @@ def answer(rfp_id: str, offer_id: str) -> Page:
     except ValidationFailed as exc:
         messages = exc.messages()
         return _show_page(rfp_id, answering={offer["id"]: (text, messages)})[0], 422
-    flash("Answer sent.")
+    flash(gettext("Answer sent."))
     return redirect(url_for("rfps.show", rfp_id=rfp_id) + f"#offer-{offer['id']}", code=303)
 
 
@@ -206,9 +217,9 @@ def _after_save(rfp: Mapping[str, Any], form: RfpForm) -> Page:
     if action == "publish":
         return _publish(rfp, form)
     if action == "preview":
-        flash("Draft saved. This is exactly what vendors will see when you publish it.")
+        flash(gettext("Draft saved. This is exactly what vendors will see when you publish it."))
         return redirect(url_for("rfps.preview", rfp_id=rfp["id"]), code=303)
-    flash("Draft saved. Nothing is shown to vendors until you publish it.")
+    flash(gettext("Draft saved. Nothing is shown to vendors until you publish it."))
     return redirect(url_for("rfps.show", rfp_id=rfp["id"]), code=303)
 
 
@@ -219,7 +230,7 @@ def _publish(rfp: Mapping[str, Any], form: RfpForm | None) -> Page:
     except ValidationFailed as exc:
         shown = form or form_of(rfp, owner_locale())
         return _form_page(shown.with_errors(exc), rfp, not_published=True), 422
-    flash(f"Published: vendors see it as {published['pseudonym']}.")
+    flash(gettext("Published: vendors see it as %(pseudonym)s.", pseudonym=published["pseudonym"]))
     return redirect(url_for("rfps.show", rfp_id=rfp["id"]), code=303)
 
 
@@ -235,7 +246,7 @@ def _form_page(
     preferences = [(p["key"], _shown(p["value"])) for p in services().preferences.list()]
     recorded = {key for key, _ in preferences}
     gone = [key for key in form.values["disclosure"] if key not in recorded]
-    preferences += [(key, "(no longer recorded)") for key in gone]
+    preferences += [(key, gettext("(no longer recorded)")) for key in gone]
     return render_template(
         "rfps_form.html",
         form=form,
@@ -258,7 +269,7 @@ def _show_page(
     sort = request.args.get("sort") or None
     errors: dict[str, list[str]] = {}
     if sort is not None and sort not in SORTS:
-        errors["sort"] = [f"Sort by one of: {', '.join(SORTS)}."]
+        errors["sort"] = [gettext("Sort by one of: %(choices)s.", choices=", ".join(SORTS))]
         sort = None
     offers = services().offers.list_for_rfp(rfp["id"], sort=sort)
     now = services().clock()
@@ -291,7 +302,7 @@ def _offer_of(rfp_id: str, offer_id: str) -> dict[str, Any]:
 
 def _vendor_name(client_id: str) -> str:
     client = services().clients.find(client_id)
-    return str(client["client_name"]) if client else f"unknown vendor {client_id}"
+    return str(client["client_name"]) if client else gettext("unknown vendor %(id)s", id=client_id)
 
 
 def _shown(value: Any) -> str:

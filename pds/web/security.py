@@ -27,6 +27,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
+from pds.i18n import gettext, ngettext
 from pds.services.identity.credentials import otpauth_uri
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
@@ -99,8 +100,12 @@ def change_password() -> Page:
         return _page(422, password=exc.details)
     login_throttle().succeeded(client_address())
     ended = end_other_owner_sessions()
-    others = f" {ended} other session{'s' if ended != 1 else ''} logged out." if ended else ""
-    return _back(f"Your password is changed.{others}")
+    notice = gettext("Your password is changed.")
+    if ended:
+        notice += " " + ngettext(
+            "%(num)d other session logged out.", "%(num)d other sessions logged out.", ended
+        )
+    return _back(notice)
 
 
 @bp.post("/totp/begin")
@@ -162,8 +167,8 @@ def disable_totp() -> Page:
     try:
         services().credentials.disable_totp()
     except Conflict:
-        return _back("Two-step login was already off.")
-    return _back("Two-step login is off. Logging in now takes only your password.")
+        return _back(gettext("Two-step login was already off."))
+    return _back(gettext("Two-step login is off. Logging in now takes only your password."))
 
 
 @bp.post("/recovery-codes")
@@ -174,7 +179,7 @@ def renew_recovery_codes() -> Page:
     try:
         session[FRESH_CODES] = services().credentials.new_recovery_codes()
     except Conflict:
-        return _back("Turn on two-step login first.")
+        return _back(gettext("Turn on two-step login first."))
     return redirect(url_for("security.show_recovery_codes"), 303)
 
 

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
+from pds.i18n import gettext
 from pds.runtime.current import runtime
 from pds.runtime.key_rotation import KeyRotation
 from pds.services.identity.store_keys import change_passphrase
@@ -83,7 +83,7 @@ def profile() -> Page:
         errors = exc.flat("-")
         errors = {k.removeprefix("address-"): v for k, v in errors.items()}
         return _page(profile=(form, errors)), 422
-    flash("Profile saved. Vendors see its claims only as your grants allow.")
+    flash(gettext("Profile saved. Vendors see its claims only as your grants allow."))
     return redirect(url_for("settings.index") + "#profile", 303)
 
 
@@ -114,7 +114,7 @@ def passphrase() -> Page:
         )
     except ValidationFailed as exc:
         return _page(passphrase=({}, exc.details)), 422
-    flash("Store passphrase changed. Use the new one the next time the server starts.")
+    flash(gettext("Store passphrase changed. Use the new one the next time the server starts."))
     return redirect(url_for("settings.index") + "#storage", 303)
 
 
@@ -136,8 +136,11 @@ def data_key_progress() -> str:
 def rotate_signing_key() -> Response:
     kid = services().signing_keys.rotate()
     flash(
-        f"New signing key {kid[:12]}… is active; the previous one stays published until "
-        "the tokens it signed expire."
+        gettext(
+            "New signing key %(kid)s… is active; the previous one stays published until "
+            "the tokens it signed expire.",
+            kid=kid[:12],
+        )
     )
     return redirect(url_for("settings.index") + "#signing", 303)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
+from pds.i18n import written_in
 from pds.services.records.spending import (
     CurrencyTotal,
     MonthlySpending,
@@ -16,7 +17,7 @@ from pds.services.records.spending import (
 )
 from pds.web.chart_svg import nice_ceiling, tick_text
 from pds.web.charts import area_chart, horizontal_bars, money_text, sparkline, stacked_bars
-from pds.web.pictures import currency_note, spending_per_month, spending_per_vendor
+from pds.web.pictures import currency_note, month_long, spending_per_month, spending_per_vendor
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert("x")</script> & co'
@@ -178,3 +179,11 @@ def test_chart_text_is_never_drawn_under_11_px() -> None:
     assert spark.find("div[@class='chart-plot']") is None and not list(
         svg_of(spark).iter(f"{SVG}text")
     )
+
+
+def test_the_charts_words_in_german() -> None:
+    with written_in("de"):
+        assert month_long("2025-03") == "Mär 2025"
+        assert currency_note("EUR", []) == "In EUR, der Währung der meisten Ihrer Einkäufe."
+        chart = str(sparkline("s", "Kontakte", ["Jan", "Feb"], [0, 0]))
+    assert "Keine in 2 Monaten." in chart

@@ -241,3 +241,18 @@ def test_the_page_loads_its_progress_script_from_static(owner: FlaskClient) -> N
     assert '<script src="/static/import_progress.js" defer></script>' in html
     assert 'data-progress="Reading"' in html and '<progress aria-hidden="true"></progress>' in html
     assert owner.get("/static/import_progress.js").status_code == 200
+
+
+def test_the_import_page_speaks_german(owner: FlaskClient, services: Services) -> None:
+    services.profile.update({"language": "de"})
+    page = owner.get("/purchases/import").get_data(as_text=True)
+    assert "<title>Import" in page and "Bis zu 2 MB." in page
+    assert '<option value="amazon">Amazon-Bestellverlauf (CSV)</option>' in page
+    html = _upload(owner, GOOD).get_data(as_text=True)
+    assert "2 Zeilen gelesen;" in html and "2 Einkäufe würden angelegt" in html
+    assert "und 2 neue Anbieter: Fresh Fields, Corner Bakery" in html
+    assert ">2 Einkäufe importieren</button>" in html
+    response = owner.post("/purchases/import/commit", data={"csrf_token": csrf_of(html)})
+    assert response.status_code == 303
+    shown = owner.get("/purchases").get_data(as_text=True)
+    assert "2 Einkäufe importiert und 2 neue Anbieter." in shown

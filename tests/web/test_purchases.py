@@ -270,3 +270,15 @@ def test_the_list_sorts_by_date_vendor_or_total_across_pages(
     second = owner.get(f"/purchases?after={after.group(1)}&sort=-total").get_data(as_text=True)
     assert _amounts_in_order(first)[:3] == ["30.00", "20.00", "10.00"]
     assert _amounts_in_order(second) == ["1.00", "1.00", "1.00"]
+
+
+def test_a_german_owner_is_told_in_german(owner: FlaskClient, services: Services) -> None:
+    services.profile.update({"language": "de"})
+    shop = _vendor(services)
+    token = csrf_of(owner.get("/purchases/new").get_data(as_text=True))
+    form = {"csrf_token": token, "vendor_id": shop["id"], "date": "2025-05-06", "currency": "EUR"}
+    response = owner.post("/purchases/new", data={**form, "total": "19.90"})
+    assert response.status_code == 303
+    html = owner.get(response.headers["Location"]).get_data(as_text=True)
+    # the amount and the day follow the owner's locale setting, the sentence the language
+    assert "Einkauf über €19.90 am 6 May 2025 hinzugefügt." in html

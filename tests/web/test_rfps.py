@@ -745,3 +745,41 @@ def test_the_deadline_is_typed_in_the_owners_time_zone(
     assert 'value="2030-01-10T12:00"' in edit_page
     shown = owner.get(f"/rfps/{rfp['id']}").get_data(as_text=True)
     assert "offers until 10 Jan 2030, 12:00 (Central European Time)" in shown
+
+
+def test_the_rfp_form_and_page_speak_german(owner: FlaskClient, services: Services) -> None:
+    services.profile.update({"language": "de"})
+    page = owner.get("/rfps/new").get_data(as_text=True)
+    assert "<h1>Eine Anfrage schreiben</h1>" in page
+    assert '<label for="req-0-key">Anforderung 1: Schlüssel</label>' in page
+    assert '<button type="submit" name="action" value="save">Entwurf speichern</button>' in page
+    response = write(owner)
+    assert response.status_code == 303
+    shown = owner.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Entwurf gespeichert. Anbieter sehen nichts davon, bis Sie ihn veröffentlichen." in shown
+    assert '<h2 id="actions">Was Sie tun können</h2>' in shown
+    assert "<dt>Anforderungen</dt>" in shown and "Status <strong>draft</strong>" in shown
+    refused = write(owner, title="")
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Nicht gespeichert: Korrigieren Sie die unten markierten Felder." in text
+
+
+def test_a_refused_move_is_said_in_german_with_the_reason_in_english(
+    owner: FlaskClient, services: Services
+) -> None:
+    services.profile.update({"language": "de"})
+    rfp = services.rfps.draft(_minimal())
+    page = f"/rfps/{rfp['id']}"
+    token = csrf_of(owner.get(page).get_data(as_text=True))
+    owner.post(f"{page}/close", data={"csrf_token": token})
+    reason = f"rfp {rfp['id']} cannot go from draft to closed"
+    assert flashed(owner, page) == [f"Nicht ausgeführt: {reason}"]
+
+
+def test_an_unknown_rfp_is_not_found_in_german(owner: FlaskClient, services: Services) -> None:
+    services.profile.update({"language": "de"})
+    page = "/rfps/0190f0f0-0000-7000-8000-000000000000"
+    response = owner.get(page, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert '<h1 id="error-title">404 · Nicht gefunden</h1>' in response.get_data(as_text=True)
