@@ -280,5 +280,5 @@ def test_a_german_owner_is_told_in_german(owner: FlaskClient, services: Services
     response = owner.post("/purchases/new", data={**form, "total": "19.90"})
     assert response.status_code == 303
     html = owner.get(response.headers["Location"]).get_data(as_text=True)
-    # the amount and the day follow the owner's locale setting, the sentence the language
-    assert "Einkauf über €19.90 am 6 May 2025 hinzugefügt." in html
+    # the sentence, the amount and the day all follow the page's language
+    assert "Einkauf über 19,90\xa0€ am 6. Mai 2025 hinzugefügt." in html
