@@ -35,7 +35,7 @@ from pds.web.rfp_form import (
     posted_form,
     rfp_data,
 )
-from pds.web.wording import value_words
+from pds.web.wording import state_words, value_words
 from pds.web.wording_filters import owner_locale
 
 bp = portal_blueprint("rfps", __name__)
@@ -73,7 +73,12 @@ def new() -> Page:
 def edit(rfp_id: str) -> Page:
     rfp = services().rfps.get(rfp_id)
     if rfp["status"] != DRAFT:
-        flash(gettext("This RFP is %(status)s; only a draft can be edited.", status=rfp["status"]))
+        flash(
+            gettext(
+                "This RFP is %(status)s; only a draft can be edited.",
+                status=state_words(rfp["status"]),
+            )
+        )
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)
     if request.method != "POST":  # GET, or HEAD: never the POST branch
         return _form_page(form_of(rfp, owner_locale()), rfp)
@@ -120,7 +125,8 @@ def amend(rfp_id: str) -> Page:
     if rfp["status"] != OPEN:
         flash(
             gettext(
-                "This RFP is %(status)s; only an open RFP can be amended.", status=rfp["status"]
+                "This RFP is %(status)s; only an open RFP can be amended.",
+                status=state_words(rfp["status"]),
             )
         )
         return redirect(url_for("rfps.show", rfp_id=rfp_id), code=303)

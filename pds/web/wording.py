@@ -91,6 +91,22 @@ WEBHOOK_EVENTS = {
     "offer.not_selected": N_("Its offer was not chosen"),
     "offer.answered": N_("You answered its question"),
 }
+#: the states of RFPs (and their history), offers, webhook deliveries and purchases
+STATES = {
+    "draft": N_("draft"),
+    "open": N_("open"),
+    "awarded": N_("awarded"),
+    "closed": N_("closed"),
+    "expired": N_("expired"),
+    "withdrawn": N_("withdrawn"),
+    "live": N_("live"),
+    "not_selected": N_("not selected"),
+    "pending": N_("pending"),
+    "delivered": N_("delivered"),
+    "failed": N_("failed"),
+    "new": N_("new"),
+    "reviewed": N_("reviewed"),
+}
 GRANT_STATUSES = {"active": N_("active"), "revoked": N_("revoked"), "expired": N_("expired")}
 REASONS = {"revoked": N_("by you"), "blocked": N_("vendor blocked"), "expired": N_("it ended")}
 SHORT_WORDS = {"eu", "uk", "us", "id", "url", "tv", "usb", "eur", "usd", "gbp"}
@@ -185,6 +201,11 @@ def purchase_reach(reach: str | None) -> str:
     """Which purchases a grant reaches (``vendor`` | ``categories`` | ``all``), in words."""
     words = PURCHASE_REACHES.get(reach or "vendor")
     return gettext(words) if words else humanise(str(reach)).lower()
+
+
+def state_words(state: str) -> str:
+    """An RFP's, offer's, delivery's or purchase's state in words (an unknown one as it is)."""
+    return gettext(STATES[state]) if state in STATES else state.replace("_", " ")
 
 
 def webhook_event(event: str) -> str:

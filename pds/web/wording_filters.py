@@ -72,6 +72,7 @@ def register_wording(app: Flask) -> None:
         "grant_status": wording.grant_status,
         "purchase_reach": wording.purchase_reach,
         "webhook_event": wording.webhook_event,
+        "state_words": wording.state_words,
         "when": lambda v: owner_locale().when(v),
         "day": lambda v: owner_locale().day(v),
         "amount": lambda v, currency=None: owner_locale().amount(v, currency),

@@ -758,7 +758,8 @@ def test_the_rfp_form_and_page_speak_german(owner: FlaskClient, services: Servic
     shown = owner.get(response.headers["Location"]).get_data(as_text=True)
     assert "Entwurf gespeichert. Anbieter sehen nichts davon, bis Sie ihn veröffentlichen." in shown
     assert '<h2 id="actions">Was Sie tun können</h2>' in shown
-    assert "<dt>Anforderungen</dt>" in shown and "Status <strong>draft</strong>" in shown
+    assert "<dt>Anforderungen</dt>" in shown and "Status <strong>Entwurf</strong>" in shown
+    assert "<td>Entwurf</td>" in owner.get("/rfps").get_data(as_text=True)
     refused = write(owner, title="")
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
