@@ -295,7 +295,8 @@ def _with_source(data: Any, actor: str) -> Any:
     if actor.startswith("vendor:"):
         return {**data, "source": actor, "status": "new"}
     source = data.get("source") or "owner"
-    if actor == "owner" and source not in OWNER_SOURCES and not source.startswith("import:"):
+    known = isinstance(source, str) and (source in OWNER_SOURCES or source.startswith("import:"))
+    if actor == "owner" and not known:
         raise ValidationFailed(
             "invalid purchase: check source",
             {"source": ["The owner records purchases as owner or import."]},

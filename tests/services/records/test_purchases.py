@@ -125,6 +125,16 @@ def test_the_owner_cannot_write_vendor_sources(services: Services, vendor: dict[
     assert services.purchases.add(bought(vendor, source="import"))["source"] == "import"
 
 
+@pytest.mark.parametrize("source", [["import:csv"], 7, {"kind": "owner"}])
+def test_a_source_that_is_not_text_is_refused_not_a_crash(
+    services: Services, vendor: dict[str, Any], source: object
+) -> None:  # hypothesis found a list crashing the source check
+    with pytest.raises(ValidationFailed) as caught:
+        services.purchases.add(bought(vendor, source=source))
+    assert set(caught.value.details) == {"source"}
+    assert services.purchases.list().items == []
+
+
 def test_get_and_delete_unknown_ids(services: Services) -> None:
     for missing in (new_id(), "not-an-id", None):
         with pytest.raises(NotFound):
