@@ -17,6 +17,8 @@ from typing import Any
 
 from marshmallow import fields
 
+from pds.i18n import N_, gettext
+
 MIN_YEAR = 1900
 MAX_YEAR = 2999
 
@@ -149,30 +151,34 @@ def parse_yearly_day(text: str) -> tuple[int | None, int, int] | None:
     return year, month, day
 
 
+#: the months' names (``gettext`` them where shown: they follow the language written in)
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
 )
 
 
 def yearly_day_words(text: str | None) -> str:
     """A birthday or anniversary in words: ``14 March 1987``, ``14 March`` without a year
-    (``text`` as it is when it is no such day)."""
+    (German ``14. März 1987``; ``text`` as it is when it is no such day)."""
     parsed = parse_yearly_day(text or "")
     if parsed is None:
         return text or ""
     year, month, day = parsed
-    return f"{day} {MONTHS[month - 1]}" + (f" {year}" if year else "")
+    name = gettext(MONTHS[month - 1])
+    if year:
+        return gettext("%(day)d %(month)s %(year)d", day=day, month=name, year=year)
+    return gettext("%(day)d %(month)s", day=day, month=name)
 
 
 class YearlyDay(fields.Field[str]):

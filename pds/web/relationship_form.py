@@ -19,8 +19,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from pds.errors import ValidationFailed
-from pds.i18n import N_, gettext
-from pds.schemas.temporal import parse_yearly_day
+from pds.i18n import gettext
+from pds.schemas.temporal import MONTHS, parse_yearly_day
 from pds.web.forms import tag_list
 
 TEXT_FIELDS = ("name", "organisation", "title", "domain", "how_known", "since", "notes")
@@ -37,39 +37,11 @@ ROWS: dict[str, tuple[str, ...]] = {
 }
 #: How many empty rows each list offers below the filled ones (one more row each time).
 BLANK_ROWS = 1
-#: The months as the form and the record page name them (in the page's language).
-MONTH_NAMES = (
-    N_("January"),
-    N_("February"),
-    N_("March"),
-    N_("April"),
-    N_("May"),
-    N_("June"),
-    N_("July"),
-    N_("August"),
-    N_("September"),
-    N_("October"),
-    N_("November"),
-    N_("December"),
-)
 
 
 def month_names() -> list[str]:
     """January to December in the page's language."""
-    return [gettext(month) for month in MONTH_NAMES]
-
-
-def yearly_day_words(text: str | None) -> str:
-    """A birthday or anniversary in words: ``14 March 1987``, ``14 March`` without a year
-    (``text`` as it is when it is no such day)."""
-    parsed = parse_yearly_day(text or "")
-    if parsed is None:
-        return text or ""
-    year, month, day = parsed
-    name = gettext(MONTH_NAMES[month - 1])
-    if year:
-        return gettext("%(day)d %(month)s %(year)d", day=day, month=name, year=year)
-    return gettext("%(day)d %(month)s", day=day, month=name)
+    return [gettext(month) for month in MONTHS]
 
 
 @dataclass
@@ -216,7 +188,7 @@ def _why_not_a_day(day: str, month: str, year: str) -> str:
         return gettext("The year has four digits, e.g. 1987 (or leave it empty).")
     if not day.isdigit() or not month.isdigit() or not 1 <= int(month) <= 12:
         return gettext("Give the day as a number and choose a month.")
-    name = gettext(MONTH_NAMES[int(month) - 1])
+    name = gettext(MONTHS[int(month) - 1])
     if year:
         return gettext(
             "There is no %(day)d %(month)s in %(year)s.", day=int(day), month=name, year=year

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
 from pds.i18n import N_, gettext, ngettext
+from pds.schemas.temporal import yearly_day_words
 from pds.web.context import services
 from pds.web.forms import all_relationships
 from pds.web.guard import portal_blueprint
@@ -19,7 +20,6 @@ from pds.web.relationship_form import (
     month_names,
     read_form,
     row_counts,
-    yearly_day_words,
 )
 from pds.web.relationships import record_page, status_words
 
