@@ -77,17 +77,22 @@ def test_bad_snooze_days_are_refused(pds: Invoke, due: dict[str, Any]) -> None:
     assert "400 is not in the range 1<=x<=365" in result.output
 
 
+def remind_by_email(pds: Invoke, inbox: Any) -> Any:
+    """``pds remind --email`` to the SMTP server ``inbox`` on loopback."""
+    return pds(
+        "remind",
+        "--email",
+        PDS_SMTP_HOST=inbox.host,
+        PDS_SMTP_PORT=str(inbox.port),
+        PDS_SMTP_STARTTLS="false",
+        PDS_SMTP_FROM="pds@example.org",
+        PDS_REMINDER_EMAIL_TO="owner@example.org",
+    )
+
+
 def test_email_arrives_at_the_smtp_server(pds: Invoke, due: dict[str, Any]) -> None:
     with smtp_server() as inbox:
-        result = pds(
-            "remind",
-            "--email",
-            PDS_SMTP_HOST=inbox.host,
-            PDS_SMTP_PORT=str(inbox.port),
-            PDS_SMTP_STARTTLS="false",
-            PDS_SMTP_FROM="pds@example.org",
-            PDS_REMINDER_EMAIL_TO="owner@example.org",
-        )
+        result = remind_by_email(pds, inbox)
     assert (result.exit_code, result.output) == (
         0,
         "e-mailed 1 due reminder to owner@example.org\n",
@@ -103,15 +108,7 @@ def test_email_is_written_in_the_owners_language(
     with on_disk() as services:
         services.profile.update({"language": "de"})
     with smtp_server() as inbox:
-        result = pds(
-            "remind",
-            "--email",
-            PDS_SMTP_HOST=inbox.host,
-            PDS_SMTP_PORT=str(inbox.port),
-            PDS_SMTP_STARTTLS="false",
-            PDS_SMTP_FROM="pds@example.org",
-            PDS_REMINDER_EMAIL_TO="owner@example.org",
-        )
+        result = remind_by_email(pds, inbox)
     assert result.exit_code == 0, result.output
     (message,) = inbox.messages
     subject = str(make_header(decode_header(message["Subject"])))
