@@ -9,12 +9,13 @@ placeholders, ``gettext("Logged a %(kind)s.", kind=...)``; ``ngettext`` also off
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
+from typing import Any
 
 from babel.support import Translations
 
@@ -68,6 +69,14 @@ def _translations() -> NullTranslations:
 def gettext(message: str, **values: object) -> str:
     text = _translations().gettext(message)
     return text % values if values else text
+
+
+def translated(words: Mapping[Any, str], key: Any, otherwise: str | None = None) -> str:
+    """``words[key]`` (text marked with ``N_``) in the language written in; ``otherwise``,
+    else the key itself, when ``words`` has no such key."""
+    if key in words:
+        return gettext(words[key])
+    return str(key) if otherwise is None else otherwise
 
 
 def pgettext(context: str, message: str, **values: object) -> str:

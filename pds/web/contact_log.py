@@ -11,7 +11,7 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed
-from pds.i18n import N_, gettext
+from pds.i18n import N_, gettext, translated
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
 
@@ -71,13 +71,13 @@ def contact_kinds() -> dict[str, tuple[str, ...]]:
 @bp.app_template_filter("interaction_words")
 def interaction_words(kind: str) -> str:
     """A kind of interaction in the page's language (an unknown one as it is)."""
-    return gettext(INTERACTION_WORDS[kind]) if kind in INTERACTION_WORDS else kind
+    return translated(INTERACTION_WORDS, kind)
 
 
 @bp.app_template_filter("channel_words")
 def channel_words(channel: str) -> str:
     """A channel in the page's language (``in person``; an unknown one as it is)."""
-    return gettext(CHANNEL_WORDS[channel]) if channel in CHANNEL_WORDS else channel
+    return translated(CHANNEL_WORDS, channel)
 
 
 @bp.post("/relationships/<record_id>/log")

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from pds.auth.problems import problem_for, problem_for_crash, problem_for_http
 from pds.errors import Conflict, PdsError, PermissionDenied, ValidationFailed
-from pds.i18n import N_, gettext
+from pds.i18n import N_, gettext, translated
 
 #: Errors that refuse what the owner asked for, for a reason the owner can act on.
 REFUSED_MOVES = (Conflict, PermissionDenied, ValidationFailed)
@@ -66,7 +66,7 @@ def error_page(error: PdsError) -> Response:
     """``error`` as the styled page with its status, or as problem details."""
     if not _wants_html():
         return problem_for(error)
-    title = gettext(TITLES[error.code]) if error.code in TITLES else _code_words(error.code)
+    title = translated(TITLES, error.code, _code_words(error.code))
     return _page(error.http_status, title, error.message, error.headers)
 
 

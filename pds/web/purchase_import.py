@@ -20,7 +20,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import ValidationFailed, detail_lines
-from pds.i18n import N_, gettext, ngettext
+from pds.i18n import N_, gettext, ngettext, translated
 from pds.services.importers.bank import import_statement
 from pds.services.importers.calendar_ics import import_calendar
 from pds.services.importers.outcome import ImportReport as ItemReport
@@ -223,7 +223,7 @@ def _page(
 
 def item_words(what: str) -> str:
     """What an item import reads (``contacts``) or an item's outcome, in the page's language."""
-    return gettext(ITEM_WORDS[what]) if what in ITEM_WORDS else what
+    return translated(ITEM_WORDS, what)
 
 
 def _imported(report: ImportReport | ItemReport) -> str:

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from pds.errors import Conflict, ValidationFailed
-from pds.i18n import N_, gettext, ngettext
+from pds.i18n import N_, gettext, ngettext, translated
 from pds.schemas.interaction import CHANNELS
 from pds.schemas.interaction import KINDS as INTERACTION_KINDS
 from pds.schemas.relationship import KINDS, STATUSES
@@ -38,13 +38,13 @@ KIND_NAMES = {"vendor": N_("vendor"), "person": N_("person")}
 @bp.app_template_filter("status_words")
 def status_words(status: str) -> str:
     """A relationship's status in the page's language (an unknown one as it is)."""
-    return gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+    return translated(STATUS_WORDS, status)
 
 
 @bp.app_template_filter("kind_name")
 def kind_name(kind: str) -> str:
     """``vendor`` or ``person`` in the page's language (an unknown kind as it is)."""
-    return gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+    return translated(KIND_NAMES, kind)
 
 
 @bp.get("/relationships")

@@ -10,7 +10,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from pds.i18n import N_, gettext, language, ngettext
+from pds.i18n import N_, gettext, language, ngettext, translated
 from policies.scopes import CATALOGUE
 
 OPERATORS = {
@@ -175,7 +175,7 @@ def join_list(words: list[str]) -> str:
 
 def operator_words(operator: str) -> str:
     """A requirement's operator (``ge``) as words (``at least``)."""
-    return gettext(OPERATORS[operator]) if operator in OPERATORS else operator
+    return translated(OPERATORS, operator)
 
 
 def requirement_sentence(requirement: Mapping[str, Any]) -> str:
@@ -205,19 +205,19 @@ def purchase_reach(reach: str | None) -> str:
 
 def state_words(state: str) -> str:
     """An RFP's, offer's, delivery's or purchase's state in words (an unknown one as it is)."""
-    return gettext(STATES[state]) if state in STATES else state.replace("_", " ")
+    return translated(STATES, state, state.replace("_", " "))
 
 
 def webhook_event(event: str) -> str:
     """What a webhook message told the vendor, as a sentence."""
-    return gettext(WEBHOOK_EVENTS[event]) if event in WEBHOOK_EVENTS else humanise(event)
+    return translated(WEBHOOK_EVENTS, event, humanise(event))
 
 
 def grant_status(grant: Mapping[str, Any]) -> str:
     """A grant's status in words (a revoked one says why, once)."""
     status = str(grant.get("status", ""))
     reason = grant.get("reason")
-    words = gettext(GRANT_STATUSES[status]) if status in GRANT_STATUSES else status
+    words = translated(GRANT_STATUSES, status)
     if status != "revoked" or not reason:
         return words
     why = REASONS.get(str(reason))

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pds.i18n import N_, gettext, ngettext
+from pds.i18n import N_, gettext, ngettext, translated
 from pds.services.relationships.cadence import (
     Cadence,
     about,
@@ -168,7 +168,7 @@ _COUNT_WORDS = {1: N_("one"), 2: N_("two"), 3: N_("three")}
 
 def _count(n: int) -> str:
     """A small count in words: "three"."""
-    return gettext(_COUNT_WORDS[n]) if n in _COUNT_WORDS else str(n)
+    return translated(_COUNT_WORDS, n, str(n))
 
 
 def _none_since(day: date | None) -> str:

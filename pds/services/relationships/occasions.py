@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pds.i18n import N_, gettext, ngettext
+from pds.i18n import N_, gettext, ngettext, translated
 from pds.schemas.temporal import parse_yearly_day
 
 BIRTHDAY, ANNIVERSARY = "birthday", "anniversary"
@@ -80,7 +80,7 @@ def _occasions_of(record: Mapping[str, Any], today: date) -> list[Occasion]:
 
 def occasion_title(occasion: Occasion) -> str:
     """``"Ada's birthday (40)"``: whose occasion, what it is and how many years it marks."""
-    label = gettext(LABELS[occasion.label]) if occasion.label in LABELS else occasion.label
+    label = translated(LABELS, occasion.label)
     if occasion.years:
         return gettext(
             "%(name)s's %(occasion)s (%(years)d)",
