@@ -224,10 +224,12 @@ class ReminderService(CollectionService):
         return [r for r in self.schedule() if r.shown_on() <= horizon]
 
     def occasions(self, days: int, today: date | None = None) -> list[Occasion]:
-        """Birthdays and anniversaries from today to ``days`` days ahead, soonest first."""
-        return occasions_ahead(
-            self._relationships.all_records(), today=today or self.today(), days=days
+        """Birthdays and anniversaries from today to ``days`` days ahead, soonest first;
+        none of relationships the owner ended or blocked (as for targets)."""
+        current = (
+            r for r in self._relationships.all_records() if r.get("status") not in QUIET_STATUSES
         )
+        return occasions_ahead(current, today=today or self.today(), days=days)
 
     # -- the calendar feed's key -------------------------------------------------------
 

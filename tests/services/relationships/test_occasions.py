@@ -70,3 +70,16 @@ def test_feed_and_mail_carry_the_occasions(services: Services) -> None:
     server = MailServer("localhost", 25, "pds@example.org", "owner@example.org", False, None, None)
     message = reminder_message([], server, today=today, now=services.clock(), occasions=occasions)
     assert f"- Noor's birthday ({today.year - 1990}), today" in message.get_content()
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"), [("active", True), ("paused", True), ("ended", False), ("blocked", False)]
+)
+def test_no_occasions_of_relationships_ended_or_blocked(
+    services: Services, status: str, shown: bool
+) -> None:
+    today = services.reminders.today()
+    services.relationships.add(
+        {"kind": "person", "name": "Noor", "birthday": f"1990-{today:%m-%d}", "status": status}
+    )
+    assert [o.name for o in services.reminders.occasions(7)] == (["Noor"] if shown else [])
