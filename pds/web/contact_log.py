@@ -14,6 +14,7 @@ from pds.errors import ValidationFailed
 from pds.i18n import N_, gettext, translated
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
+from pds.web.wording_filters import owner_locale
 
 bp = portal_blueprint("contact_log", __name__)
 
@@ -102,7 +103,8 @@ def log(record_id: str) -> Response:
         return _back(record["id"])
     said = LOGGED.get(logged["kind"], LOGGED_ANY)
     kind = interaction_words(logged["kind"])
-    flash(gettext(said, kind=kind, name=record["name"], date=logged["date"][:10]))
+    day = owner_locale().day(logged["date"])
+    flash(gettext(said, kind=kind, name=record["name"], date=day))
     return _back(record["id"])
 
 

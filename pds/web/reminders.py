@@ -18,6 +18,7 @@ from pds.services.relationships.reminder_mail import mail_server_from, send_due
 from pds.services.relationships.suggestions import SuggestedTarget
 from pds.web.context import services
 from pds.web.guard import portal_blueprint
+from pds.web.wording_filters import owner_locale
 
 bp = portal_blueprint("reminders", __name__)
 FEED_DAYS = 60
@@ -53,7 +54,7 @@ def snooze(record_id: str) -> str | Response | tuple[str, int]:
         until = services().reminders.snooze(record_id, int(days) if days.isdigit() else days)
     except ValidationFailed as exc:
         return _page({record_id: exc.details.get("until", [exc.message])}), 422
-    flash(gettext("Snoozed until %(day)s.", day=until.isoformat()))
+    flash(gettext("Snoozed until %(day)s.", day=owner_locale().day(until)))
     return _back()
 
 

@@ -31,6 +31,12 @@ def test_a_shortcut_logs_a_call_today_and_goes_back(owner: FlaskClient, services
     assert "Logged a call with Jonas Weber" in owner.get(response.headers["Location"]).get_data(
         True
     )
+    response = owner.post(
+        f"/relationships/{person['id']}/log",
+        data={"kind": "call", "date": "2026-02-10", "csrf_token": csrf_of(page)},
+    )
+    flashed = owner.get(response.headers["Location"]).get_data(True)
+    assert "Logged a call with Jonas Weber on 10 Feb 2026." in flashed
 
 
 def test_the_form_logs_kind_channel_date_and_note(owner: FlaskClient, services: Services) -> None:

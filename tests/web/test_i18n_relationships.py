@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from babel.dates import format_skeleton
 from flask.testing import FlaskClient
 
 from pds.services import Services
@@ -81,17 +82,17 @@ def test_the_reminders_page_speaks_german(owner: FlaskClient, ada: dict[str, Any
     assert 'aria-label="Erledigt: Ich habe mich bei Ada Lovelace gemeldet"' in html
     assert '<h2 id="calendar">Kalender-Abo</h2>' in html
     response = _post(owner, "/reminders", f"/reminders/{ada['id']}/snooze", days="3")
-    until = (date.today() + timedelta(days=3)).isoformat()
+    until = format_skeleton("yMMMd", date.today() + timedelta(days=3), locale="de_DE")
     assert f"Zurückgestellt bis {until}." in owner.get(response.headers["Location"]).get_data(True)
 
 
 @pytest.mark.usefixtures("german")
 def test_logging_a_contact_says_so_in_german(owner: FlaskClient, ada: dict[str, Any]) -> None:
     path = f"/relationships/{ada['id']}"
-    response = _post(owner, path, f"{path}/log", kind="call")
+    response = _post(owner, path, f"{path}/log", kind="call", date="2026-02-10")
     assert response.status_code == 303
     html = owner.get(response.headers["Location"]).get_data(True)
-    assert f"Anruf mit Ada Lovelace am {date.today().isoformat()} vermerkt." in html
+    assert "Anruf mit Ada Lovelace am 10. Feb. 2026 vermerkt." in html
     response = _post(owner, path, f"{path}/log", kind="call", date="2026-02-30")
     html = owner.get(response.headers["Location"]).get_data(True)
     assert "Nichts vermerkt: date:" in html
