@@ -321,6 +321,33 @@ def cusum(allowance: float = 1.0, hold: int = 3) -> Score:
     return score
 
 
+def predictive(spread: float = 0.6, strength: float = 2.0) -> Score:
+    """-log10 of the chance, under the gaps' own log-normal fit (Normal-Gamma posterior,
+    so a Student-t predictive: wide for few gaps), that a gap lasts as long as the
+    silence: the Bayes odds of a stop against steady, with a constant prior of a stop.
+    ``spread``: the prior guess of the log-gaps' standard deviation, held with the
+    weight of ``strength`` gaps."""
+
+    def score(gaps: Gaps, silence: int, memo: Any) -> tuple[float, Any]:
+        if memo is None:
+            logs = [math.log(max(g, 0.5)) for g in gaps]
+            n = len(logs)
+            mean = sum(logs) / n
+            squares = sum((x - mean) ** 2 for x in logs)
+            alpha = strength / 2 + n / 2
+            beta = strength / 2 * spread**2 + squares / 2
+            scale = math.sqrt(beta * (n + 1) / (alpha * n))
+            memo = (mean, scale, 2 * alpha)
+        mean, scale, dof = memo
+        t = (math.log(max(silence, 0.5)) - mean) / scale
+        if t <= 0:
+            return 0.0, memo
+        tail = 0.5 * _beta_regularized(dof / 2, 0.5, dof / (dof + t * t))
+        return -math.log10(max(tail, 1e-300)), memo
+
+    return score
+
+
 # -- reports ---------------------------------------------------------------------------
 
 
@@ -431,11 +458,14 @@ def cost() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("experiment", choices=("bocpd", "joint", "shift", "cusum", "bound", "cost"))
+    parser.add_argument(
+        "experiment", choices=("bocpd", "joint", "shift", "cusum", "predictive", "bound", "cost")
+    )
     parser.add_argument("--histories", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--thresholds", type=float, nargs="*")
     parser.add_argument("--scale", type=float, default=0.8, help="joint: share of the threshold")
+    parser.add_argument("--spread", type=float, default=0.6, help="predictive: prior log sd")
     args = parser.parse_args()
     if args.experiment == "cost":
         cost()
@@ -450,6 +480,7 @@ def main() -> None:
         "joint": (lambda: joint(args.scale), [4, 6, 8]),
         "shift": (bocpd_shift, [0.5, 0.7, 0.9, 0.95]),
         "cusum": (cusum, [3, 5, 8, 10]),
+        "predictive": (lambda: predictive(args.spread), [2, 3, 4, 5, 6]),
     }
     score, thresholds = scores[args.experiment]
     sweep(watched, score, args.thresholds or thresholds)
