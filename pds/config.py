@@ -245,6 +245,12 @@ class Settings:
     webhook_attempts: int = _setting(
         8, "Attempts per webhook delivery before it is marked failed.", _int_in(1, 50)
     )
+    webhook_log_days: int = _setting(
+        90,
+        "Days a finished webhook delivery (delivered or failed) stays in the delivery log; "
+        "the courier removes older ones about once an hour. 0 keeps them forever.",
+        _int_in(0, 100 * 366),
+    )
     outbound_allow_loopback: bool = _setting(
         False,
         "Let the store send webhooks to loopback addresses (127.0.0.0/8, ::1), for vendors "
