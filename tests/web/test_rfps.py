@@ -711,10 +711,14 @@ def test_the_delivery_log_says_how_long_finished_deliveries_are_kept(
     owner: FlaskClient, services: Services
 ) -> None:
     page = f"/rfps/{published(services)['id']}/deliveries"
-    assert retention_of(owner.get(page).get_data(as_text=True)) == (
+    html = owner.get(page).get_data(as_text=True)
+    assert retention_of(html) == (
         "Delivered and failed messages are removed from this log 90 days after their last "
-        "attempt (setting <code>PDS_WEBHOOK_LOG_DAYS</code>); messages still being tried "
-        "are kept."
+        "attempt; messages still being tried are kept."
+    )
+    assert (
+        "Set by <code>PDS_WEBHOOK_LOG_DAYS</code> (days; 0 keeps them for good)."
+        in (html.split('id="log-retention"')[1].split("</details>")[0])
     )
     german = owner.get(page, headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert retention_of(german).startswith(
