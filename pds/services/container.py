@@ -45,8 +45,8 @@ class Services:
     ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
     names new records (UUIDv7); tests and the demo inject their own. The RFP events go
     out as signed ``webhooks`` (an outbox, retried as ``retry`` says, finished deliveries
-    kept ``webhook_log_days`` days, 0 = forever); ``issuer`` (the
-    store's public URL) tells an RFP's winner where to ask for the shipping address.
+    kept ``webhook_log_days`` days, 0 = forever); ``issuer`` (the store's public URL)
+    tells an RFP's winner where to ask for the shipping address.
     ``outbound`` says which destinations the store contacts (never the owner's network;
     loopback only when it allows it), checked when a vendor subscribes and again by the
     courier at every connection.
