@@ -233,7 +233,8 @@ class Settings:
     webhooks_enabled: bool = _setting(
         True,
         "Run the background courier in the server: it posts RFP webhooks to subscribed "
-        "vendors and expires RFPs whose deadline has passed.",
+        "vendors, expires RFPs whose deadline has passed and prunes the delivery log "
+        "(PDS_WEBHOOK_LOG_DAYS).",
         _bool,
     )
     webhook_retry_seconds: int = _setting(
@@ -244,6 +245,13 @@ class Settings:
     )
     webhook_attempts: int = _setting(
         8, "Attempts per webhook delivery before it is marked failed.", _int_in(1, 50)
+    )
+    webhook_log_days: int = _setting(
+        90,
+        "Days a finished webhook delivery (delivered or failed) stays in the delivery log "
+        "after its last attempt; the courier (PDS_WEBHOOKS_ENABLED) removes older ones about "
+        "once an hour, never a pending one. 0 keeps them forever.",
+        _int_in(0, 100 * 366),
     )
     outbound_allow_loopback: bool = _setting(
         False,

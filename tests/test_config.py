@@ -49,6 +49,16 @@ def test_webhook_settings() -> None:
         assert settings_from_env({"PDS_WEBHOOKS_ENABLED": raw}).webhooks_enabled is value
 
 
+def test_the_webhook_log_is_kept_ninety_days_unless_told_otherwise() -> None:
+    assert settings_from_env({}).webhook_log_days == 90
+    assert settings_from_env({"PDS_WEBHOOK_LOG_DAYS": "0"}).webhook_log_days == 0
+    assert settings_from_env({"PDS_WEBHOOK_LOG_DAYS": " 7 "}).webhook_log_days == 7
+    with pytest.raises(ConfigError, match="PDS_WEBHOOK_LOG_DAYS: must be between 0 and 36600"):
+        settings_from_env({"PDS_WEBHOOK_LOG_DAYS": "-1"})
+    with pytest.raises(ConfigError, match="PDS_WEBHOOK_LOG_DAYS: 'a week' is not a whole number"):
+        settings_from_env({"PDS_WEBHOOK_LOG_DAYS": "a week"})
+
+
 def test_outbound_loopback_is_refused_unless_allowed() -> None:
     assert settings_from_env({}).outbound_allow_loopback is False
     for raw, value in (("true", True), ("1", True), ("off", False)):

@@ -1,16 +1,19 @@
-"""The courier: a background thread that posts due webhooks and sweeps expired RFPs.
+"""The courier: a background thread that posts due webhooks, sweeps expired RFPs and
+prunes the delivery log.
 
 It never runs in an owner's request: the services only put deliveries in the outbox
 (``services.webhooks``) and ring its bell. Each round it expires the RFPs whose
-deadline has passed (every ``sweep_seconds``), then posts every due delivery, up to
-``PARALLEL`` at once so that one slow vendor does not hold up the others, through the
-``OutboundClient`` (``pds.services.outbound``: ``timeout`` seconds, redirects not
-followed, no proxy or netrc from the environment, the body exactly as stored, and only
-to addresses outside the owner's network, checked at the connection) and records the
-attempt. A delivery whose URL now leads into the owner's network fails at once, its
-reason in the owner's delivery log and the server log (ids only). Between rounds it
-sleeps until the next delivery is due, the bell rings, or ``idle`` seconds pass (so it
-notices a closed store). ``stop`` ends it. The store lock is never held while posting.
+deadline has passed (every ``sweep_seconds``), removes the finished deliveries older
+than the store keeps them (``webhooks.prune_log``, every ``prune_seconds``: about once
+an hour), then posts every due delivery, up to ``PARALLEL`` at once so that one slow
+vendor does not hold up the others, through the ``OutboundClient``
+(``pds.services.outbound``: ``timeout`` seconds, redirects not followed, no proxy or
+netrc from the environment, the body exactly as stored, and only to addresses outside
+the owner's network, checked at the connection) and records the attempt. A delivery
+whose URL now leads into the owner's network fails at once, its reason in the owner's
+delivery log and the server log (ids only). Between rounds it sleeps until the next
+delivery is due, the bell rings, or ``idle`` seconds pass (so it notices a closed
+store). ``stop`` ends it. The store lock is never held while posting.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pds.courier")
 TIMEOUT = 5.0
 SWEEP_SECONDS = 30.0
+PRUNE_SECONDS = 3600.0  # the delivery log is pruned about once an hour
 IDLE_SECONDS = 1.0
 PARALLEL = 4  # posts under way at once
 
@@ -44,6 +48,7 @@ class Courier:
         *,
         timeout: float = TIMEOUT,
         sweep_seconds: float = SWEEP_SECONDS,
+        prune_seconds: float = PRUNE_SECONDS,
         idle: float = IDLE_SECONDS,
         client: OutboundClient | None = None,
         monotonic: Callable[[], float] = time.monotonic,
@@ -51,12 +56,14 @@ class Courier:
         self._services = services
         self.timeout = timeout
         self.sweep_seconds = sweep_seconds
+        self.prune_seconds = prune_seconds
         self.idle = idle
         self._client = client or OutboundClient(services.outbound)
         self._monotonic = monotonic
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_sweep = 0.0
+        self._next_prune = 0.0
 
     @property
     def running(self) -> bool:
@@ -83,10 +90,8 @@ class Courier:
     # -- one round ---------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Sweep if it is time, then post every due delivery; how many were posted."""
-        if self._monotonic() >= self._next_sweep:
-            self._services.rfps.expire_due()
-            self._next_sweep = self._monotonic() + self.sweep_seconds
+        """Sweep and prune if it is time, then post every due delivery; how many were posted."""
+        self._housekeeping()
         webhooks = self._services.webhooks
         outgoing = [webhooks.outgoing(delivery) for delivery in webhooks.due()]
         posts = [post for post in outgoing if post is not None]
@@ -97,6 +102,18 @@ class Courier:
         with ThreadPoolExecutor(min(PARALLEL, len(posts)), "pds-courier-post") as pool:
             list(pool.map(self._post, posts))
         return len(posts)
+
+    def _housekeeping(self) -> None:
+        """Expire due RFPs every ``sweep_seconds``; prune the delivery log every
+        ``prune_seconds`` (each on its own clock, the first round does both)."""
+        if self._monotonic() >= self._next_sweep:
+            self._services.rfps.expire_due()
+            self._next_sweep = self._monotonic() + self.sweep_seconds
+        if self._monotonic() >= self._next_prune:
+            pruned = self._services.webhooks.prune_log()
+            if pruned:
+                log.info("pruned %d finished webhook deliveries", pruned)
+            self._next_prune = self._monotonic() + self.prune_seconds
 
     def _post(self, outgoing: Outgoing) -> None:
         if self._stopping.is_set():

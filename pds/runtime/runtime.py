@@ -61,6 +61,7 @@ class Runtime:
             retry=RetryPolicy(settings.webhook_retry_seconds, settings.webhook_attempts),
             outbound=OutboundPolicy(allow_loopback=settings.outbound_allow_loopback),
             rfp_vendors_need_approval=settings.rfp_vendors_need_approval,
+            webhook_log_days=settings.webhook_log_days,
         )
         self.limits = Limits.for_settings(settings)
         self.workers = Workers(self.services, settings)

@@ -19,7 +19,7 @@ from pds.services.intents.offers import OfferService
 from pds.services.intents.rfp_events import RfpEvents
 from pds.services.intents.rfps import RfpService
 from pds.services.intents.subscriptions import SubscriptionService
-from pds.services.intents.webhooks import RetryPolicy, WebhookService
+from pds.services.intents.webhooks import LOG_DAYS, RetryPolicy, WebhookService
 from pds.services.outbound import OutboundPolicy
 from pds.services.records.preferences import PreferenceService
 from pds.services.records.profile import ProfileService
@@ -44,8 +44,9 @@ class Services:
 
     ``clock`` (aware UTC ``datetime``) stamps ``created_at``/``updated_at`` and ``ids``
     names new records (UUIDv7); tests and the demo inject their own. The RFP events go
-    out as signed ``webhooks`` (an outbox, retried as ``retry`` says); ``issuer`` (the
-    store's public URL) tells an RFP's winner where to ask for the shipping address.
+    out as signed ``webhooks`` (an outbox, retried as ``retry`` says, finished deliveries
+    kept ``webhook_log_days`` days, 0 = forever); ``issuer`` (the store's public URL)
+    tells an RFP's winner where to ask for the shipping address.
     ``outbound`` says which destinations the store contacts (never the owner's network;
     loopback only when it allows it), checked when a vendor subscribes and again by the
     courier at every connection.
@@ -63,6 +64,7 @@ class Services:
         retry: RetryPolicy | None = None,
         outbound: OutboundPolicy | None = None,
         rfp_vendors_need_approval: bool = False,
+        webhook_log_days: int = LOG_DAYS,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -71,6 +73,7 @@ class Services:
         self.retry = retry
         self.outbound = outbound or OutboundPolicy()
         self.rfp_vendors_need_approval = rfp_vendors_need_approval
+        self.webhook_log_days = webhook_log_days
         ctx = Context(store, clock, ids, rfp_vendors_need_approval)
         self.relationships = RelationshipService(ctx)
         self.interactions = InteractionService(ctx, self.relationships)
@@ -104,7 +107,9 @@ class Services:
             ctx, self.clients, self.grants, self.relationships, self.purchases, self.terms
         )
         self.subscriptions = SubscriptionService(ctx, self.clients, self.outbound)
-        self.webhooks = WebhookService(ctx, self.subscriptions, self.clients, retry)
+        self.webhooks = WebhookService(
+            ctx, self.subscriptions, self.clients, retry, log_days=webhook_log_days
+        )
         self.rfps = RfpService(
             ctx,
             events=RfpEvents(self.webhooks, self.subscriptions, self.clients, issuer),
@@ -146,6 +151,7 @@ class Services:
             retry=self.retry,
             outbound=self.outbound,
             rfp_vendors_need_approval=self.rfp_vendors_need_approval,
+            webhook_log_days=self.webhook_log_days,
         )
 
     @property

@@ -194,7 +194,10 @@ def deliveries(rfp_id: str) -> str:
     rfp = services().rfps.get(rfp_id)
     sent = services().webhooks.deliveries(rfp_id=rfp["id"])
     names = {c["id"]: c["client_name"] for c in services().clients.list()}
-    return render_template("rfps_deliveries.html", rfp=rfp, deliveries=sent, names=names)
+    log_days = services().webhooks.log_days
+    return render_template(
+        "rfps_deliveries.html", rfp=rfp, deliveries=sent, names=names, log_days=log_days
+    )
 
 
 def _back_to_the_rfp() -> str:

@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 
 from pds.app import create_app
-from pds.runtime.courier import TIMEOUT, Courier
+from pds.runtime.courier import PRUNE_SECONDS, TIMEOUT, Courier
 from pds.runtime.current import runtime_of
 from pds.services import SPECS, Services
 from pds.services.intents.webhooks import RetryPolicy
 from pds.services.outbound import OutboundPolicy
 from pds.store import ScryptParams, Store
 from tests.conftest import PASSPHRASE
-from tests.services.conftest import LOOPBACK_ALLOWED, FakeClock
+from tests.services.conftest import LOOPBACK_ALLOWED, FakeClock, audit_events
 from tests.services.hookkit import PUBLIC, Names, Receiver
 from tests.services.intents.test_rfps import register, rfp_data
 
@@ -256,6 +256,40 @@ def test_the_sweep_expires_due_rfps_every_so_often(store: Store, clock: FakeCloc
     courier.stop()
 
 
+def test_the_delivery_log_is_pruned_about_once_an_hour(store: Store, clock: FakeClock) -> None:
+    services = Services(store, clock=clock, webhook_log_days=30)
+    services.subscriptions.subscribe(register(services), {"url": "https://velo.example.com/hooks"})
+    rfp = services.rfps.publish(services.rfps.draft(rfp_data())["id"])
+    [delivery] = services.webhooks.deliveries(rfp_id=rfp["id"])
+    services.webhooks.record_attempt(delivery["id"], 204, None, 7)  # nothing left to post
+    ticks = [0.0]
+    courier = Courier(services, monotonic=lambda: ticks[0])
+    assert courier.prune_seconds == PRUNE_SECONDS == 3600
+    courier.run_once()  # the first round prunes: nothing is 30 days old yet
+    clock.advance(days=31)
+    ticks[0] = 3599.0
+    courier.run_once()
+    assert services.webhooks.find(delivery["id"]) is not None
+    ticks[0] = 3600.0
+    courier.run_once()
+    assert services.webhooks.find(delivery["id"]) is None
+    assert audit_events(store)[-1] == {"actor": "system", "action": "webhook.prune", "count": 1}
+    courier.stop()
+
+
+def test_the_courier_keeps_the_log_when_told_to_keep_it_forever(
+    store: Store, clock: FakeClock
+) -> None:
+    services = Services(store, clock=clock, webhook_log_days=0)
+    services.subscriptions.subscribe(register(services), {"url": "https://velo.example.com/hooks"})
+    rfp = services.rfps.publish(services.rfps.draft(rfp_data())["id"])
+    [delivery] = services.webhooks.deliveries(rfp_id=rfp["id"])
+    services.webhooks.refuse(delivery["id"], "the vendor is blocked")
+    clock.advance(days=3650)
+    Courier(services, monotonic=lambda: 0.0).run_once()
+    assert services.webhooks.find(delivery["id"]) is not None
+
+
 def test_the_thread_ends_when_the_store_closes(tmp_path: Path) -> None:
     kdf = ScryptParams.fresh(n=2**10)
     store = Store.create(tmp_path / "s", "pass phrase", specs=SPECS, kdf=kdf)
@@ -279,6 +313,7 @@ def test_the_app_runs_the_courier_when_enabled(made_store: Path) -> None:
         assert any(t.name == "pds-courier" for t in threading.enumerate())
         services = runtime.services
         assert services.webhooks.policy == RetryPolicy(30, 8)
+        assert services.webhooks.log_days == 90
         assert services.issuer == "http://127.0.0.1:8000"
         assert services.outbound == OutboundPolicy(allow_loopback=False)
     finally:
@@ -292,6 +327,7 @@ def test_the_app_can_run_without_it(made_store: Path) -> None:
         "webhook_retry_seconds": "5",
         "webhook_attempts": "2",
         "outbound_allow_loopback": "true",
+        "webhook_log_days": "0",
     }
     app = create_app({"home": made_store, "passphrase": PASSPHRASE, **settings})
     runtime = runtime_of(app)
@@ -299,6 +335,7 @@ def test_the_app_can_run_without_it(made_store: Path) -> None:
         assert runtime.workers.courier is None
         assert not any(t.name == "pds-courier" for t in threading.enumerate())
         assert runtime.services.webhooks.policy == RetryPolicy(5, 2)
+        assert runtime.services.webhooks.log_days == 0
         assert runtime.services.outbound == OutboundPolicy(allow_loopback=True)
     finally:
         runtime.close()

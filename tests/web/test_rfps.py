@@ -24,7 +24,7 @@ from tests.conftest import PASSPHRASE, TEST_SETTINGS, csrf_of
 
 
 @pytest.fixture
-def app(made_store: Any) -> Iterator[Flask]:
+def app(made_store: Any, app_overrides: dict[str, Any]) -> Iterator[Flask]:
     """The app without its courier: the deliveries these pages show stay as the test
     leaves them (``tests/services`` and ``tests/e2e`` cover the courier's posting)."""
     application = create_app(
@@ -33,6 +33,7 @@ def app(made_store: Any) -> Iterator[Flask]:
             "passphrase": PASSPHRASE,
             "webhooks_enabled": False,
             **TEST_SETTINGS,
+            **app_overrides,
         }
     )
     application.config["TESTING"] = True
@@ -699,6 +700,44 @@ def test_an_rfp_nobody_heard_of_has_an_empty_log(owner: FlaskClient, services: S
     rfp = published(services)
     text = owner.get(f"/rfps/{rfp['id']}/deliveries").get_data(as_text=True)
     assert "Nothing was sent about this RFP: no vendor is subscribed to it." in text
+
+
+def retention_of(html: str) -> str:
+    [said] = re.findall(r'<p class="quiet" id="log-retention">(.*?)</p>', html, re.S)
+    return " ".join(said.split())
+
+
+def test_the_delivery_log_says_how_long_finished_deliveries_are_kept(
+    owner: FlaskClient, services: Services
+) -> None:
+    page = f"/rfps/{published(services)['id']}/deliveries"
+    html = owner.get(page).get_data(as_text=True)
+    assert retention_of(html) == (
+        "Delivered and failed messages are removed from this log 90 days after their last "
+        "attempt; messages still being tried are kept."
+    )
+    assert (
+        "Set by <code>PDS_WEBHOOK_LOG_DAYS</code> (days; 0 keeps them for good)."
+        in (html.split('id="log-retention"')[1].split("</details>")[0])
+    )
+    german = owner.get(page, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert retention_of(german).startswith(
+        "Zugestellte und fehlgeschlagene Nachrichten werden 90 Tage nach ihrem letzten Versuch"
+    )
+
+
+@pytest.mark.parametrize(
+    ("app_overrides", "said"),
+    [
+        ({"webhook_log_days": 1}, "removed from this log 1 day after their last attempt"),
+        ({"webhook_log_days": 0}, "kept in this log for good"),
+    ],
+)
+def test_the_delivery_log_tells_the_retention_the_store_keeps(
+    owner: FlaskClient, services: Services, said: str
+) -> None:
+    page = f"/rfps/{published(services)['id']}/deliveries"
+    assert said in retention_of(owner.get(page).get_data(as_text=True))
 
 
 @pytest.mark.parametrize("share", [True, False])

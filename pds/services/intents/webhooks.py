@@ -7,7 +7,9 @@ and reports with ``record_attempt``: a 2xx delivers it; anything else retries af
 ``retry_seconds * 2**(attempt - 1)`` seconds plus up to 10 % jitter, until ``attempts``
 attempts have failed and the delivery is ``failed``. A delivery the courier would not
 send (its URL now leads into the owner's network) fails at once with ``refuse``. The
-owner reads the log with ``deliveries``.
+owner reads the log with ``deliveries``; ``prune`` removes finished deliveries (never a
+pending one) that ended before a cutoff, and ``prune_log`` applies the retention the
+store keeps them for (``log_days``, 0 = forever).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pds.errors import Conflict
-from pds.schemas.temporal import format_instant, parse_instant, to_minute
+from pds.schemas.temporal import format_instant, parse_instant, to_minute, to_utc
 from pds.services.base import CollectionService
 from pds.services.collections import DELIVERIES
 from pds.services.context import Context
@@ -32,6 +34,7 @@ from pds.services.intents.webhook_signing import new_message_id, signed_headers
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 STATES = (PENDING, DELIVERED, FAILED)
 JITTER = 0.1
+LOG_DAYS = 90  # days finished deliveries are kept (PDS_WEBHOOK_LOG_DAYS); 0 = forever
 EVENTS = (
     "rfp.published",
     "rfp.updated",
@@ -81,8 +84,12 @@ class WebhookService(CollectionService):
         policy: RetryPolicy | None = None,
         *,
         jitter: random.Random | None = None,
+        log_days: int = LOG_DAYS,
     ) -> None:
         super().__init__(ctx)
+        if log_days < 0:
+            raise ValueError(f"log_days must be 0 (forever) or more, not {log_days}")
+        self.log_days = log_days
         self._subscriptions = subscriptions
         self._clients = clients
         self.policy = policy or RetryPolicy()
@@ -202,6 +209,34 @@ class WebhookService(CollectionService):
         """The deliveries (of one RFP and/or to one vendor), newest first."""
         where = {k: v for k, v in {"rfp_id": rfp_id, "client_id": client_id}.items() if v}
         return self._col.query(where=where or None, descending=True, limit=limit)
+
+    def prune(self, older_than: datetime) -> int:
+        """Remove the finished deliveries (delivered or failed, never pending) whose last
+        attempt ended before ``older_than``, in one transaction audited once
+        (``webhook.prune``, actor ``system``, the count) if any went; how many went."""
+        cutoff = to_utc(older_than)
+
+        def ended_before(delivery: Mapping[str, Any]) -> bool:
+            return parse_instant(delivery["updated_at"]) < cutoff
+
+        with self._ctx.store.transaction():
+            stale = [
+                delivery["id"]
+                for state in (DELIVERED, FAILED)
+                for delivery in self._col.query(where={"state": state}, predicate=ended_before)
+            ]
+            for delivery_id in stale:
+                self._col.delete(delivery_id)
+            if stale:
+                self._ctx.audit("system", "webhook.prune", count=len(stale))
+        return len(stale)
+
+    def prune_log(self) -> int:
+        """Prune the deliveries that finished more than ``log_days`` days ago (none when
+        ``log_days`` is 0: kept forever); how many went."""
+        if not self.log_days:
+            return 0
+        return self.prune(self._ctx.now() - timedelta(days=self.log_days))
 
     def _finish(self, delivery: Mapping[str, Any], error: str) -> dict[str, Any]:
         """Fail ``delivery`` without posting it (its reason logged as an attempt)."""
