@@ -2,14 +2,13 @@
 
     .venv/bin/python tests/perf/drift_oracle.py [--histories 2000] [--seed 11]
 
-An upper bound, not a detector. For five of the six families of ``drift_histories.py``
-(all but ``calendar``) it builds histories as the generator does and watches them
-with the evaluation's protocol (from the fifth conversation to 12 typical gaps after
-the drift point, at least a year, at most five; the first question counts; a question
-before the drift point or about a steady history is a false positive). Each history
-comes as a pair: its steady twin, and the same history stopped after its
-``normal``-th conversation (a plain stop, the clearest drift there is; half the
-histories drift, as in the evaluation).
+An upper bound, not a detector. For the six families of ``drift_histories.py`` it builds
+histories as the generator does and watches them with the evaluation's protocol (from
+the fifth conversation to 12 typical gaps after the drift point, at least a year, at
+most five; the first question counts; a question before the drift point or about a
+steady history is a false positive). Each history comes as a pair: its steady twin, and
+the same history stopped after its ``normal``-th conversation (a plain stop, the
+clearest drift there is; half the histories drift, as in the evaluation).
 
 The oracle is given what no detector has:
 
@@ -30,8 +29,10 @@ swept over a fine range. What the oracle cannot reach on these histories, a dete
 that sees only contact days cannot reach on the evaluation's, which are noisier and
 also drift by slow fades and slowdowns.
 
-It prints, per family and for all five together, the best recall at precision >= 0.9
-and the best precision at recall >= 0.85, and (``--table``) the whole sweep.
+It prints, per family and for all six together, the best recall at precision >= 0.9
+and the best precision at recall >= 0.85, (``--table``) the whole sweep, and
+(``--shipped``) what the shipped detector (``eval_drift``'s first question) does on
+the same clean pairs.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from tests.perf.drift_histories import (  # noqa: E402
     MIN_NORMAL,
     MIN_TYPICAL,
     YEAR,
+    History,
 )
 
 FAMILIES = ("heavy_tail", "switching", "standing", "threads", "seasonal", "calendar")
@@ -232,6 +234,7 @@ class Pair:
     early: float
     stopped_asks: float
     in_time: float
+    histories: tuple[History, History]  # the two as ``eval_drift`` takes them (clean)
 
 
 def _odds(prior: tuple[float, ...], k: int, chance: float) -> float:
@@ -277,7 +280,28 @@ def make_pair(family: str, rng: random.Random) -> Pair | None:
         early=max(early, default=0.0),
         stopped_asks=asks(last, end),
         in_time=asks(last, drift_point),
+        histories=(
+            _history(family, "steady", typical, starts, drift_point, end),
+            _history(family, "stop", typical, starts[:normal], drift_point, end),
+        ),
     )
+
+
+def _history(
+    family: str, kind: str, typical: float, starts: list[float], drift_point: float, end: float
+) -> History:
+    days = tuple(int(t) for t in starts if t <= end)
+    return History(family, kind, typical, days, int(drift_point), days[4], int(end))
+
+
+def shipped(pairs: list[Pair]) -> tuple[float, float]:
+    """Precision and recall of the shipped detector (``eval_drift``'s first question)
+    on the same clean pairs."""
+    from tests.perf.eval_drift import first_question, outcome
+
+    results = [outcome(h, first_question(h)) for pair in pairs for h in pair.histories]
+    tp, fp = results.count("tp"), results.count("fp")
+    return (tp / (tp + fp) if tp + fp else 1.0), tp / len(pairs)
 
 
 def score(pairs: list[Pair], odds: float) -> tuple[float, float]:
@@ -300,6 +324,9 @@ def main() -> None:
     parser.add_argument("--histories", type=int, default=2000, help="pairs per family")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--table", action="store_true", help="print the whole sweep")
+    parser.add_argument(
+        "--shipped", action="store_true", help="also the shipped detector on the same pairs"
+    )
     args = parser.parse_args()
     by_family: dict[str, list[Pair]] = {}
     for family in FAMILIES:
@@ -326,6 +353,12 @@ def main() -> None:
         recall = max((r for p, r in sweep if p >= PRECISION), default=0.0)
         precision = max((p for p, r in sweep if r >= RECALL), default=0.0)
         print(f"| {name} | {recall:.3f} | {precision:.3f} |")
+    if args.shipped:
+        print("\n| family | shipped detector, same pairs: precision / recall |")
+        print("|---|---:|")
+        for name, pairs in groups.items():
+            precision, recall = shipped(pairs)
+            print(f"| {name} | {precision:.3f} / {recall:.3f} |")
 
 
 if __name__ == "__main__":
