@@ -15,8 +15,11 @@ The oracle is given what no detector has:
 - the process that made the history, with its parameters: the exact chance ``S(s)``
   that, from a conversation, the next one is more than ``s`` days away (Lomax for
   ``heavy_tail``; the seasonal rate for ``seasonal``; for ``switching`` even the hidden
-  busy or quiet state at each conversation; 20,000 draws of the generator's own gap
-  function for ``standing`` and ``threads``);
+  busy or quiet state at each conversation; the kept dates and the contacts between
+  them for ``calendar``; 20,000 draws of the generator's own gap function for
+  ``standing`` and ``threads``). To know the hidden state, the oracle writes out the
+  processes of ``heavy_tail``, ``switching``, ``seasonal`` and ``calendar``;
+  ``test_drift_oracle.py`` checks that they draw exactly the generator's gaps;
 - the prior of when a stop comes (``normal`` as the generator draws it);
 - histories without the holidays and reply threads that make the real ones harder (a
   detector of the noisy histories could be run on the clean ones by adding the noise

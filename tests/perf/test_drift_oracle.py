@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from tests.perf.drift_histories import GAPS
 from tests.perf.drift_oracle import MAKERS, stop_odds
 
 RUNS = 4000
@@ -45,3 +46,17 @@ def test_the_prior_of_a_stop_follows_the_generators_draw() -> None:
     assert sum(1 for o in odds if o > 0) == 55
     capped = stop_odds(365.25)  # a year a gap: at most 15 conversations
     assert capped[15] > 0 and all(o == 0 for o in capped[16:])
+
+
+@pytest.mark.parametrize("family", ["heavy_tail", "switching", "seasonal", "calendar"])
+def test_the_oracles_copy_of_a_process_is_the_generators(family: str) -> None:
+    """The families the oracle writes out (to know their hidden state) draw exactly the
+    gaps the generator draws from the same seed."""
+    generator = GAPS[family](random.Random(f"same {family}"), 25.0)
+    oracle, _survival = MAKERS[family](random.Random(f"same {family}"), 25.0)
+    at_generator = at_oracle = 3.0
+    for _ in range(200):
+        step_generator, step_oracle = generator(at_generator), oracle(at_oracle)
+        assert step_oracle == step_generator
+        at_generator += max(step_generator, 0.5)
+        at_oracle += max(step_oracle, 0.5)
