@@ -8,11 +8,16 @@ record must be intact (its payload matches the digest written beside it).
 
 from __future__ import annotations
 
+import array
+import fcntl
 import hashlib
 import json
+import os
 import random
+import select
 import signal
 import subprocess
+import termios
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -35,14 +40,27 @@ from .storekit import (
 
 
 def read_ready(child: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    """Wait for the child's ``ready`` line, and take nothing more from its stdout.
+
+    The line is read byte by byte from the pipe's file descriptor: ``readline`` on
+    ``child.stdout`` would read whatever the pipe holds (lines the child printed after
+    ``ready``, if the parent was slow to run) into a Python buffer, and ``communicate``
+    in ``kill_after`` reads the descriptor, not that buffer: those lines would be lost.
+    """
     assert child.stdout is not None
+    fd = child.stdout.fileno()
     deadline = time.monotonic() + timeout
-    line = child.stdout.readline()
-    if line.strip() != "ready":
+    line = b""
+    while not line.endswith(b"\n"):
+        readable, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        byte = os.read(fd, 1) if readable else b""
+        if not byte:  # timed out, or the child died
+            break
+        line += byte
+    if line.strip() != b"ready":
         child.kill()
         _, err = child.communicate()
         raise AssertionError(f"child did not start: {line!r} {err}")
-    assert time.monotonic() < deadline
 
 
 def kill_after(child: subprocess.Popen[str], delay: float) -> list[str]:
@@ -52,6 +70,19 @@ def kill_after(child: subprocess.Popen[str], delay: float) -> list[str]:
     out, _ = child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL, f"child ended on its own: {child.returncode}"
     return [line for line in out.split("\n") if line]  # a line is written whole or not at all
+
+
+def wait_for_output(child: subprocess.Popen[str], size: int, timeout: float = 30.0) -> None:
+    """Wait until the child's stdout pipe holds at least ``size`` unread bytes."""
+    assert child.stdout is not None
+    unread = array.array("i", [0])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fcntl.ioctl(child.stdout.fileno(), termios.FIONREAD, unread)
+        if unread[0] >= size:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"the child printed {unread[0]} bytes, not {size}")
 
 
 def kill_now(child: subprocess.Popen[str]) -> bool:
@@ -245,6 +276,27 @@ def test_sigkill_while_bulk_writing_keeps_every_returned_write(home: Path) -> No
             store.close()  # checkpoints what was replayed
     assert len(inserted) > 200 and deleted and versions  # the child did get to work
     assert pending_seen  # some rounds did die with batches pending
+
+
+def test_lines_printed_before_the_parent_reads_ready_are_not_lost(home: Path) -> None:
+    """On a loaded machine the parent may read ``ready`` late, when the child has gone on
+    printing (ids, ``touch`` lines): ``kill_after`` must still return all of them, or the
+    bookkeeping misses a begun delete and a whole store looks torn."""
+    create_store(home).close()
+    child = start_child(home, "bulk_writer", seed=0, options=BULK_OPTIONS)
+    wait_for_output(child, 4096)  # ready, then a few transactions, deletes, replacements
+    read_ready(child)
+    lines = kill_after(child, 0.0)
+    touched = {line.split()[1] for line in lines if line.startswith("touch ")}
+    assert "b0-1" in touched  # its first delete was printed right after its ids
+    ids = {line for line in lines if " " not in line}
+    doomed = {line.split()[2] for line in lines if line.startswith("touch ")}
+    store = open_store(home, **BULK_OPTIONS)
+    try:
+        records = check_intact(store, touched)
+        assert len(ids) >= 37 and not ids - doomed - set(records)
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("renames", [-1, 0, 1, 3])
