@@ -168,6 +168,9 @@ def test_reviewing_a_pushed_receipt(owner: FlaskClient, services: Services) -> N
     receipt = services.purchases.add(data, actor="vendor:shop-client")
     page = owner.get("/purchases?status=new").get_data(as_text=True)
     assert "1 receipt from vendors to review" in page and "new from a vendor" in page
+    edit = owner.get(f"/purchases/{receipt['id']}/edit").get_data(as_text=True)
+    assert "a vendor pushed this receipt; you have not reviewed it yet." in edit
+    assert "shop-client" not in edit  # a vendor is named, never its client id
     response = owner.post(f"/purchases/{receipt['id']}/review", data={"csrf_token": csrf_of(page)})
     assert response.status_code == 303
     assert services.purchases.get(receipt["id"])["status"] == "reviewed"
