@@ -126,7 +126,7 @@ def record_pages(owner: Page) -> list[str]:
     """A purchase (the pushed receipt), a vendor and a person, a preference's edit page."""
     found = []
     for listing, pattern in (
-        ("/purchases", r"^/purchases/[^/]+/edit$"),
+        ("/purchases?status=new", r"^/purchases/[^/]+/edit$"),  # the pushed receipt
         ("/relationships?kind=vendor", r"^/relationships/[^/?]+$"),
         ("/relationships?kind=person", r"^/relationships/[^/?]+$"),
         ("/preferences", r"^/preferences/[^/]+/edit$"),
