@@ -27,6 +27,16 @@ class Inbox:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
+    def settings(self) -> dict[str, str]:
+        """The ``PDS_*`` environment that sends the reminder e-mail here."""
+        return {
+            "PDS_SMTP_HOST": self.host,
+            "PDS_SMTP_PORT": str(self.port),
+            "PDS_SMTP_STARTTLS": "false",
+            "PDS_SMTP_FROM": "pds@example.org",
+            "PDS_REMINDER_EMAIL_TO": "owner@example.org",
+        }
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

@@ -79,15 +79,7 @@ def test_bad_snooze_days_are_refused(pds: Invoke, due: dict[str, Any]) -> None:
 
 def remind_by_email(pds: Invoke, inbox: Any) -> Any:
     """``pds remind --email`` to the SMTP server ``inbox`` on loopback."""
-    return pds(
-        "remind",
-        "--email",
-        PDS_SMTP_HOST=inbox.host,
-        PDS_SMTP_PORT=str(inbox.port),
-        PDS_SMTP_STARTTLS="false",
-        PDS_SMTP_FROM="pds@example.org",
-        PDS_REMINDER_EMAIL_TO="owner@example.org",
-    )
+    return pds("remind", "--email", **inbox.settings())
 
 
 def test_email_arrives_at_the_smtp_server(pds: Invoke, due: dict[str, Any]) -> None:

@@ -307,15 +307,7 @@ def test_grants_list_and_revoke(served: Setup) -> None:
 
 def test_remind_email_reaches_a_real_smtp_server(served: Setup) -> None:
     with smtp_server() as inbox:
-        result = served.run(
-            "remind",
-            "--email",
-            PDS_SMTP_HOST=inbox.host,
-            PDS_SMTP_PORT=str(inbox.port),
-            PDS_SMTP_STARTTLS="false",
-            PDS_SMTP_FROM="pds@example.org",
-            PDS_REMINDER_EMAIL_TO="owner@example.org",
-        )
+        result = served.run("remind", "--email", **inbox.settings())
     assert result.code == 0, result.err
     assert result.out.startswith("e-mailed ") and result.out.endswith(" to owner@example.org\n")
     assert inbox.recipients and inbox.recipients[0] == ["owner@example.org"]
