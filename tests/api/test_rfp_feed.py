@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -37,9 +38,13 @@ def register(services: Services) -> str:
 
 @pytest.fixture
 def rfps(services: Services) -> dict[str, dict[str, Any]]:
-    """One RFP in each situation that matters to the feed; the owner's profile filled in."""
+    """One RFP in each situation that matters to the feed; the owner's profile filled in.
+
+    Made a minute ago at 37 seconds past: the feed gives times to the minute, and an
+    instant on a whole minute would read as the exact ``created_at`` it must not show."""
     services.profile.update(OWNER)
-    rfps = services.rfps
+    then = (datetime.now(UTC) - timedelta(minutes=1)).replace(second=37, microsecond=0)
+    rfps = services.using(clock=lambda: then).rfps
     made = {name: rfps.draft(rfp_data(title=f"Wanted: {name}")) for name in ("open", "draft")}
     made["open"] = rfps.publish(made["open"]["id"])
     made["second"] = rfps.publish(rfps.draft(rfp_data(title="Wanted: second"))["id"])
